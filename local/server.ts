@@ -1,6 +1,296 @@
-// The local server (`npm start`): serves the API on this machine. It lands with the schedules API issue.
-process.stdout.write(
-  'agent-schedules: the local server is not there yet (it arrives with the schedules API).\n' +
-    'Meanwhile: npm run --silent cli -- preview --cron "0 9 * * 1-5" --timezone America/New_York\n',
-);
-process.exitCode = 1;
+// The local server (`npm start`): the real handlers behind Node's http server, DynamoDB Local, and the local scheduler.
+import { spawnSync } from 'node:child_process';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ENV } from '#shared/config.ts';
+import { systemClock, type Clock } from '#shared/ports/clock.ts';
+import { randomToken } from '#shared/ports/random-ids.ts';
+import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
+import { matchRoute, pathExists, routeKey, type Route } from '#shared/routes.ts';
+import { hashKey } from '#shared/use-cases/api-keys.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface LocalServerOptions {
+  port?: number;
+  dataDir?: string;
+  apiKey?: string;
+  adminKey?: string;
+  /** Injected time for tests: the scheduler and every handler read it. */
+  clock?: Clock;
+  /** How often the local scheduler looks for due runs (ms); 0 leaves ticking to the caller. */
+  tickIntervalMs?: number;
+  /** Called for every scheduled event the local scheduler fires. */
+  onFire?: (event: ScheduledEvent) => Promise<void> | void;
+  /** Keep DynamoDB Local's data in memory instead of DATA_DIR (tests). */
+  inMemory?: boolean;
+  quiet?: boolean;
+}
+
+export interface LocalServer {
+  url: string;
+  apiKey: string;
+  adminKey: string;
+  tick(): Promise<ScheduledEvent[]>;
+  stop(): Promise<void>;
+}
+
+const LOCAL_PRINCIPAL = { role: 'tenant', tenantId: 'local', userId: 'local', teamId: '', keyId: 'local' };
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(hashKey(a), 'hex');
+  const right = Buffer.from(hashKey(b), 'hex');
+  return timingSafeEqual(left, right);
+}
+
+function errorBody(code: string, message: string, hint?: string): string {
+  return JSON.stringify({ error: { code, message, ...(hint ? { details: { hint } } : {}) } });
+}
+
+/** Keys generated on first start are kept in DATA_DIR, so a restart keeps them. */
+function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: string; adminKey: string } {
+  const file = join(dataDir, 'local-keys.json');
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string }) : {};
+  const keys = {
+    apiKey: options.apiKey ?? process.env.AGENT_SCHEDULES_API_KEY ?? saved.apiKey ?? `as_local_${randomToken(43)}`,
+    adminKey: options.adminKey ?? process.env.AGENT_SCHEDULES_ADMIN_KEY ?? saved.adminKey ?? `as_admin_${randomToken(43)}`,
+  };
+  if (!options.inMemory) writeFileSync(file, JSON.stringify({ apiKey: saved.apiKey ?? keys.apiKey, adminKey: saved.adminKey ?? keys.adminKey }, null, 2), { mode: 0o600 });
+  return keys;
+}
+
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    // Past 1 MiB stop buffering; the handler still answers 413 from the size alone.
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  return size > MAX_BODY_BYTES ? 'x'.repeat(MAX_BODY_BYTES + 1) : Buffer.concat(chunks).toString('utf8');
+}
+
+function toEvent(request: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: string | undefined, authorizer: Record<string, string> | undefined): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(params).length ? { pathParameters: params } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: route.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(authorizer ? { authorizer: { lambda: authorizer } } : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/local/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const keys = localKeys(dataDir, options);
+  const clock = options.clock ?? systemClock;
+
+  const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') });
+  process.env[ENV.tableName] = 'agent-schedules';
+  process.env[ENV.dynamoEndpoint] = dynamo.endpoint;
+  process.env[ENV.adminKey] = keys.adminKey;
+  process.env.AWS_REGION ??= 'local';
+
+  // Imported only now: the wiring reads the environment set above.
+  const wiring = await import('#shared/adapters/wiring/index.ts');
+  const { ensureTable } = await import('#shared/adapters/dynamodb/create-table.ts');
+  const { LocalScheduler } = await import('#shared/adapters/local-scheduler/local-scheduler.ts');
+  const { loadMirroredSchedules } = await import('./load-schedules.ts');
+  const { createDynamoDbClient, documentClientFor } = await import('#shared/adapters/dynamodb/client.ts');
+
+  const baseClient = createDynamoDbClient({ endpoint: dynamo.endpoint });
+  await ensureTable(baseClient, 'agent-schedules');
+  const documentClient = documentClientFor(baseClient);
+
+  const scheduler = new LocalScheduler({
+    clock,
+    fire: async (event) => {
+      await options.onFire?.(event);
+    },
+    onError: (error, event) => console.error(`local scheduler: run of ${event.scheduleId} at ${event.scheduledTime} failed:`, error),
+  });
+  scheduler.load(await loadMirroredSchedules(documentClient, 'agent-schedules'), clock.now());
+  wiring.resetRuntime();
+  wiring.overrideRuntime({ mirror: scheduler, clock });
+  if (options.tickIntervalMs !== 0) scheduler.start(options.tickIntervalMs ?? 1000);
+
+  const handlers = new Map<string, Handler>();
+  async function handlerFor(name: string): Promise<Handler> {
+    let handler = handlers.get(name);
+    if (!handler) {
+      const module = (await import(`../functions/${name}/handler.ts`)) as { handler: Handler };
+      handler = module.handler;
+      handlers.set(name, handler);
+    }
+    return handler;
+  }
+
+  async function authorize(header: string | undefined): Promise<Record<string, string> | undefined> {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+    if (!token) return undefined;
+    if (sameSecret(token, keys.apiKey)) return LOCAL_PRINCIPAL;
+    const authorizer = await handlerFor('authorize');
+    const result = (await authorizer({ headers: { authorization: header } }, lambdaContext('authorize', randomUUID()))) as { isAuthorized: boolean; context?: Record<string, string> };
+    return result.isAuthorized ? result.context : undefined;
+  }
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(body);
+    };
+    const match = matchRoute(method, url.pathname.replace(/\/+$/, '') || '/');
+    const body = await readBody(request);
+    if (!match) {
+      if (pathExists(url.pathname)) return send(405, errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}.`, 'See GET /openapi.json.'));
+      return send(404, errorBody('not_found', `No route ${method} ${url.pathname}.`, 'See GET /openapi.json for the routes.'));
+    }
+    let authorizer: Record<string, string> | undefined;
+    if (match.route.auth !== 'none') {
+      authorizer = await authorize(request.headers.authorization);
+      if (!authorizer) return send(401, errorBody('unauthorized', 'Missing or invalid API key.', 'Send "Authorization: Bearer <api key>".'));
+    }
+    const event = toEvent(request, url, match.route, match.params, body, authorizer);
+    const handler = await handlerFor(match.route.function);
+    const result = (await handler(event, lambdaContext(match.route.function, event.requestContext.requestId))) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+    response.writeHead(result.statusCode ?? 200, result.headers ?? {});
+    response.end(result.body ?? '');
+  }
+
+  const server: Server = createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      console.error('local server: request failed', error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(errorBody('internal', 'The local server failed to handle the request; see its console.'));
+    });
+  });
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? Number(process.env.PORT ?? 3000), '127.0.0.1', ready);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let stopped = false;
+  return {
+    url,
+    apiKey: keys.apiKey,
+    adminKey: keys.adminKey,
+    tick: () => scheduler.tick(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await scheduler.stop();
+      await new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await dynamo.stop();
+    },
+  };
+}
+
+const HELP = `agent-schedules local server
+
+Usage: npm start
+
+Environment:
+  PORT                       port to listen on, on 127.0.0.1 (default 3000)
+  DATA_DIR                   where DynamoDB Local keeps its data and the generated keys (default .data/)
+  AGENT_SCHEDULES_API_KEY    a fixed API key for tenant "local" (generated and kept in DATA_DIR when unset)
+  AGENT_SCHEDULES_ADMIN_KEY  the admin key for /v1/admin/api-keys (same)
+
+Needs Java 17 for DynamoDB Local. Ctrl-C stops it; a restart on the same DATA_DIR loses nothing.`;
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  if (spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0) {
+    console.error('agent-schedules: DynamoDB Local needs Java 17, and `java` was not found. Install it: sudo apt-get install -y openjdk-17-jre-headless');
+    process.exitCode = 1;
+    return;
+  }
+  const server = await startLocalServer();
+  console.log(`agent-schedules is running at ${server.url}
+
+  API key (tenant "local"): ${server.apiKey}
+  Admin key:                ${server.adminKey}
+  Data:                     ${resolve(process.env.DATA_DIR ?? '.data')}
+
+Try it:
+  curl -s -X POST ${server.url}/v1/schedules \\
+    -H "Authorization: Bearer ${server.apiKey}" -H "Content-Type: application/json" \\
+    -d '{"name": "Daily report", "task": "Summarise yesterday", "cronExpression": "0 9 * * 1-5", "timezone": "America/New_York"}'
+
+Ctrl-C to stop.`);
+  const shutdown = () => {
+    console.log('\nStopping…');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error('agent-schedules: the local server could not start:', error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

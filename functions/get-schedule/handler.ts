@@ -1,0 +1,10 @@
+// GET /v1/schedules/{id} (and /agent/schedules/{id}): one schedule.
+import { clock, scheduleStore } from '#shared/adapters/wiring/index.ts';
+import { apiHandler, json } from '#shared/http/api-handler.ts';
+import { scheduleBody } from '#shared/http/presenters.ts';
+import { getSchedule } from '#shared/use-cases/get-schedule.ts';
+
+export const handler = apiHandler('tenant', async ({ principal, params, routeDialect }) => {
+  const schedule = await getSchedule({ schedules: scheduleStore() }, principal, params.id!);
+  return json(200, scheduleBody(schedule, clock().now(), routeDialect));
+});

@@ -1,0 +1,77 @@
+// Builds the DynamoDB clients (AWS default chain in Lambda, dummy credentials for DynamoDB Local) and the error helpers the stores share.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoClientOptions {
+  /** DynamoDB Local's URL, e.g. http://localhost:8000; omitted in AWS. */
+  endpoint?: string | undefined;
+  region?: string | undefined;
+}
+
+/** The low-level client (table administration needs it; stores use the document client). */
+export function createDynamoDbClient(options: DynamoClientOptions = {}): DynamoDBClient {
+  if (options.endpoint === undefined) {
+    return options.region === undefined ? new DynamoDBClient({}) : new DynamoDBClient({ region: options.region });
+  }
+  return new DynamoDBClient({
+    endpoint: options.endpoint,
+    region: options.region ?? 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+/** Wraps a low-level client so items are plain JS values; undefined attributes are dropped, null is kept. */
+export function documentClientFor(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
+  return documentClientFor(createDynamoDbClient(options));
+}
+
+/** The error's name, when it is an SDK service error (compared by name: a second copy of the SDK would defeat instanceof). */
+export function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** Per transaction item, why it cancelled the transaction ("None", "ConditionalCheckFailed", "TransactionConflict", …). */
+export function cancellationCodes(error: unknown): (string | undefined)[] {
+  if (errorName(error) !== 'TransactionCanceledException') return [];
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code);
+}
+
+/** A transaction whose condition check failed; the codes say which item's. */
+export function isConditionFailure(error: unknown): boolean {
+  if (errorName(error) === 'ConditionalCheckFailedException') return true;
+  const codes = cancellationCodes(error);
+  if (codes.includes('ConditionalCheckFailed')) return true;
+  // DynamoDB Local and older responses may omit the reasons; the message still names the cause.
+  return codes.length === 0 && errorName(error) === 'TransactionCanceledException' && /ConditionalCheckFailed/.test((error as Error).message);
+}
+
+/** A transaction cancelled only because another transaction was touching one of its items: safe to retry as is. */
+export function isTransactionConflict(error: unknown): boolean {
+  if (errorName(error) === 'TransactionConflictException') return true;
+  const codes = cancellationCodes(error);
+  if (codes.length === 0) return errorName(error) === 'TransactionCanceledException' && /TransactionConflict/.test((error as Error).message) && !/ConditionalCheckFailed/.test((error as Error).message);
+  return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+}
+
+const CONFLICT_RETRIES = 4;
+
+/**
+ * Runs a write transaction, retrying (with jittered backoff) when it only lost a race for an item to another
+ * transaction, e.g. two creates adding to one owner's counters. Conditions are re-checked on each attempt.
+ */
+export async function transactWrite(client: DynamoDBDocumentClient, input: TransactWriteCommandInput): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      if (attempt >= CONFLICT_RETRIES || !isTransactionConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, (10 + Math.random() * 40) * 2 ** attempt));
+    }
+  }
+}

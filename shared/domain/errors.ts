@@ -1,0 +1,82 @@
+// Domain errors: each carries the HTTP status and a stable code, so the error mapper never guesses.
+
+export interface ErrorDetails {
+  field?: string;
+  hint?: string;
+  [key: string]: unknown;
+}
+
+export class DomainError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(status: number, code: string, message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DomainError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
+    super(400, 'invalid_request', message, details, options);
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'route', id: string) {
+    super(404, 'not_found', `No ${kind} with id "${id}" exists for this account.`, {
+      hint: kind === 'route' ? 'See GET /openapi.json for the routes.' : `List them with GET /v1/${kind === 'api key' ? 'admin/api-keys' : `${kind}s`}.`,
+    });
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(409, 'conflict', message, details);
+    this.name = 'ConflictError';
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(message = 'Missing or invalid API key.') {
+    super(401, 'unauthorized', message, { hint: 'Send "Authorization: Bearer <api key>".' });
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** The EventBridge Scheduler call failed and the change was undone: nothing changed, the caller may retry. */
+export class MirrorError extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(503, 'scheduler_unavailable', message, { hint: 'Nothing was changed. Retry the request in a few seconds.' }, options);
+    this.name = 'MirrorError';
+  }
+}
+
+/** A conditional write lost a race: the item changed (or vanished) since it was read. Use cases re-read and retry. */
+export class StaleVersionError extends Error {
+  constructor(message = 'The item changed since it was read.', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StaleVersionError';
+  }
+}
+
+/** A create found its id (or idempotency key) already taken. */
+export class AlreadyExistsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AlreadyExistsError';
+  }
+}

@@ -1,0 +1,228 @@
+// Schedules: the request schemas (with the replaced services' spellings as aliases), the stored shape, and the rules.
+import { z } from 'zod';
+import { ValidationError } from './errors.ts';
+
+export const LIMITS = {
+  nameChars: 200,
+  descriptionChars: 2000,
+  taskBytes: 32 * 1024,
+  metadataBytes: 8 * 1024,
+  bodyBytes: 256 * 1024,
+} as const;
+
+export const SCHEDULE_ID_PATTERN = /^sched_[A-Za-z0-9]{8,40}$/;
+export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * Other spellings of canonical fields, from the seeds' APIs, so their clients work unchanged.
+ * `chat_id` (Toolhouse) names the agent to run.
+ */
+export const FIELD_ALIASES: Record<string, string> = {
+  prompt: 'task',
+  message: 'task',
+  cron_schedule: 'cronExpression',
+  cadence: 'cronExpression',
+  cron: 'cronExpression',
+  active: 'enabled',
+  chat_id: 'agentId',
+  agent_id: 'agentId',
+  environment_id: 'environmentId',
+  schedule_type: 'scheduleType',
+  type: 'scheduleType',
+  cron_expression: 'cronExpression',
+  scheduled_time: 'scheduledTime',
+  start_at: 'startAt',
+  end_at: 'endAt',
+  overlap_policy: 'overlapPolicy',
+  timeout_seconds: 'timeoutSeconds',
+};
+
+/** Fields a replaced service sends that carry nothing this service uses; accepted and ignored. */
+const IGNORED_FIELDS = new Set(['bundle', 'toolhouse_id', 'agent_config']);
+
+const isoInstant = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 instant with Z or an offset.' });
+
+const metadata = z
+  .record(z.string(), z.unknown())
+  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= LIMITS.metadataBytes, {
+    message: `metadata must be at most ${LIMITS.metadataBytes} bytes of JSON`,
+  })
+  .meta({ description: 'Your own key/values, returned as given (at most 8 KiB of JSON).' });
+
+/** Every field a client may set; all optional here, the rules below say which are needed when. */
+export const ScheduleFields = z
+  .object({
+    name: z.string().trim().min(1).max(LIMITS.nameChars).meta({ description: 'Schedule name (≤ 200 characters). Defaults to a description of the cadence.' }),
+    description: z.string().max(LIMITS.descriptionChars).nullable(),
+    task: z
+      .string()
+      .refine((value) => Buffer.byteLength(value) <= LIMITS.taskBytes, { message: `task must be at most ${LIMITS.taskBytes} bytes` })
+      .meta({ description: 'What the agent is asked to do (≤ 32 KiB). Aliases: prompt, message.' }),
+    agentId: z
+      .string()
+      .regex(AGENT_ID_PATTERN, 'agentId must be 1–64 letters, digits, "_" or "-"')
+      .nullable()
+      .meta({ description: 'An agent of yours (GET /v1/agents). Omitted: the deployment default agent. Alias: chat_id.' }),
+    environmentId: z.string().max(128).nullable(),
+    scheduleType: z.enum(['recurring', 'one-time']).meta({ description: 'Inferred from cronExpression / scheduledTime when omitted.' }),
+    cronExpression: z.string().max(256).meta({ description: '5-field cron, read in `timezone`. Aliases: cron_schedule, cadence.' }),
+    scheduledTime: z.string().max(64).meta({ description: 'One-time: ISO 8601 instant; without an offset it is read in `timezone`.' }),
+    timezone: z.string().max(64).meta({ description: 'IANA timezone (default UTC).' }),
+    enabled: z.boolean().meta({ description: 'Default true. Alias: active.' }),
+    metadata: metadata.nullable(),
+    startAt: isoInstant.nullable(),
+    endAt: isoInstant.nullable(),
+    overlapPolicy: z.enum(['skip', 'allow']).meta({ description: 'skip (default): a run still running makes the next one skipped.' }),
+    timeoutSeconds: z.number().int().min(1).max(840).meta({ description: 'Run deadline in seconds (default 300).' }),
+    team: z.boolean().meta({ description: 'Create a team-owned schedule, visible to the team. Default: true when your key has a team.' }),
+  })
+  .partial()
+  .strict();
+
+export type ScheduleInput = z.infer<typeof ScheduleFields>;
+
+/** Which request dialect a body used, so the response can answer in kind (see shared/http/presenters.ts). */
+export type Dialect = 'v1' | 'toolhouse' | 'agent';
+
+export interface NormalizedBody {
+  body: Record<string, unknown>;
+  dialect: Dialect;
+}
+
+/** Maps alias spellings to canonical fields; two spellings of one field with different values are a 400. */
+export function normalizeAliases(raw: unknown): NormalizedBody {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ValidationError('The request body must be a JSON object.', { hint: 'Send e.g. {"name": "Daily report", "cronExpression": "0 9 * * *"}.' });
+  }
+  const body: Record<string, unknown> = {};
+  let dialect: Dialect = 'v1';
+  for (const [key, value] of Object.entries(raw)) {
+    if (IGNORED_FIELDS.has(key)) continue;
+    const canonical = FIELD_ALIASES[key] ?? key;
+    if (key === 'cadence' || key === 'chat_id' || key === 'active') dialect = 'toolhouse';
+    if (canonical in body && JSON.stringify(body[canonical]) !== JSON.stringify(value)) {
+      throw new ValidationError(`"${key}" and another spelling of ${canonical} were both given, with different values.`, {
+        field: canonical,
+        hint: `Send only "${canonical}".`,
+      });
+    }
+    body[canonical] = value;
+  }
+  return { body, dialect };
+}
+
+/** Turns zod's issues into one 400 that names each field and says what is wrong. */
+export function toValidationError(error: z.ZodError): ValidationError {
+  const problems = error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.join('", "');
+      return { field: issue.keys[0] ?? '', message: `unknown field${issue.keys.length > 1 ? 's' : ''} "${keys}"` };
+    }
+    const field = issue.path.join('.') || 'body';
+    return { field, message: `${field}: ${issue.message}` };
+  });
+  const first = problems[0];
+  return new ValidationError(problems.map((problem) => problem.message).join('; '), {
+    field: first?.field,
+    problems,
+    hint: 'See GET /openapi.json for the fields each request takes.',
+  });
+}
+
+export function parseScheduleInput(raw: unknown): { input: ScheduleInput; dialect: Dialect } {
+  const { body, dialect } = normalizeAliases(raw);
+  const result = ScheduleFields.safeParse(body);
+  if (!result.success) throw toValidationError(result.error);
+  return { input: result.data, dialect };
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped';
+
+/** The stored schedule. `version` makes updates conditional; `owner` decides who may see it. */
+export interface Schedule {
+  tenantId: string;
+  id: string;
+  userId: string;
+  teamId: string | null;
+  /** "user" schedules are their owner's; "team" schedules are visible to every member of teamId. */
+  ownerType: 'user' | 'team';
+  name: string;
+  description: string | null;
+  task: string;
+  agentId: string | null;
+  environmentId: string | null;
+  scheduleType: 'recurring' | 'one-time';
+  cronExpression: string | null;
+  scheduledTime: string | null;
+  timezone: string;
+  enabled: boolean;
+  /** "completed": a one-time schedule that has run; it stays disabled. */
+  status: 'active' | 'paused' | 'completed';
+  schedulerExpression: string;
+  schedulerTimezone: string;
+  cronDescription: string;
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastRunStatus: RunStatus | null;
+  lastError: { message: string; kind: string; at: string } | null;
+  runCount: number;
+  successCount: number;
+  failureCount: number;
+  consecutiveFailures: number;
+  metadata: Record<string, unknown> | null;
+  startAt: string | null;
+  endAt: string | null;
+  overlapPolicy: 'skip' | 'allow';
+  timeoutSeconds: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** Who owns a schedule, as one string: the list index is partitioned by it. */
+export function ownerScope(schedule: Pick<Schedule, 'ownerType' | 'userId' | 'teamId'>): string {
+  return schedule.ownerType === 'team' ? `team#${schedule.teamId}` : `user#${schedule.userId}`;
+}
+
+const nullableString = z.string().nullable();
+
+/** The schedule as the API returns it (seed 001's object plus run state and the Scheduler's view). */
+export const ScheduleView = z
+  .object({
+    id: z.string().meta({ example: 'sched_3xK9mQ2vLp8RtY6wZa1B' }),
+    object: z.literal('schedule'),
+    userId: z.string(),
+    teamId: nullableString,
+    name: z.string(),
+    description: nullableString,
+    task: z.string(),
+    agentId: nullableString,
+    environmentId: nullableString,
+    scheduleType: z.enum(['recurring', 'one-time']),
+    cronExpression: nullableString,
+    scheduledTime: nullableString,
+    timezone: z.string(),
+    enabled: z.boolean(),
+    status: z.enum(['active', 'paused', 'completed']),
+    nextRunAt: nullableString.meta({ description: 'The instant EventBridge Scheduler will fire next (UTC); null when it will not.' }),
+    lastRunAt: nullableString,
+    lastRunStatus: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']).nullable(),
+    lastError: z.object({ message: z.string(), kind: z.string(), at: z.string() }).nullable(),
+    runCount: z.number().int(),
+    successCount: z.number().int(),
+    failureCount: z.number().int(),
+    consecutiveFailures: z.number().int(),
+    schedulerExpression: z.string().meta({ example: 'cron(0 9 ? * MON-FRI *)' }),
+    schedulerTimezone: z.string(),
+    cronDescription: z.string().meta({ example: 'At 09:00, Monday through Friday (America/New_York)' }),
+    startAt: nullableString,
+    endAt: nullableString,
+    overlapPolicy: z.enum(['skip', 'allow']),
+    timeoutSeconds: z.number().int(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Schedule' });
+
+export type ScheduleViewShape = z.infer<typeof ScheduleView>;

@@ -1,0 +1,123 @@
+// The OpenAPI 3.1 document: request and response schemas from the domain's zod schemas, paths from the route table.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { AgentDefinition } from '../domain/agent.ts';
+import { ScheduleFields, ScheduleView } from '../domain/schedule.ts';
+import { ROUTES, type Route } from '../routes.ts';
+import { CreateApiKeyInput } from '../use-cases/api-keys.ts';
+import { ListSchedulesQuery } from '../use-cases/list-schedules.ts';
+import { PreviewInput } from '../use-cases/preview-schedule.ts';
+
+const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'invalid_request' }),
+      message: z.string().meta({ example: 'cronExpression: "0 9 1 * 1" restricts both day-of-month and day-of-week…' }),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+const ScheduleInput = ScheduleFields.meta({ id: 'ScheduleInput', description: 'Aliases accepted: prompt/message → task, cron_schedule/cadence → cronExpression, active → enabled, chat_id → agentId.' });
+const ScheduleEnvelope = z.object({ schedule: ScheduleView }).meta({ id: 'ScheduleEnvelope' });
+const ScheduleListBody = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(ScheduleView),
+    has_more: z.boolean(),
+    total_count: z.number().int().nullable(),
+    stats: z.object({ total: z.number().int(), enabled: z.number().int(), disabled: z.number().int() }),
+    next_cursor: z.string().nullable(),
+  })
+  .meta({ id: 'ScheduleList' });
+const AgentEnvelope = z.object({ agent: z.record(z.string(), z.unknown()) }).meta({ id: 'AgentEnvelope' });
+const Preview = z
+  .object({
+    scheduleType: z.enum(['recurring', 'one-time']),
+    cronExpression: z.string().optional(),
+    scheduledTime: z.string().optional(),
+    timezone: z.string(),
+    schedulerExpression: z.string(),
+    schedulerTimezone: z.string(),
+    description: z.string(),
+    nextRuns: z.array(z.string()),
+  })
+  .meta({ id: 'Preview' });
+
+interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  success: { status: number; schema?: z.ZodType; description: string };
+}
+
+const OPERATIONS: Record<string, Operation> = {
+  'get-health': { summary: 'Liveness', success: { status: 200, schema: z.object({ status: z.literal('ok') }), description: 'Up' } },
+  'get-openapi': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
+  'create-schedule': { summary: 'Create a schedule (Idempotency-Key header makes retries safe)', body: ScheduleInput, success: { status: 201, schema: ScheduleEnvelope, description: 'Created' } },
+  'list-schedules': { summary: 'List schedules, sorted by name', query: ListSchedulesQuery, success: { status: 200, schema: ScheduleListBody, description: 'A page' } },
+  'text-to-cron': { summary: 'Plain English to cron', query: z.object({ cron: z.string().meta({ example: 'sundays at 5pm UTC' }), timezone: z.string().optional() }), success: { status: 200, description: '{data, cronExpression, timezone, description, nextRuns}' } },
+  'preview-schedule': { summary: 'Preview a cron or one-time instant', body: PreviewInput, success: { status: 200, schema: Preview, description: 'The preview' } },
+  'get-schedule': { summary: 'Get a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'The schedule' } },
+  'update-schedule': { summary: 'Change a schedule (PATCH and PUT merge the given fields)', body: ScheduleInput, success: { status: 200, schema: ScheduleEnvelope, description: 'Changed' } },
+  'delete-schedule': { summary: 'Delete a schedule and its EventBridge schedule', success: { status: 204, description: 'Deleted' } },
+  'enable-schedule': { summary: 'Enable (resume) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Enabled' } },
+  'disable-schedule': { summary: 'Disable (pause) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Disabled' } },
+  'create-agent': { summary: 'Define an agent', body: AgentDefinition, success: { status: 201, schema: AgentEnvelope, description: 'Created' } },
+  'list-agents': { summary: 'List agents', success: { status: 200, description: 'A page' } },
+  'get-agent': { summary: 'Get an agent', success: { status: 200, schema: AgentEnvelope, description: 'The agent' } },
+  'update-agent': { summary: 'Change an agent (merge)', body: z.record(z.string(), z.unknown()), success: { status: 200, schema: AgentEnvelope, description: 'Changed' } },
+  'replace-agent': { summary: 'Replace an agent', body: AgentDefinition, success: { status: 200, schema: AgentEnvelope, description: 'Replaced' } },
+  'delete-agent': { summary: 'Delete an agent', success: { status: 204, description: 'Deleted' } },
+  'create-api-key': { summary: 'Issue an API key (admin key only); the key is shown once', body: CreateApiKeyInput, success: { status: 201, description: '{apiKey, keyId, tenantId, userId, teamId, name, createdAt}' } },
+  'delete-api-key': { summary: 'Revoke an API key (admin key only)', success: { status: 204, description: 'Revoked' } },
+};
+
+function register(registry: OpenAPIRegistry, route: Route): void {
+  const operation = OPERATIONS[route.function];
+  if (!operation) throw new Error(`No OpenAPI operation for function ${route.function}`);
+  const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+  const errors = Object.fromEntries(
+    [
+      [400, 'Bad input: which field and why'],
+      ...(route.auth === 'none' ? [] : [[401, 'Missing or unknown API key'], [403, 'Wrong kind of key']]),
+      ...(params.length ? [[404, 'Not found (also for another tenant’s ids)']] : []),
+      [413, 'Body over 256 KiB'],
+      [500, 'Our fault; the message carries a request id'],
+    ].map(([status, description]) => [String(status), { description: String(description), content: { 'application/json': { schema: ErrorBody } } }]),
+  );
+  registry.registerPath({
+    method: route.method.toLowerCase() as 'get',
+    path: route.path,
+    operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
+    summary: operation.summary,
+    ...(route.auth === 'none' ? { security: [] } : {}),
+    request: {
+      ...(params.length ? { params: z.object(Object.fromEntries(params.map((name) => [name, z.string()]))) } : {}),
+      ...(operation.query ? { query: operation.query } : {}),
+      ...(operation.body ? { body: { content: { 'application/json': { schema: operation.body } } } } : {}),
+    },
+    responses: {
+      [operation.success.status]: {
+        description: operation.success.description,
+        ...(operation.success.schema ? { content: { 'application/json': { schema: operation.success.schema } } } : {}),
+      },
+      ...errors,
+    },
+  });
+}
+
+let document: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
+
+export function openApiDocument() {
+  if (document) return document;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from POST /v1/admin/api-keys' });
+  for (const route of ROUTES) register(registry, route);
+  document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'agent-schedules', version: '1.0.0', description: 'Run AI agents on a schedule, in your own AWS account.' },
+    security: [{ apiKey: [] }],
+  });
+  return document;
+}

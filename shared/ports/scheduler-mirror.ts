@@ -1,0 +1,42 @@
+// The mirror of each stored schedule in EventBridge Scheduler (or the local scheduler): what fires the runner.
+
+export interface MirroredSchedule {
+  /** The Scheduler schedule's name: the schedule id. */
+  name: string;
+  tenantId: string;
+  /** cron(…) or at(…), from the expressions module. */
+  expression: string;
+  timezone: string;
+  enabled: boolean;
+  oneTime: boolean;
+  startAt: string | null;
+  endAt: string | null;
+  description: string;
+}
+
+export interface SchedulerMirror {
+  create(schedule: MirroredSchedule): Promise<void>;
+  update(schedule: MirroredSchedule): Promise<void>;
+  /** Succeeds when the schedule is already gone. */
+  delete(name: string): Promise<void>;
+}
+
+/** The event the Scheduler delivers to the runner; placeholders are filled in by EventBridge (or the local scheduler). */
+export interface ScheduledEvent {
+  tenantId: string;
+  scheduleId: string;
+  scheduledTime: string;
+  executionId: string;
+  attempt: number;
+}
+
+/** The target Input, with EventBridge Scheduler's context attributes as placeholders. */
+export function scheduledEventTemplate(tenantId: string, scheduleId: string): string {
+  return JSON.stringify({
+    tenantId,
+    scheduleId,
+    scheduledTime: '<aws.scheduler.scheduled-time>',
+    executionId: '<aws.scheduler.execution-id>',
+    attempt: '<aws.scheduler.attempt-number>',
+  });
+}

@@ -1,0 +1,91 @@
+// The one route table: method, path, the function that serves it, who may call it and what it may touch.
+// The CDK stack builds one Lambda per function and its IAM policy from this; the local server routes by it.
+
+export type TableAccess = 'none' | 'read' | 'write';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway path syntax: literal segments and {param}. */
+  path: string;
+  /** Folder under functions/ holding handler.ts. */
+  function: string;
+  auth: 'tenant' | 'admin' | 'none';
+  table: TableAccess;
+  /** May create, update or delete EventBridge Scheduler schedules in the deployment's group. */
+  scheduler?: boolean;
+  /** May invoke the runner function. */
+  invokeRunner?: boolean;
+}
+
+const read = { auth: 'tenant', table: 'read' } as const;
+const mutate = { auth: 'tenant', table: 'write', scheduler: true } as const;
+const agentWrite = { auth: 'tenant', table: 'write' } as const;
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/health', function: 'get-health', auth: 'none', table: 'none' },
+  { method: 'GET', path: '/openapi.json', function: 'get-openapi', auth: 'none', table: 'none' },
+
+  { method: 'POST', path: '/v1/schedules', function: 'create-schedule', ...mutate },
+  { method: 'GET', path: '/v1/schedules', function: 'list-schedules', ...read },
+  { method: 'GET', path: '/v1/schedules/text-to-cron', function: 'text-to-cron', auth: 'tenant', table: 'none' },
+  { method: 'POST', path: '/v1/schedules/preview', function: 'preview-schedule', auth: 'tenant', table: 'none' },
+  { method: 'GET', path: '/v1/schedules/{id}', function: 'get-schedule', ...read },
+  { method: 'PATCH', path: '/v1/schedules/{id}', function: 'update-schedule', ...mutate },
+  { method: 'PUT', path: '/v1/schedules/{id}', function: 'update-schedule', ...mutate },
+  { method: 'DELETE', path: '/v1/schedules/{id}', function: 'delete-schedule', ...mutate },
+  { method: 'PATCH', path: '/v1/schedules/{id}/enable', function: 'enable-schedule', ...mutate },
+  { method: 'PATCH', path: '/v1/schedules/{id}/disable', function: 'disable-schedule', ...mutate },
+  { method: 'POST', path: '/v1/schedules/{id}/resume', function: 'enable-schedule', ...mutate },
+  { method: 'POST', path: '/v1/schedules/{id}/pause', function: 'disable-schedule', ...mutate },
+
+  // The scheduled-agents API's paths (seed 003), answered in its snake_case shapes by the same functions.
+  { method: 'GET', path: '/agent/schedules', function: 'list-schedules', ...read },
+  { method: 'POST', path: '/agent/schedules', function: 'create-schedule', ...mutate },
+  { method: 'GET', path: '/agent/schedules/{id}', function: 'get-schedule', ...read },
+  { method: 'PUT', path: '/agent/schedules/{id}', function: 'update-schedule', ...mutate },
+  { method: 'DELETE', path: '/agent/schedules/{id}', function: 'delete-schedule', ...mutate },
+  { method: 'POST', path: '/agent/schedules/{id}/pause', function: 'disable-schedule', ...mutate },
+  { method: 'POST', path: '/agent/schedules/{id}/resume', function: 'enable-schedule', ...mutate },
+
+  { method: 'POST', path: '/v1/agents', function: 'create-agent', ...agentWrite },
+  { method: 'GET', path: '/v1/agents', function: 'list-agents', ...read },
+  { method: 'GET', path: '/v1/agents/{id}', function: 'get-agent', ...read },
+  { method: 'PATCH', path: '/v1/agents/{id}', function: 'update-agent', ...agentWrite },
+  { method: 'PUT', path: '/v1/agents/{id}', function: 'replace-agent', ...agentWrite },
+  { method: 'DELETE', path: '/v1/agents/{id}', function: 'delete-agent', ...agentWrite },
+
+  { method: 'POST', path: '/v1/admin/api-keys', function: 'create-api-key', auth: 'admin', table: 'write' },
+  { method: 'DELETE', path: '/v1/admin/api-keys/{keyId}', function: 'delete-api-key', auth: 'admin', table: 'write' },
+];
+
+/** API Gateway's route key, e.g. "GET /v1/schedules/{id}". */
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+/** Matches a request path against the table the way API Gateway does: literal segments win over {params}. */
+export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  const segments = path.split('/').filter(Boolean);
+  let best: { route: Route; params: Record<string, string>; literals: number } | undefined;
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/').filter(Boolean);
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    const matches = pattern.every((part, index) => {
+      const segment = segments[index]!;
+      if (part.startsWith('{') && part.endsWith('}')) {
+        params[part.slice(1, -1)] = decodeURIComponent(segment);
+        return true;
+      }
+      literals += 1;
+      return part === segment;
+    });
+    if (matches && (!best || literals > best.literals)) best = { route, params, literals };
+  }
+  return best && { route: best.route, params: best.params };
+}
+
+/** Whether any route serves this path with another method (405 rather than 404). */
+export function pathExists(path: string): boolean {
+  return ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].some((method) => matchRoute(method, path));
+}

@@ -1,0 +1,71 @@
+// The one DynamoDB table: its keys, index and TTL attribute (read by the CDK stack and the local server), and how each item's keys are built.
+import { scheduleSortKey } from './ports/schedule-store.ts';
+import type { Schedule } from './domain/schedule.ts';
+
+export const TABLE = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [{ indexName: 'byOwnerName', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } }],
+  timeToLiveAttribute: 'expiresAt',
+} as const;
+
+/** The index that lists one owner's schedules sorted by name. */
+export const OWNER_NAME_INDEX = TABLE.globalSecondaryIndexes[0].indexName;
+
+/** Attributes that only exist to place an item in the table or index; stripped when an item is read. */
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'] as const;
+
+/*
+ * Key layout. Every partition key begins with the tenant, so no query can cross tenants.
+ *
+ *   item                 pk                          sk                              gsi1pk                        gsi1sk
+ *   schedule             T#<tenant>                  SCHEDULE#<id>                   T#<tenant>#O#<ownerScope>     scheduleSortKey(schedule)
+ *   schedule counters    T#<tenant>                  COUNTS#<ownerScope>
+ *   idempotency record   T#<tenant>                  IDEMPOTENCY#<userId>#<key>      (expiresAt: TTL)
+ *   agent                T#<tenant>                  AGENT#<id>
+ *   api key              T#<tenant>                  APIKEY#<sha256 hex>
+ *   api key id → hash    T#<tenant>                  APIKEYID#<keyId>
+ *   run (added later)    T#<tenant>#S#<scheduleId>   RUN#…
+ */
+
+export function tenantPk(tenantId: string): string {
+  return `T#${tenantId}`;
+}
+
+export function scheduleSk(id: string): string {
+  return `SCHEDULE#${id}`;
+}
+
+export function ownerIndexPk(tenantId: string, ownerScope: string): string {
+  return `T#${tenantId}#O#${ownerScope}`;
+}
+
+export function ownerIndexSk(schedule: Pick<Schedule, 'name' | 'id'>): string {
+  return scheduleSortKey(schedule);
+}
+
+export function countsSk(ownerScope: string): string {
+  return `COUNTS#${ownerScope}`;
+}
+
+export function idempotencySk(userId: string, key: string): string {
+  return `IDEMPOTENCY#${userId}#${key}`;
+}
+
+export function agentSk(id: string): string {
+  return `AGENT#${id}`;
+}
+
+/** Every agent's sort key starts with this. */
+export const AGENT_SK_PREFIX = 'AGENT#';
+
+export function apiKeySk(hash: string): string {
+  return `APIKEY#${hash}`;
+}
+
+export function apiKeyIdSk(keyId: string): string {
+  return `APIKEYID#${keyId}`;
+}
+
+/** Seconds an idempotency record is honoured. */
+export const IDEMPOTENCY_TTL_SECONDS = 86_400;

@@ -1,0 +1,75 @@
+// Agent definitions: create, read, list, change (PATCH merges, PUT replaces) and delete, per tenant.
+import { z } from 'zod';
+import { AgentDefinition, parseAgentInput, type Agent, type AgentInput } from '../domain/agent.ts';
+import { AlreadyExistsError, ConflictError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import { toValidationError } from '../domain/schedule.ts';
+import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import type { AgentStore } from '../ports/agent-store.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+
+export interface AgentDeps {
+  agents: AgentStore;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export async function createAgent(deps: AgentDeps, principal: TenantPrincipal, raw: unknown): Promise<Agent> {
+  const input = parseAgentInput(raw);
+  const now = deps.clock.now().toISOString();
+  const { id, ...definition } = input;
+  const agent = { ...definition, tenantId: principal.tenantId, id: id ?? deps.ids.newId('agent'), createdAt: now, updatedAt: now, version: 1 } as Agent;
+  try {
+    await deps.agents.create(agent);
+  } catch (error) {
+    if (error instanceof AlreadyExistsError) {
+      throw new ConflictError(`An agent with id "${agent.id}" already exists.`, { field: 'id', hint: 'Choose another id, or change that agent with PATCH /v1/agents/{id}.' });
+    }
+    throw error;
+  }
+  return agent;
+}
+
+export async function getAgent(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, id: string): Promise<Agent> {
+  const agent = await deps.agents.get(principal.tenantId, id);
+  if (!agent) throw new NotFoundError('agent', id);
+  return agent;
+}
+
+const ListAgentsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(512).optional() }).strict();
+
+export async function listAgents(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
+  const parsed = ListAgentsQuery.safeParse(rawQuery);
+  if (!parsed.success) throw toValidationError(parsed.error);
+  const binding = `agents\n${principal.tenantId}`;
+  const after = parsed.data.cursor === undefined ? undefined : decodeCursor(parsed.data.cursor, binding);
+  const page = await deps.agents.list(principal.tenantId, parsed.data.limit, after);
+  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : encodeCursor(page.nextAfter, binding) };
+}
+
+/** PATCH merges the given settings into the agent; PUT (`replace`) takes a whole definition. `kind` may change only with PUT. */
+export async function changeAgent(deps: AgentDeps, principal: TenantPrincipal, id: string, raw: unknown, mode: 'merge' | 'replace'): Promise<Agent> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('The request body must be a JSON object.');
+  if ('id' in raw && (raw as { id: unknown }).id !== id) throw new ValidationError('An agent id cannot change.', { field: 'id' });
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await getAgent(deps, principal, id);
+    const { tenantId: _tenant, createdAt, updatedAt: _updated, version, ...definition } = current;
+    const merged = mode === 'merge' ? { ...definition, ...raw } : { ...raw, id };
+    const input: AgentInput = parseAgentInput(merged);
+    const next = { ...input, id, tenantId: principal.tenantId, createdAt, updatedAt: deps.clock.now().toISOString(), version: version + 1 } as Agent;
+    try {
+      await deps.agents.update(next, version);
+      return next;
+    } catch (error) {
+      if (error instanceof StaleVersionError && attempt < 5) continue;
+      if (error instanceof StaleVersionError) throw new ConflictError('The agent kept changing while this update was applied.', { hint: 'Retry the request.' });
+      throw error;
+    }
+  }
+}
+
+export async function deleteAgent(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, id: string): Promise<void> {
+  if (!(await deps.agents.delete(principal.tenantId, id))) throw new NotFoundError('agent', id);
+}
+
+export { AgentDefinition };

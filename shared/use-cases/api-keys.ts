@@ -1,0 +1,62 @@
+// API keys: issued by the deployment's admin, shown once, stored as SHA-256 hashes; and resolving a key to its caller.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { NotFoundError } from '../domain/errors.ts';
+import { TENANT_ID_PATTERN, USER_ID_PATTERN, type Principal } from '../domain/principal.ts';
+import { toValidationError } from '../domain/schedule.ts';
+import type { ApiKeyStore } from '../ports/api-key-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import { randomToken } from '../ports/random-ids.ts';
+
+export const CreateApiKeyInput = z
+  .object({
+    tenantId: z.string().regex(TENANT_ID_PATTERN, 'tenantId must be 1–63 lower-case letters, digits or "-", starting with a letter or digit'),
+    userId: z.string().regex(USER_ID_PATTERN, 'userId must be 1–128 letters, digits or "_.@-"'),
+    teamId: z.string().regex(USER_ID_PATTERN, 'teamId must be 1–128 letters, digits or "_.@-"').nullable().optional(),
+    name: z.string().trim().min(1).max(200),
+  })
+  .strict()
+  .meta({ id: 'CreateApiKeyInput' });
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+// Keys read as_<tenant>_<secret>: the tenant in the key scopes the lookup, so even the key index is per tenant.
+const KEY_FORMAT = /^as_([a-z0-9][a-z0-9-]{0,62})_([A-Za-z0-9]{43})$/;
+const KEY_ID_FORMAT = /^key_([a-z0-9][a-z0-9-]{0,62})_([A-Za-z0-9]{16})$/;
+
+export async function createApiKey(deps: { keys: ApiKeyStore; clock: Clock }, raw: unknown) {
+  const parsed = CreateApiKeyInput.safeParse(raw);
+  if (!parsed.success) throw toValidationError(parsed.error);
+  const { tenantId, userId, name } = parsed.data;
+  const teamId = parsed.data.teamId ?? null;
+  const apiKey = `as_${tenantId}_${randomToken(43)}`;
+  const keyId = `key_${tenantId}_${randomToken(16)}`;
+  const createdAt = deps.clock.now().toISOString();
+  await deps.keys.create({ tenantId, keyId, hash: hashKey(apiKey), userId, teamId, name, createdAt });
+  return { apiKey, keyId, tenantId, userId, teamId, name, createdAt };
+}
+
+export async function deleteApiKey(deps: { keys: ApiKeyStore }, keyId: string): Promise<void> {
+  const tenantId = KEY_ID_FORMAT.exec(keyId)?.[1];
+  if (!tenantId || !(await deps.keys.delete(tenantId, keyId))) throw new NotFoundError('api key', keyId);
+}
+
+/** Compares a presented key with the admin key by hash, in constant time. */
+export function isAdminKey(presented: string, adminKeyHash: string | undefined): boolean {
+  if (!adminKeyHash) return false;
+  const a = Buffer.from(hashKey(presented), 'hex');
+  const b = Buffer.from(adminKeyHash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The caller a bearer token stands for, or undefined for an unknown, revoked or malformed key. */
+export async function resolveApiKey(deps: { keys: ApiKeyStore; adminKeyHash: string | undefined }, presented: string): Promise<Principal | undefined> {
+  if (isAdminKey(presented, deps.adminKeyHash)) return { role: 'admin' };
+  const tenantId = KEY_FORMAT.exec(presented)?.[1];
+  if (!tenantId) return undefined;
+  const record = await deps.keys.findByHash(tenantId, hashKey(presented));
+  if (!record) return undefined;
+  return { role: 'tenant', tenantId: record.tenantId, userId: record.userId, teamId: record.teamId ?? undefined, keyId: record.keyId };
+}

@@ -1,0 +1,135 @@
+// Create a schedule: validate, store it with its counters (and idempotency record), then mirror it into the Scheduler.
+import { createHash } from 'node:crypto';
+import { AlreadyExistsError, ConflictError, MirrorError, ValidationError } from '../domain/errors.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
+import {
+  assertAgentExists,
+  assertWindow,
+  computeNextRunAt,
+  DEFAULT_TIMEOUT_SECONDS,
+  loadVisibleSchedule,
+  resolveScheduleTiming,
+  toMirrored,
+  withTiming,
+  type ScheduleDeps,
+} from './schedule-rules.ts';
+
+export interface CreateScheduleResult {
+  schedule: Schedule;
+  /** True when an Idempotency-Key matched an earlier request and its schedule is returned again. */
+  replayed: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export async function createSchedule(
+  deps: ScheduleDeps,
+  principal: TenantPrincipal,
+  input: ScheduleInput,
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<CreateScheduleResult> {
+  const { idempotencyKey } = options;
+  let requestHash: string | undefined;
+  if (idempotencyKey !== undefined) {
+    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new ValidationError('Idempotency-Key must be 1–255 visible ASCII characters.', { field: 'Idempotency-Key' });
+    }
+    requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    const replay = await replayed(deps, principal, idempotencyKey, requestHash);
+    if (replay) return replay;
+  }
+
+  const now = deps.clock.now();
+  const timing = resolveScheduleTiming(input, deps);
+  await assertAgentExists(deps, principal.tenantId, input.agentId);
+  const team = input.team ?? Boolean(principal.teamId);
+  if (team && !principal.teamId) {
+    throw new ValidationError('"team": true needs an API key that belongs to a team; this one has none.', { field: 'team' });
+  }
+  const startAt = input.startAt ?? null;
+  const endAt = input.endAt ?? null;
+  assertWindow(startAt, endAt, now);
+
+  const enabled = input.enabled ?? true;
+  const timestamp = now.toISOString();
+  const id = deps.ids.newId('sched');
+  const schedule: Schedule = withTiming(
+    {
+      tenantId: principal.tenantId,
+      id,
+      userId: principal.userId,
+      teamId: team ? principal.teamId! : null,
+      ownerType: team ? 'team' : 'user',
+      name: input.name ?? timing.description,
+      description: input.description ?? null,
+      task: input.task ?? '',
+      agentId: input.agentId ?? null,
+      environmentId: input.environmentId ?? null,
+      enabled,
+      status: enabled ? 'active' : 'paused',
+      nextRunAt: null,
+      lastRunAt: null,
+      lastRunStatus: null,
+      lastError: null,
+      runCount: 0,
+      successCount: 0,
+      failureCount: 0,
+      consecutiveFailures: 0,
+      metadata: input.metadata ?? null,
+      startAt,
+      endAt,
+      overlapPolicy: input.overlapPolicy ?? 'skip',
+      timeoutSeconds: input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+      version: 1,
+    } as Schedule,
+    timing,
+  );
+  schedule.nextRunAt = computeNextRunAt(schedule, now);
+
+  try {
+    await deps.schedules.create(
+      schedule,
+      idempotencyKey !== undefined && requestHash !== undefined ? { key: idempotencyKey, requestHash, scheduleId: id } : undefined,
+    );
+  } catch (error) {
+    // Another request with the same Idempotency-Key won the race: answer with its schedule.
+    if (error instanceof AlreadyExistsError && idempotencyKey !== undefined && requestHash !== undefined) {
+      const replay = await replayed(deps, principal, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    throw error;
+  }
+
+  try {
+    await deps.mirror.create(toMirrored(schedule));
+  } catch (mirrorError) {
+    try {
+      await deps.schedules.delete(schedule, schedule.version);
+      if (idempotencyKey !== undefined) await deps.schedules.releaseIdempotency(principal.tenantId, principal.userId, idempotencyKey);
+    } catch (cleanupError) {
+      deps.log?.('Could not remove a schedule after the Scheduler refused it', {
+        tenantId: principal.tenantId,
+        scheduleId: id,
+        cleanupError: cleanupError instanceof Error ? cleanupError.name : 'unknown',
+      });
+    }
+    const reason = mirrorError instanceof Error ? mirrorError.name : 'unknown error';
+    throw new MirrorError(`EventBridge Scheduler could not create the schedule (${reason}); it was not created.`, { cause: mirrorError });
+  }
+  return { schedule, replayed: false };
+}
+
+async function replayed(deps: ScheduleDeps, principal: TenantPrincipal, key: string, requestHash: string): Promise<CreateScheduleResult | undefined> {
+  const record = await deps.schedules.findIdempotency(principal.tenantId, principal.userId, key);
+  if (!record) return undefined;
+  if (record.requestHash !== requestHash) {
+    throw new ConflictError('This Idempotency-Key was already used with a different request body.', {
+      field: 'Idempotency-Key',
+      hint: 'Use a new key for a new request; reuse a key only to retry the very same request.',
+    });
+  }
+  return { schedule: await loadVisibleSchedule(deps, principal, record.scheduleId), replayed: true };
+}

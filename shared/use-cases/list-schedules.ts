@@ -1,0 +1,83 @@
+// List the caller's and their team's schedules, sorted by name, with counters-based stats: a bounded number of reads.
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import { toValidationError, type Schedule } from '../domain/schedule.ts';
+import type { ScheduleFilters, ScheduleStore } from '../ports/schedule-store.ts';
+import { visibleScopes } from './schedule-rules.ts';
+
+export const MAX_LIST_LIMIT = 100;
+export const MAX_LIST_OFFSET = 1000;
+
+const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const ListSchedulesQuery = z
+  .object({
+    agentId: z.string().max(64).optional(),
+    environmentId: z.string().max(128).optional(),
+    scheduleType: z.enum(['recurring', 'one-time']).optional(),
+    enabled: booleanText.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
+    offset: z.coerce.number().int().min(0).max(MAX_LIST_OFFSET).optional(),
+    cursor: z.string().max(2048).optional(),
+  })
+  .strict();
+
+export interface ScheduleList {
+  items: Schedule[];
+  hasMore: boolean;
+  nextCursor: string | null;
+  /** Matching schedules in all pages; null when a filter has no counter to answer it exactly. */
+  totalCount: number | null;
+  stats: { total: number; enabled: number; disabled: number };
+}
+
+export async function listSchedules(
+  deps: { schedules: ScheduleStore },
+  principal: TenantPrincipal,
+  rawQuery: Record<string, string | undefined>,
+): Promise<ScheduleList> {
+  const parsed = ListSchedulesQuery.safeParse(rawQuery);
+  if (!parsed.success) throw toValidationError(parsed.error);
+  const query = parsed.data;
+  if (query.cursor !== undefined && query.offset !== undefined) {
+    throw new ValidationError('Use either cursor or offset, not both.', { field: 'offset' });
+  }
+  const filters: ScheduleFilters = {
+    agentId: query.agentId,
+    environmentId: query.environmentId,
+    scheduleType: query.scheduleType,
+    enabled: query.enabled,
+  };
+  const scopes = visibleScopes(principal);
+  const binding = JSON.stringify([principal.tenantId, principal.userId, principal.teamId ?? null, filters]);
+  let after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding);
+
+  // An offset is walked in pages of keys; MAX_LIST_OFFSET and the page bound keep that a fixed cost too.
+  let exhausted = false;
+  let toSkip = query.offset ?? 0;
+  for (let round = 0; toSkip > 0 && !exhausted && round < 20; round += 1) {
+    const skipped = await deps.schedules.list({ tenantId: principal.tenantId, ownerScopes: scopes, filters, limit: Math.min(toSkip, MAX_LIST_LIMIT), after });
+    toSkip -= skipped.items.length;
+    if (skipped.nextAfter === undefined) exhausted = true;
+    else after = skipped.nextAfter;
+  }
+
+  const [page, counts] = await Promise.all([
+    exhausted
+      ? { items: [], nextAfter: undefined }
+      : deps.schedules.list({ tenantId: principal.tenantId, ownerScopes: scopes, filters, limit: query.limit, after }),
+    deps.schedules.counts(principal.tenantId, scopes),
+  ]);
+  const stats = { total: counts.total, enabled: counts.enabled, disabled: counts.total - counts.enabled };
+  const onlyEnabledFilter = filters.agentId === undefined && filters.environmentId === undefined && filters.scheduleType === undefined;
+  const totalCount = !onlyEnabledFilter ? null : filters.enabled === undefined ? stats.total : filters.enabled ? stats.enabled : stats.disabled;
+  return {
+    items: page.items,
+    hasMore: page.nextAfter !== undefined,
+    nextCursor: page.nextAfter === undefined ? null : encodeCursor(page.nextAfter, binding),
+    totalCount,
+    stats,
+  };
+}

@@ -1,0 +1,169 @@
+// Rules every schedule use case shares: who may see a schedule, how input becomes a stored schedule, and the mirror's view of it.
+import { ExpressionError, nextRunsOfSchedulerExpression, resolveTiming, type Timing } from '../expressions/index.ts';
+import type { Settings } from '../config.ts';
+import { ConflictError, MirrorError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import { ownerScope, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
+import type { AgentStore } from '../ports/agent-store.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { ScheduleStore } from '../ports/schedule-store.ts';
+import type { MirroredSchedule, SchedulerMirror } from '../ports/scheduler-mirror.ts';
+
+export interface ScheduleDeps {
+  schedules: ScheduleStore;
+  agents: AgentStore;
+  mirror: SchedulerMirror;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: Settings;
+  /** Told about failures that were compensated or could not be, so operators see them. */
+  log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+
+/** The owner scopes a caller may see: their own schedules and their team's. */
+export function visibleScopes(principal: TenantPrincipal): string[] {
+  return [`user#${principal.userId}`, ...(principal.teamId ? [`team#${principal.teamId}`] : [])];
+}
+
+/** Loads a schedule the caller may see; anything else, including another tenant's id, is a 404. */
+export async function loadVisibleSchedule(deps: Pick<ScheduleDeps, 'schedules'>, principal: TenantPrincipal, id: string): Promise<Schedule> {
+  const schedule = await deps.schedules.get(principal.tenantId, id);
+  if (!schedule || !visibleScopes(principal).includes(ownerScope(schedule))) throw new NotFoundError('schedule', id);
+  return schedule;
+}
+
+export function toValidation(error: unknown): unknown {
+  if (error instanceof ExpressionError) {
+    return new ValidationError(error.message, { field: error.field, ...(error.hint ? { hint: error.hint } : {}) }, { cause: error });
+  }
+  return error;
+}
+
+/** Resolves the timing fields; a scheduleType that contradicts them is a 400. */
+export function resolveScheduleTiming(
+  input: Pick<ScheduleInput, 'scheduleType' | 'cronExpression' | 'scheduledTime' | 'timezone'>,
+  deps: Pick<ScheduleDeps, 'clock' | 'settings'>,
+): Timing {
+  if (input.scheduleType === 'recurring' && input.cronExpression === undefined) {
+    throw new ValidationError('A recurring schedule needs a cronExpression.', { field: 'cronExpression', hint: 'e.g. "cronExpression": "0 9 * * 1-5"' });
+  }
+  if (input.scheduleType === 'one-time' && input.scheduledTime === undefined) {
+    throw new ValidationError('A one-time schedule needs a scheduledTime.', { field: 'scheduledTime', hint: 'e.g. "scheduledTime": "2026-12-01T09:00:00Z"' });
+  }
+  try {
+    return resolveTiming(
+      { cronExpression: input.cronExpression, scheduledTime: input.scheduledTime, timezone: input.timezone },
+      { now: deps.clock.now(), minIntervalMinutes: deps.settings.minIntervalMinutes, count: 1 },
+    );
+  } catch (error) {
+    throw toValidation(error);
+  }
+}
+
+export async function assertAgentExists(deps: Pick<ScheduleDeps, 'agents'>, tenantId: string, agentId: string | null | undefined): Promise<void> {
+  if (agentId === null || agentId === undefined) return;
+  if (!(await deps.agents.get(tenantId, agentId))) {
+    throw new ValidationError(`agentId "${agentId}" names no agent of yours.`, {
+      field: 'agentId',
+      hint: 'Create it first with POST /v1/agents, or omit agentId to use the deployment default agent.',
+    });
+  }
+}
+
+export function assertWindow(startAt: string | null, endAt: string | null, now: Date): void {
+  if (startAt && endAt && Date.parse(endAt) <= Date.parse(startAt)) {
+    throw new ValidationError('endAt must be after startAt.', { field: 'endAt' });
+  }
+  if (endAt && Date.parse(endAt) <= now.getTime()) {
+    throw new ValidationError('endAt is in the past: the schedule would never run.', { field: 'endAt' });
+  }
+}
+
+/** The next instant EventBridge will fire this schedule, or null when it will not. */
+export function computeNextRunAt(schedule: Pick<Schedule, 'enabled' | 'schedulerExpression' | 'schedulerTimezone' | 'startAt' | 'endAt'>, now: Date): string | null {
+  if (!schedule.enabled) return null;
+  const from = schedule.startAt && Date.parse(schedule.startAt) > now.getTime() ? new Date(Date.parse(schedule.startAt) - 1) : now;
+  const [next] = nextRunsOfSchedulerExpression(schedule.schedulerExpression, schedule.schedulerTimezone, from, 1);
+  if (!next || (schedule.endAt && next.getTime() > Date.parse(schedule.endAt))) return null;
+  return next.toISOString().replace('.000Z', 'Z');
+}
+
+/** Applies a resolved timing to a schedule's derived fields. */
+export function withTiming<T extends Partial<Schedule>>(schedule: T, timing: Timing): T {
+  return {
+    ...schedule,
+    scheduleType: timing.scheduleType,
+    cronExpression: timing.cronExpression ?? null,
+    scheduledTime: timing.scheduledTime ?? null,
+    timezone: timing.timezone,
+    schedulerExpression: timing.schedulerExpression,
+    schedulerTimezone: timing.schedulerTimezone,
+    cronDescription: timing.description,
+  };
+}
+
+export function toMirrored(schedule: Schedule): MirroredSchedule {
+  return {
+    name: schedule.id,
+    tenantId: schedule.tenantId,
+    expression: schedule.schedulerExpression,
+    timezone: schedule.schedulerTimezone,
+    enabled: schedule.enabled,
+    oneTime: schedule.scheduleType === 'one-time',
+    startAt: schedule.startAt,
+    endAt: schedule.endAt,
+    description: `${schedule.name} — ${schedule.cronDescription}`,
+  };
+}
+
+/** True when the change touches what EventBridge Scheduler holds. */
+export function mirrorChanged(before: Schedule, after: Schedule): boolean {
+  const a = toMirrored(before);
+  const b = toMirrored(after);
+  return JSON.stringify(a) !== JSON.stringify(b);
+}
+
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown error';
+}
+
+/**
+ * Writes a changed schedule to the store, then to the mirror; if the mirror fails the stored schedule is
+ * restored, so the two never disagree when the request returns. `change` is re-applied on a version race.
+ */
+export async function updateWithMirror(
+  deps: ScheduleDeps,
+  principal: TenantPrincipal,
+  id: string,
+  change: (current: Schedule) => Schedule | Promise<Schedule>,
+): Promise<Schedule> {
+  for (let attempt = 1; ; attempt += 1) {
+    const current = await loadVisibleSchedule(deps, principal, id);
+    const changed = await change(current);
+    const next: Schedule = { ...changed, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
+    next.nextRunAt = computeNextRunAt(next, deps.clock.now());
+    try {
+      await deps.schedules.update(next, current.version);
+    } catch (error) {
+      if (error instanceof StaleVersionError && attempt < 5) continue;
+      if (error instanceof StaleVersionError) {
+        throw new ConflictError('The schedule kept changing while this update was applied; nothing was changed.', { hint: 'Retry the request.' });
+      }
+      throw error;
+    }
+    if (!mirrorChanged(current, next)) return next;
+    try {
+      await deps.mirror.update(toMirrored(next));
+      return next;
+    } catch (mirrorError) {
+      try {
+        await deps.schedules.update({ ...current, version: next.version + 1, updatedAt: next.updatedAt }, next.version);
+      } catch (restoreError) {
+        deps.log?.('Could not restore a schedule after the Scheduler update failed', { tenantId: principal.tenantId, scheduleId: id, restoreError: describeFailure(restoreError) });
+      }
+      throw new MirrorError(`EventBridge Scheduler did not accept the change (${describeFailure(mirrorError)}); the schedule was left as it was.`, { cause: mirrorError });
+    }
+  }
+}

@@ -1,0 +1,194 @@
+// In-memory fakes of the ports, with the same contracts as the DynamoDB adapters (versions, counters, idempotency).
+import type { Agent } from '#shared/domain/agent.ts';
+import { AlreadyExistsError, StaleVersionError } from '#shared/domain/errors.ts';
+import { ownerScope, type Schedule } from '#shared/domain/schedule.ts';
+import type { AgentStore } from '#shared/ports/agent-store.ts';
+import type { ApiKeyRecord, ApiKeyStore } from '#shared/ports/api-key-store.ts';
+import type { Clock, IdGenerator } from '#shared/ports/clock.ts';
+import {
+  scheduleSortKey,
+  type IdempotencyRecord,
+  type ListSchedulesPage,
+  type ListSchedulesQuery,
+  type ScheduleCounts,
+  type ScheduleStore,
+} from '#shared/ports/schedule-store.ts';
+import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class InMemoryScheduleStore implements ScheduleStore {
+  readonly items = new Map<string, Schedule>();
+  readonly countsByScope = new Map<string, ScheduleCounts>();
+  readonly idempotency = new Map<string, IdempotencyRecord>();
+  /** Makes the next update throw StaleVersionError, as if another writer won the race. */
+  failNextUpdateWithStaleVersion = 0;
+
+  private key = (tenantId: string, id: string) => `${tenantId}/${id}`;
+
+  private adjust(schedule: Schedule, total: number, enabled: number): void {
+    const scope = `${schedule.tenantId}/${ownerScope(schedule)}`;
+    const current = this.countsByScope.get(scope) ?? { total: 0, enabled: 0 };
+    this.countsByScope.set(scope, { total: current.total + total, enabled: current.enabled + enabled });
+  }
+
+  async get(tenantId: string, id: string) {
+    const item = this.items.get(this.key(tenantId, id));
+    return item && clone(item);
+  }
+
+  async create(schedule: Schedule, idempotency?: IdempotencyRecord) {
+    const idemKey = idempotency && `${schedule.tenantId}/${schedule.userId}/${idempotency.key}`;
+    if (this.items.has(this.key(schedule.tenantId, schedule.id))) throw new AlreadyExistsError('id taken');
+    if (idemKey && this.idempotency.has(idemKey)) throw new AlreadyExistsError('idempotency key taken');
+    this.items.set(this.key(schedule.tenantId, schedule.id), clone(schedule));
+    if (idemKey && idempotency) this.idempotency.set(idemKey, clone(idempotency));
+    this.adjust(schedule, 1, schedule.enabled ? 1 : 0);
+  }
+
+  async findIdempotency(tenantId: string, userId: string, key: string) {
+    return this.idempotency.get(`${tenantId}/${userId}/${key}`);
+  }
+
+  async releaseIdempotency(tenantId: string, userId: string, key: string) {
+    this.idempotency.delete(`${tenantId}/${userId}/${key}`);
+  }
+
+  async update(next: Schedule, expectedVersion: number) {
+    const current = this.items.get(this.key(next.tenantId, next.id));
+    if (this.failNextUpdateWithStaleVersion > 0) {
+      this.failNextUpdateWithStaleVersion -= 1;
+      throw new StaleVersionError();
+    }
+    if (!current || current.version !== expectedVersion) throw new StaleVersionError();
+    this.items.set(this.key(next.tenantId, next.id), clone(next));
+    if (current.enabled !== next.enabled) this.adjust(next, 0, next.enabled ? 1 : -1);
+  }
+
+  async delete(schedule: Schedule, expectedVersion: number) {
+    const current = this.items.get(this.key(schedule.tenantId, schedule.id));
+    if (!current || current.version !== expectedVersion) throw new StaleVersionError();
+    this.items.delete(this.key(schedule.tenantId, schedule.id));
+    this.adjust(current, -1, current.enabled ? -1 : 0);
+  }
+
+  async list(query: ListSchedulesQuery): Promise<ListSchedulesPage> {
+    const { filters } = query;
+    const matching = [...this.items.values()]
+      .filter((item) => item.tenantId === query.tenantId && query.ownerScopes.includes(ownerScope(item)))
+      .filter((item) => filters.agentId === undefined || item.agentId === filters.agentId)
+      .filter((item) => filters.environmentId === undefined || item.environmentId === filters.environmentId)
+      .filter((item) => filters.scheduleType === undefined || item.scheduleType === filters.scheduleType)
+      .filter((item) => filters.enabled === undefined || item.enabled === filters.enabled)
+      .filter((item) => query.after === undefined || scheduleSortKey(item) > query.after)
+      .sort((a, b) => (scheduleSortKey(a) < scheduleSortKey(b) ? -1 : 1));
+    const items = matching.slice(0, query.limit).map(clone);
+    return { items, nextAfter: matching.length > query.limit ? scheduleSortKey(items[items.length - 1]!) : undefined };
+  }
+
+  async counts(tenantId: string, ownerScopes: string[]) {
+    let total = 0;
+    let enabled = 0;
+    for (const scope of ownerScopes) {
+      const counts = this.countsByScope.get(`${tenantId}/${scope}`);
+      total += counts?.total ?? 0;
+      enabled += counts?.enabled ?? 0;
+    }
+    return { total, enabled };
+  }
+}
+
+export class InMemoryAgentStore implements AgentStore {
+  readonly items = new Map<string, Agent>();
+
+  async get(tenantId: string, id: string) {
+    const item = this.items.get(`${tenantId}/${id}`);
+    return item && clone(item);
+  }
+  async create(agent: Agent) {
+    if (this.items.has(`${agent.tenantId}/${agent.id}`)) throw new AlreadyExistsError('id taken');
+    this.items.set(`${agent.tenantId}/${agent.id}`, clone(agent));
+  }
+  async update(agent: Agent, expectedVersion: number) {
+    const current = this.items.get(`${agent.tenantId}/${agent.id}`);
+    if (!current || current.version !== expectedVersion) throw new StaleVersionError();
+    this.items.set(`${agent.tenantId}/${agent.id}`, clone(agent));
+  }
+  async delete(tenantId: string, id: string) {
+    return this.items.delete(`${tenantId}/${id}`);
+  }
+  async list(tenantId: string, limit: number, after?: string) {
+    const all = [...this.items.values()].filter((agent) => agent.tenantId === tenantId && (after === undefined || agent.id > after)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const items = all.slice(0, limit);
+    return { items, nextAfter: all.length > limit ? items[items.length - 1]!.id : undefined };
+  }
+}
+
+export class InMemoryApiKeyStore implements ApiKeyStore {
+  readonly items = new Map<string, ApiKeyRecord>();
+  async create(record: ApiKeyRecord) {
+    this.items.set(`${record.tenantId}/${record.hash}`, clone(record));
+  }
+  async findByHash(tenantId: string, hash: string) {
+    return this.items.get(`${tenantId}/${hash}`);
+  }
+  async delete(tenantId: string, keyId: string) {
+    for (const [key, record] of this.items) {
+      if (record.tenantId === tenantId && record.keyId === keyId) return this.items.delete(key);
+    }
+    return false;
+  }
+}
+
+/** Records every Scheduler call; `failNext` makes the next call of that kind throw. */
+export class RecordingMirror implements SchedulerMirror {
+  readonly calls: Array<{ kind: 'create' | 'update' | 'delete'; schedule?: MirroredSchedule; name?: string }> = [];
+  readonly schedules = new Map<string, MirroredSchedule>();
+  failNext: Partial<Record<'create' | 'update' | 'delete', Error>> = {};
+
+  private maybeFail(kind: 'create' | 'update' | 'delete') {
+    const error = this.failNext[kind];
+    if (error) {
+      delete this.failNext[kind];
+      throw error;
+    }
+  }
+  async create(schedule: MirroredSchedule) {
+    this.calls.push({ kind: 'create', schedule: clone(schedule) });
+    this.maybeFail('create');
+    this.schedules.set(schedule.name, clone(schedule));
+  }
+  async update(schedule: MirroredSchedule) {
+    this.calls.push({ kind: 'update', schedule: clone(schedule) });
+    this.maybeFail('update');
+    this.schedules.set(schedule.name, clone(schedule));
+  }
+  async delete(name: string) {
+    this.calls.push({ kind: 'delete', name });
+    this.maybeFail('delete');
+    this.schedules.delete(name);
+  }
+}
+
+export class FixedClock implements Clock {
+  constructor(public current: Date) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export class SequentialIds implements IdGenerator {
+  private next = 1;
+  newId(prefix: string) {
+    return `${prefix}_${String(this.next++).padStart(10, '0')}`;
+  }
+}
+
+export function serviceError(name: string): Error {
+  const error = new Error(`${name}: simulated`);
+  error.name = name;
+  return error;
+}

@@ -1,0 +1,240 @@
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+  ThrottlingException,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  EventBridgeSchedulerMirror,
+  schedulerMirrorConfigFromEnv,
+  toScheduleRequest,
+  type SchedulerMirrorConfig,
+} from '#shared/adapters/eventbridge-scheduler/scheduler-mirror.ts';
+import type { MirroredSchedule } from '#shared/ports/scheduler-mirror.ts';
+
+const config: SchedulerMirrorConfig = {
+  groupName: 'agent-schedules',
+  runnerArn: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+  roleArn: 'arn:aws:iam::123456789012:role/scheduler-invoke-runner',
+  deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:scheduler-dlq',
+  maximumRetryAttempts: 3,
+  maximumEventAgeInSeconds: 3600,
+};
+
+const recurring: MirroredSchedule = {
+  name: 'sched_weekdays',
+  tenantId: 'tenant_1',
+  expression: 'cron(0 9 ? * MON-FRI *)',
+  timezone: 'America/New_York',
+  enabled: true,
+  oneTime: false,
+  startAt: null,
+  endAt: null,
+  description: 'At 09:00, Monday through Friday (America/New_York)',
+};
+
+const target = (scheduleId: string, tenantId = 'tenant_1') => ({
+  Arn: config.runnerArn,
+  RoleArn: config.roleArn,
+  Input: JSON.stringify({
+    tenantId,
+    scheduleId,
+    scheduledTime: '<aws.scheduler.scheduled-time>',
+    executionId: '<aws.scheduler.execution-id>',
+    attempt: '<aws.scheduler.attempt-number>',
+  }),
+  RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+  DeadLetterConfig: { Arn: config.deadLetterArn },
+});
+
+const notFound = () => new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} });
+
+const scheduler = mockClient(SchedulerClient);
+let mirror: EventBridgeSchedulerMirror;
+
+beforeEach(() => {
+  scheduler.reset();
+  mirror = new EventBridgeSchedulerMirror({ client: new SchedulerClient({ region: 'us-east-1' }), config });
+});
+
+describe('EventBridgeSchedulerMirror.create', () => {
+  it('creates a recurring enabled schedule that invokes the runner with the event template', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await mirror.create(recurring);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Description: 'At 09:00, Monday through Friday (America/New_York)',
+      Target: target('sched_weekdays'),
+      ActionAfterCompletion: 'NONE',
+    });
+  });
+
+  it('creates a disabled schedule in the DISABLED state', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await mirror.create({ ...recurring, enabled: false });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      State: 'DISABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Description: 'At 09:00, Monday through Friday (America/New_York)',
+      Target: target('sched_weekdays'),
+      ActionAfterCompletion: 'NONE',
+    });
+  });
+
+  it('creates a one-time at() schedule that EventBridge deletes after it completes', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await mirror.create({
+      ...recurring,
+      name: 'sched_once',
+      tenantId: 'tenant_2',
+      expression: 'at(2026-12-01T09:00:00)',
+      timezone: 'Europe/Paris',
+      oneTime: true,
+      description: 'Once, on 1 December 2026 at 09:00 (Europe/Paris)',
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_once',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: 'at(2026-12-01T09:00:00)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Description: 'Once, on 1 December 2026 at 09:00 (Europe/Paris)',
+      Target: target('sched_once', 'tenant_2'),
+      ActionAfterCompletion: 'DELETE',
+    });
+  });
+
+  it('sends startAt and endAt as StartDate and EndDate dates', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await mirror.create({ ...recurring, startAt: '2026-01-01T00:00:00Z', endAt: '2026-06-30T23:59:59Z' });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Description: 'At 09:00, Monday through Friday (America/New_York)',
+      Target: target('sched_weekdays'),
+      ActionAfterCompletion: 'NONE',
+      StartDate: new Date('2026-01-01T00:00:00Z'),
+      EndDate: new Date('2026-06-30T23:59:59Z'),
+    });
+  });
+
+  it('truncates a description to the 512 characters EventBridge accepts', () => {
+    const request = toScheduleRequest({ ...recurring, description: 'x'.repeat(600) }, config);
+    expect(request.Description).toBe('x'.repeat(512));
+  });
+
+  it('lets a conflict from EventBridge propagate unchanged', async () => {
+    const conflict = new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} });
+    scheduler.on(CreateScheduleCommand).rejects(conflict);
+    await expect(mirror.create(recurring)).rejects.toBe(conflict);
+  });
+});
+
+describe('EventBridgeSchedulerMirror.update', () => {
+  it('sends the full definition, because UpdateSchedule replaces the whole schedule', async () => {
+    scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const changed = { ...recurring, enabled: false, endAt: '2027-01-01T00:00:00Z' };
+    await mirror.update(changed);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    expect(scheduler.commandCalls(UpdateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      State: 'DISABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Description: 'At 09:00, Monday through Friday (America/New_York)',
+      Target: target('sched_weekdays'),
+      ActionAfterCompletion: 'NONE',
+      EndDate: new Date('2027-01-01T00:00:00Z'),
+    });
+  });
+
+  it('creates the schedule again when EventBridge already deleted it after completion', async () => {
+    scheduler.on(UpdateScheduleCommand).rejects(notFound());
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const once = { ...recurring, name: 'sched_once', expression: 'at(2027-03-01T08:00:00)', oneTime: true };
+    await mirror.update(once);
+    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual(toScheduleRequest(once, config));
+  });
+
+  it('lets other errors propagate unchanged without creating anything', async () => {
+    const throttled = new ThrottlingException({ message: 'slow down', Message: 'slow down', $metadata: {} });
+    scheduler.on(UpdateScheduleCommand).rejects(throttled);
+    await expect(mirror.update(recurring)).rejects.toBe(throttled);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+  });
+});
+
+describe('EventBridgeSchedulerMirror.delete', () => {
+  it('deletes the schedule by name in the group', async () => {
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    await mirror.delete('sched_weekdays');
+    expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+    });
+  });
+
+  it('succeeds when the schedule is already gone', async () => {
+    scheduler.on(DeleteScheduleCommand).rejects(notFound());
+    await expect(mirror.delete('sched_weekdays')).resolves.toBeUndefined();
+  });
+
+  it('lets other errors propagate unchanged', async () => {
+    const throttled = new ThrottlingException({ message: 'slow down', Message: 'slow down', $metadata: {} });
+    scheduler.on(DeleteScheduleCommand).rejects(throttled);
+    await expect(mirror.delete('sched_weekdays')).rejects.toBe(throttled);
+  });
+});
+
+describe('schedulerMirrorConfigFromEnv', () => {
+  const env = {
+    SCHEDULE_GROUP_NAME: 'agent-schedules',
+    RUNNER_FUNCTION_ARN: config.runnerArn,
+    SCHEDULER_ROLE_ARN: config.roleArn,
+    SCHEDULER_DLQ_ARN: config.deadLetterArn,
+  };
+
+  it('reads the configuration, with 3 retries and a one-hour event age by default', () => {
+    expect(schedulerMirrorConfigFromEnv(env)).toEqual(config);
+  });
+
+  it('reads the retry policy when it is set', () => {
+    const configured = schedulerMirrorConfigFromEnv({ ...env, SCHEDULER_MAX_RETRY_ATTEMPTS: '0', SCHEDULER_MAX_EVENT_AGE_SECONDS: '120' });
+    expect(configured.maximumRetryAttempts).toBe(0);
+    expect(configured.maximumEventAgeInSeconds).toBe(120);
+  });
+
+  it.each(Object.keys(env))('fails fast naming %s when it is missing', (name) => {
+    const { [name]: _missing, ...rest } = env as Record<string, string>;
+    expect(() => schedulerMirrorConfigFromEnv(rest)).toThrow(name);
+  });
+
+  it('rejects a retry count that is not a whole number', () => {
+    expect(() => schedulerMirrorConfigFromEnv({ ...env, SCHEDULER_MAX_RETRY_ATTEMPTS: 'three' })).toThrow('SCHEDULER_MAX_RETRY_ATTEMPTS');
+  });
+});
