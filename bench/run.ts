@@ -1,9 +1,18 @@
-// `npm run bench`: runs every benchmark and prints one JSON document.
+// `npm run bench [-- expressions|api]`: runs the benchmarks and prints one JSON document.
+import { benchApi } from './api.ts';
 import { benchExpressions } from './expressions.ts';
 
-const report = {
-  node: process.version,
-  date: new Date().toISOString(),
-  expressions: benchExpressions(),
+const BENCHES: Record<string, () => unknown> = {
+  expressions: () => benchExpressions(),
+  api: () => benchApi(),
 };
+
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const unknown = wanted.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}.\n`);
+  process.exit(2);
+}
+const report: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) report[name] = await BENCHES[name]!();
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

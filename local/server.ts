@@ -29,7 +29,6 @@ export interface LocalServerOptions {
   onFire?: (event: ScheduledEvent) => Promise<void> | void;
   /** Keep DynamoDB Local's data in memory instead of DATA_DIR (tests). */
   inMemory?: boolean;
-  quiet?: boolean;
 }
 
 export interface LocalServer {

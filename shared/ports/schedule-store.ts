@@ -43,11 +43,12 @@ export interface ScheduleStore {
   findIdempotency(tenantId: string, userId: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Forgets an idempotency key whose create was undone, so a retry creates the schedule afresh. */
   releaseIdempotency(tenantId: string, userId: string, key: string): Promise<void>;
-  /** Replaces the schedule if its stored version is `expectedVersion` (counters follow `enabled`).
-   *  Throws StaleVersionError otherwise, including when it was deleted meanwhile. */
-  update(next: Schedule, expectedVersion: number): Promise<void>;
-  /** Deletes the schedule if its stored version is `expectedVersion`; counters follow. Throws StaleVersionError. */
-  delete(schedule: Schedule, expectedVersion: number): Promise<void>;
+  /** Replaces `previous` (the schedule as read) with `next`, if the stored version is still previous.version;
+   *  counters follow `enabled`. Throws StaleVersionError otherwise, including when it was deleted meanwhile. */
+  update(next: Schedule, previous: Schedule): Promise<void>;
+  /** Deletes the schedule as read, if its stored version is still `current.version`; counters follow.
+   *  Throws StaleVersionError otherwise. */
+  delete(current: Schedule): Promise<void>;
   list(query: ListSchedulesQuery): Promise<ListSchedulesPage>;
   /** Counters kept by the writes above: one read per owner scope. */
   counts(tenantId: string, ownerScopes: string[]): Promise<ScheduleCounts>;

@@ -107,7 +107,7 @@ export async function createSchedule(
     await deps.mirror.create(toMirrored(schedule));
   } catch (mirrorError) {
     try {
-      await deps.schedules.delete(schedule, schedule.version);
+      await deps.schedules.delete(schedule);
       if (idempotencyKey !== undefined) await deps.schedules.releaseIdempotency(principal.tenantId, principal.userId, idempotencyKey);
     } catch (cleanupError) {
       deps.log?.('Could not remove a schedule after the Scheduler refused it', {

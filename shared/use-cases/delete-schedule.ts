@@ -11,7 +11,7 @@ export async function deleteSchedule(deps: ScheduleDeps, principal: TenantPrinci
     throw new MirrorError(`EventBridge Scheduler could not delete the schedule (${error instanceof Error ? error.name : 'unknown error'}); it was not deleted.`, { cause: error });
   }
   try {
-    await deps.schedules.delete(schedule, schedule.version);
+    await deps.schedules.delete(schedule);
   } catch (error) {
     // The stored schedule changed or the write failed: put its Scheduler copy back as it is now stored.
     const current = await deps.schedules.get(principal.tenantId, id).catch(() => schedule);

@@ -145,7 +145,7 @@ export async function updateWithMirror(
     const next: Schedule = { ...changed, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
     next.nextRunAt = computeNextRunAt(next, deps.clock.now());
     try {
-      await deps.schedules.update(next, current.version);
+      await deps.schedules.update(next, current);
     } catch (error) {
       if (error instanceof StaleVersionError && attempt < 5) continue;
       if (error instanceof StaleVersionError) {
@@ -159,7 +159,7 @@ export async function updateWithMirror(
       return next;
     } catch (mirrorError) {
       try {
-        await deps.schedules.update({ ...current, version: next.version + 1, updatedAt: next.updatedAt }, next.version);
+        await deps.schedules.update({ ...current, version: next.version + 1, updatedAt: next.updatedAt }, next);
       } catch (restoreError) {
         deps.log?.('Could not restore a schedule after the Scheduler update failed', { tenantId: principal.tenantId, scheduleId: id, restoreError: describeFailure(restoreError) });
       }

@@ -54,7 +54,8 @@ export class InMemoryScheduleStore implements ScheduleStore {
     this.idempotency.delete(`${tenantId}/${userId}/${key}`);
   }
 
-  async update(next: Schedule, expectedVersion: number) {
+  async update(next: Schedule, previous: Schedule) {
+    const expectedVersion = previous.version;
     const current = this.items.get(this.key(next.tenantId, next.id));
     if (this.failNextUpdateWithStaleVersion > 0) {
       this.failNextUpdateWithStaleVersion -= 1;
@@ -65,7 +66,8 @@ export class InMemoryScheduleStore implements ScheduleStore {
     if (current.enabled !== next.enabled) this.adjust(next, 0, next.enabled ? 1 : -1);
   }
 
-  async delete(schedule: Schedule, expectedVersion: number) {
+  async delete(schedule: Schedule) {
+    const expectedVersion = schedule.version;
     const current = this.items.get(this.key(schedule.tenantId, schedule.id));
     if (!current || current.version !== expectedVersion) throw new StaleVersionError();
     this.items.delete(this.key(schedule.tenantId, schedule.id));

@@ -249,13 +249,16 @@ describe('DynamoScheduleStore', () => {
     await store.create(paused);
     await store.create(team);
     const afterCreates = await store.counts('tenant-a', ['user#u1', 'team#t1']);
-    await store.update({ ...mine, enabled: false, status: 'paused', version: 2 }, 1);
-    await store.update({ ...paused, enabled: true, status: 'active', version: 2 }, 1);
-    await store.update({ ...team, enabled: false, version: 2 }, 1);
-    await store.update({ ...team, name: 'Renamed', enabled: false, version: 3 }, 2);
+    const minePaused = { ...mine, enabled: false, status: 'paused' as const, version: 2 };
+    await store.update(minePaused, mine);
+    await store.update({ ...paused, enabled: true, status: 'active', version: 2 }, paused);
+    const teamPaused = { ...team, enabled: false, version: 2 };
+    await store.update(teamPaused, team);
+    const teamRenamed = { ...team, name: 'Renamed', enabled: false, version: 3 };
+    await store.update(teamRenamed, teamPaused);
     const afterToggles = await store.counts('tenant-a', ['user#u1', 'team#t1']);
-    await store.delete({ ...team, enabled: false, version: 3 }, 3);
-    await store.delete({ ...mine, enabled: false, version: 2 }, 2);
+    await store.delete(teamRenamed);
+    await store.delete(minePaused);
     const afterDeletes = await store.counts('tenant-a', ['user#u1', 'team#t1', 'user#u1']);
 
     // Assess
@@ -274,7 +277,7 @@ describe('DynamoScheduleStore', () => {
     await store.create(schedule);
 
     // Act
-    const error = await failure(store.update({ ...schedule, name: 'Changed', enabled: false, version: 5 }, 4));
+    const error = await failure(store.update({ ...schedule, name: 'Changed', enabled: false, version: 5 }, { ...schedule, version: 4 }));
 
     // Assess
     expect(error).toBeInstanceOf(StaleVersionError);
@@ -287,11 +290,11 @@ describe('DynamoScheduleStore', () => {
     const { store } = await scheduleStore();
     const schedule = fullSchedule({ version: 1 });
     await store.create(schedule);
-    await store.delete(schedule, 1);
+    await store.delete(schedule);
 
     // Act
-    const updateError = await failure(store.update({ ...schedule, version: 2 }, 1));
-    const deleteError = await failure(store.delete(schedule, 1));
+    const updateError = await failure(store.update({ ...schedule, version: 2 }, schedule));
+    const deleteError = await failure(store.delete(schedule));
 
     // Assess
     expect(updateError).toBeInstanceOf(StaleVersionError);
@@ -310,8 +313,8 @@ describe('DynamoScheduleStore', () => {
 
     // Act
     const results = await Promise.allSettled([
-      store.update({ ...read, name: 'First writer', enabled: false, version: 2 }, 1),
-      store.update({ ...read, name: 'Second writer', enabled: false, version: 2 }, 1),
+      store.update({ ...read, name: 'First writer', enabled: false, version: 2 }, read),
+      store.update({ ...read, name: 'Second writer', enabled: false, version: 2 }, read),
     ]);
 
     // Assess

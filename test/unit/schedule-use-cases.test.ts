@@ -223,7 +223,7 @@ describe('enabling and disabling', () => {
   it('asks for a new scheduledTime before re-enabling a one-time schedule that has run', async () => {
     const { schedule } = await createSchedule(deps, carol, input({ name: 'once', scheduledTime: '2026-12-01T03:00:00Z' }));
     const completed = { ...schedule, enabled: false, status: 'completed' as const, version: schedule.version + 1 };
-    await store.update(completed, schedule.version);
+    await store.update(completed, schedule);
     const error = await expectError(setScheduleEnabled(deps, carol, schedule.id, true), ValidationError);
     expect(error.details?.field).toBe('scheduledTime');
   });

@@ -1,8 +1,7 @@
 // Every stored schedule, by Scan: for the local server's start-up only (rebuilding its scheduler), never on a request path.
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Schedule } from '../../domain/schedule.ts';
-
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'];
+import { KEY_ATTRIBUTES } from '../../table.ts';
 
 export async function scanAllSchedules(client: DynamoDBDocumentClient, tableName: string): Promise<Schedule[]> {
   const schedules: Schedule[] = [];

@@ -143,12 +143,9 @@ export class DynamoScheduleStore implements ScheduleStore {
 
   /** Costs 1 consistent GetItem + 1 transaction: the read tells whether `enabled` flips (so whether the counters move);
    *  the transaction's version condition still catches any write that lands between the two. */
-  async update(next: Schedule, expectedVersion: number): Promise<void> {
-    const current = await this.get(next.tenantId, next.id);
-    if (current === undefined) throw new StaleVersionError(`Schedule ${next.id} no longer exists.`);
-    if (current.version !== expectedVersion) {
-      throw new StaleVersionError(`Schedule ${next.id} is at version ${current.version}, not ${expectedVersion}.`);
-    }
+  // The version condition makes `current` exactly what is stored, so the counter deltas need no read.
+  async update(next: Schedule, current: Schedule): Promise<void> {
+    const expectedVersion = current.version;
     const writes: TransactItem[] = [
       {
         Put: {
@@ -172,7 +169,8 @@ export class DynamoScheduleStore implements ScheduleStore {
     await this.versionedWrite(writes, next.id);
   }
 
-  async delete(schedule: Schedule, expectedVersion: number): Promise<void> {
+  async delete(schedule: Schedule): Promise<void> {
+    const expectedVersion = schedule.version;
     await this.versionedWrite(
       [
         {
