@@ -1,4 +1,5 @@
 // Benchmark: DynamoDB requests per API call (counted on the client) and create/get/list latency on the local server.
+import { settingsFromEnv } from '#shared/config.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,7 @@ async function countRequests(endpoint: string, preload: number) {
   const principal: TenantPrincipal = { role: 'tenant', tenantId: 'bench', userId: 'u1', keyId: 'k' };
 
   const template = (await createSchedule(
-    { schedules: new DynamoScheduleStore({ client, tableName }), agents: new DynamoAgentStore({ client, tableName }), mirror: new CountingMirror(), clock: systemClock, ids: randomIds, settings: { minIntervalMinutes: 1, defaultAgentId: undefined } },
+    { schedules: new DynamoScheduleStore({ client, tableName }), agents: new DynamoAgentStore({ client, tableName }), mirror: new CountingMirror(), clock: systemClock, ids: randomIds, settings: settingsFromEnv({}) },
     principal,
     parseScheduleInput({ name: 'template', cronExpression: '0 9 * * *' }).input,
   )).schedule;
@@ -71,7 +72,7 @@ async function countRequests(endpoint: string, preload: number) {
     { step: 'initialize', name: 'countRequests' },
   );
   const mirror = new CountingMirror();
-  const deps = { schedules: new DynamoScheduleStore({ client, tableName }), agents: new DynamoAgentStore({ client, tableName }), mirror, clock: systemClock, ids: randomIds, settings: { minIntervalMinutes: 1, defaultAgentId: undefined } };
+  const deps = { schedules: new DynamoScheduleStore({ client, tableName }), agents: new DynamoAgentStore({ client, tableName }), mirror, clock: systemClock, ids: randomIds, settings: settingsFromEnv({}) };
   const measure = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     current = name;
     const before = mirror.calls;

@@ -25,7 +25,7 @@ export interface LocalServerOptions {
   clock?: Clock;
   /** How often the local scheduler looks for due runs (ms); 0 leaves ticking to the caller. */
   tickIntervalMs?: number;
-  /** Called for every scheduled event the local scheduler fires. */
+  /** Called for every scheduled event the local scheduler fires, after the runner handled it. */
   onFire?: (event: ScheduledEvent) => Promise<void> | void;
   /** Keep DynamoDB Local's data in memory instead of DATA_DIR (tests). */
   inMemory?: boolean;
@@ -35,7 +35,10 @@ export interface LocalServer {
   url: string;
   apiKey: string;
   adminKey: string;
+  /** Fires every due schedule now (as the timer would) and waits for those runs. */
   tick(): Promise<ScheduledEvent[]>;
+  /** Waits for every triggered run started so far. */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,14 +56,18 @@ function errorBody(code: string, message: string, hint?: string): string {
 }
 
 /** Keys generated on first start are kept in DATA_DIR, so a restart keeps them. */
-function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: string; adminKey: string } {
+function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: string; adminKey: string; signingSecret: string } {
   const file = join(dataDir, 'local-keys.json');
-  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string }) : {};
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string; signingSecret?: string }) : {};
   const keys = {
     apiKey: options.apiKey ?? process.env.AGENT_SCHEDULES_API_KEY ?? saved.apiKey ?? `as_local_${randomToken(43)}`,
     adminKey: options.adminKey ?? process.env.AGENT_SCHEDULES_ADMIN_KEY ?? saved.adminKey ?? `as_admin_${randomToken(43)}`,
+    signingSecret: process.env[ENV.signingSecret] ?? saved.signingSecret ?? randomToken(43),
   };
-  if (!options.inMemory) writeFileSync(file, JSON.stringify({ apiKey: saved.apiKey ?? keys.apiKey, adminKey: saved.adminKey ?? keys.adminKey }, null, 2), { mode: 0o600 });
+  if (!options.inMemory) {
+    const kept = { apiKey: saved.apiKey ?? keys.apiKey, adminKey: saved.adminKey ?? keys.adminKey, signingSecret: saved.signingSecret ?? keys.signingSecret };
+    writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
+  }
   return keys;
 }
 
@@ -138,10 +145,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   process.env[ENV.tableName] = 'agent-schedules';
   process.env[ENV.dynamoEndpoint] = dynamo.endpoint;
   process.env[ENV.adminKey] = keys.adminKey;
+  process.env[ENV.signingSecret] = keys.signingSecret;
   process.env.AWS_REGION ??= 'local';
 
   // Imported only now: the wiring reads the environment set above.
-  const wiring = await import('#shared/adapters/wiring/index.ts');
+  const wiring = await import('#shared/adapters/wiring/core.ts');
+  const runner = (await import('../functions/runner/handler.ts')).handler;
+  const { InProcessDispatcher } = await import('./in-process-dispatcher.ts');
   const { ensureTable } = await import('#shared/adapters/dynamodb/create-table.ts');
   const { LocalScheduler } = await import('#shared/adapters/local-scheduler/local-scheduler.ts');
   const { loadMirroredSchedules } = await import('./load-schedules.ts');
@@ -154,13 +164,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const scheduler = new LocalScheduler({
     clock,
     fire: async (event) => {
+      await runner(event);
       await options.onFire?.(event);
     },
     onError: (error, event) => console.error(`local scheduler: run of ${event.scheduleId} at ${event.scheduledTime} failed:`, error),
   });
   scheduler.load(await loadMirroredSchedules(documentClient, 'agent-schedules'), clock.now());
+  const dispatcher = new InProcessDispatcher((ref) => runner(ref));
   wiring.resetRuntime();
-  wiring.overrideRuntime({ mirror: scheduler, clock });
+  // Locally agents may live on loopback and be local commands; on AWS both are refused.
+  wiring.overrideRuntime({ mirror: scheduler, clock, dispatcher, agentOptions: { allowLoopback: true, allowCommands: true } });
   if (options.tickIntervalMs !== 0) scheduler.start(options.tickIntervalMs ?? 1000);
 
   const handlers = new Map<string, Handler>();
@@ -227,10 +240,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     apiKey: keys.apiKey,
     adminKey: keys.adminKey,
     tick: () => scheduler.tick(),
+    drain: () => dispatcher.drain(),
     async stop() {
       if (stopped) return;
       stopped = true;
       await scheduler.stop();
+      await dispatcher.drain();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await dynamo.stop();

@@ -5,6 +5,16 @@ export interface Settings {
   minIntervalMinutes: number;
   /** Agent used by schedules without an agentId; none means such runs fail with `no_agent`. */
   defaultAgentId: string | undefined;
+  /** Days a run record is kept (DynamoDB TTL). */
+  runRetentionDays: number;
+  /** Pause a schedule after this many consecutive failed runs; 0 = never. */
+  autoDisableAfterFailures: number;
+  /** Monthly run quotas: per tenant, else `default`; none = unlimited. */
+  runQuotas: { default?: number; tenants: Record<string, number> };
+}
+
+export function quotaFor(settings: Pick<Settings, 'runQuotas'>, tenantId: string): number | undefined {
+  return settings.runQuotas.tenants[tenantId] ?? settings.runQuotas.default;
 }
 
 export const ENV = {
@@ -14,6 +24,14 @@ export const ENV = {
   defaultAgent: 'DEFAULT_AGENT_ID',
   adminKey: 'ADMIN_API_KEY',
   adminKeySecretArn: 'ADMIN_KEY_SECRET_ARN',
+  runRetentionDays: 'RUN_RETENTION_DAYS',
+  autoDisable: 'AUTO_DISABLE_AFTER_FAILURES',
+  runQuotas: 'RUN_QUOTAS',
+  runnerFunction: 'RUNNER_FUNCTION_ARN',
+  signingSecret: 'AGENT_SIGNING_SECRET',
+  signingSecretArn: 'AGENT_SIGNING_SECRET_ARN',
+  allowedAgentHosts: 'ALLOWED_AGENT_HOSTS',
+  allowPrivateAgentTargets: 'ALLOW_PRIVATE_AGENT_TARGETS',
 } as const;
 
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -24,17 +42,38 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   return value;
 }
 
-function positiveInteger(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+function wholeNumber(name: string, fallback: number, env: NodeJS.ProcessEnv, minimum = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`Environment variable ${name} must be a whole number ≥ 1, not "${raw}".`);
+  if (!Number.isInteger(value) || value < minimum) throw new Error(`Environment variable ${name} must be a whole number ≥ ${minimum}, not "${raw}".`);
   return value;
+}
+
+function runQuotas(env: NodeJS.ProcessEnv): Settings['runQuotas'] {
+  const raw = env[ENV.runQuotas];
+  if (raw === undefined || raw === '') return { tenants: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(`Environment variable ${ENV.runQuotas} must be JSON such as {"default": 1000, "acme": 5000}.`);
+  }
+  const quotas: Settings['runQuotas'] = { tenants: {} };
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!Number.isInteger(value) || (value as number) < 0) throw new Error(`${ENV.runQuotas}: the quota of "${key}" must be a whole number ≥ 0.`);
+    if (key === 'default') quotas.default = value as number;
+    else quotas.tenants[key] = value as number;
+  }
+  return quotas;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
-    minIntervalMinutes: positiveInteger(ENV.minInterval, 1, env),
+    minIntervalMinutes: wholeNumber(ENV.minInterval, 1, env),
     defaultAgentId: env[ENV.defaultAgent] || undefined,
+    runRetentionDays: wholeNumber(ENV.runRetentionDays, 90, env),
+    autoDisableAfterFailures: wholeNumber(ENV.autoDisable, 0, env, 0),
+    runQuotas: runQuotas(env),
   };
 }

@@ -37,6 +37,15 @@ export const ROUTES: readonly Route[] = [
   { method: 'PATCH', path: '/v1/schedules/{id}/disable', function: 'disable-schedule', ...mutate },
   { method: 'POST', path: '/v1/schedules/{id}/resume', function: 'enable-schedule', ...mutate },
   { method: 'POST', path: '/v1/schedules/{id}/pause', function: 'disable-schedule', ...mutate },
+  { method: 'POST', path: '/v1/schedules/{id}/trigger', function: 'trigger-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
+  { method: 'GET', path: '/v1/schedules/{id}/runs', function: 'list-runs', ...read },
+  { method: 'GET', path: '/v1/schedules/{id}/runs/{runId}', function: 'get-schedule-run', ...read },
+
+  { method: 'POST', path: '/v1/runs', function: 'create-run', ...mutate, invokeRunner: true },
+  { method: 'GET', path: '/v1/runs/{id}', function: 'get-run', ...read },
+  // Seed 001 creates a schedule together with a thread (a run now); seed 000 posts scheduled runs to /v1/agent-runs.
+  { method: 'POST', path: '/v1/threads', function: 'create-run', ...mutate, invokeRunner: true },
+  { method: 'POST', path: '/v1/agent-runs', function: 'create-schedule', ...mutate },
 
   // The scheduled-agents API's paths (seed 003), answered in its snake_case shapes by the same functions.
   { method: 'GET', path: '/agent/schedules', function: 'list-schedules', ...read },
@@ -74,7 +83,7 @@ export function matchRoute(method: string, path: string): { route: Route; params
     const matches = pattern.every((part, index) => {
       const segment = segments[index]!;
       if (part.startsWith('{') && part.endsWith('}')) {
-        params[part.slice(1, -1)] = decodeURIComponent(segment);
+        params[part.slice(1, -1)] = safeDecode(segment);
         return true;
       }
       literals += 1;
@@ -83,6 +92,15 @@ export function matchRoute(method: string, path: string): { route: Route; params
     if (matches && (!best || literals > best.literals)) best = { route, params, literals };
   }
   return best && { route: best.route, params: best.params };
+}
+
+/** A segment that is not valid percent-encoding stays as written (and then matches no id). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Whether any route serves this path with another method (405 rather than 404). */

@@ -69,3 +69,17 @@ export function apiKeyIdSk(keyId: string): string {
 
 /** Seconds an idempotency record is honoured. */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;
+
+/** Runs of one schedule (or of no schedule: `_api`, for POST /v1/runs) share a partition, newest last by id. */
+export function runsPk(tenantId: string, scheduleId: string | null): string {
+  return `${tenantPk(tenantId)}#S#${scheduleId ?? '_api'}`;
+}
+
+export function runSk(runId: string): string {
+  return `RUN#${runId}`;
+}
+
+/** A tenant's runs in one month, for budgets: "USAGE#2026-11". */
+export function usageSk(month: string): string {
+  return `USAGE#${month}`;
+}

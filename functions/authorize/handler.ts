@@ -1,6 +1,7 @@
 // The HTTP API Lambda authorizer (simple responses): resolves the bearer API key to its tenant, user and team.
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { adminKeyHash, apiKeyStore } from '#shared/adapters/wiring/index.ts';
+import { adminKeyHash } from '#shared/adapters/wiring/admin.ts';
+import { apiKeyStore } from '#shared/adapters/wiring/core.ts';
 import { logger } from '#shared/http/api-handler.ts';
 import { resolveApiKey } from '#shared/use-cases/api-keys.ts';
 

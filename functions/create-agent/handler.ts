@@ -1,5 +1,5 @@
 // POST /v1/agents: define an agent that schedules can name by agentId.
-import { agentDeps } from '#shared/adapters/wiring/index.ts';
+import { agentDeps } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentAgent } from '#shared/http/presenters.ts';
 import { createAgent } from '#shared/use-cases/agents.ts';

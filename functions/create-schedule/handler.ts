@@ -1,5 +1,5 @@
 // POST /v1/schedules (and /agent/schedules): create a schedule; Idempotency-Key makes retries safe.
-import { scheduleDeps } from '#shared/adapters/wiring/index.ts';
+import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
 import { parseScheduleInput } from '#shared/domain/schedule.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { scheduleBody } from '#shared/http/presenters.ts';

@@ -1,5 +1,5 @@
 // DELETE /v1/agents/{id}: 204; schedules that still name it fail their runs with a clear error.
-import { agentStore } from '#shared/adapters/wiring/index.ts';
+import { agentStore } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, noContent } from '#shared/http/api-handler.ts';
 import { deleteAgent } from '#shared/use-cases/agents.ts';
 

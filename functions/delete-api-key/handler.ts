@@ -1,5 +1,5 @@
 // DELETE /v1/admin/api-keys/{keyId} (admin key only): revoke a key; 204.
-import { apiKeyStore } from '#shared/adapters/wiring/index.ts';
+import { apiKeyStore } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, noContent } from '#shared/http/api-handler.ts';
 import { deleteApiKey } from '#shared/use-cases/api-keys.ts';
 

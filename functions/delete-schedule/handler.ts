@@ -1,5 +1,5 @@
 // DELETE /v1/schedules/{id}: 204; the EventBridge schedule goes too. /agent/schedules/{id} answers {success: true}.
-import { scheduleDeps } from '#shared/adapters/wiring/index.ts';
+import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
 import { apiHandler, json, noContent } from '#shared/http/api-handler.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 

@@ -1,5 +1,5 @@
 // PATCH /v1/schedules/{id}/disable, POST …/pause: turn the schedule off in both stores.
-import { scheduleDeps } from '#shared/adapters/wiring/index.ts';
+import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { scheduleBody } from '#shared/http/presenters.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';

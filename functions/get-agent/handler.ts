@@ -1,5 +1,5 @@
 // GET /v1/agents/{id}: one agent definition (secret references only, never secret values).
-import { agentStore } from '#shared/adapters/wiring/index.ts';
+import { agentStore } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentAgent } from '#shared/http/presenters.ts';
 import { getAgent } from '#shared/use-cases/agents.ts';

@@ -1,5 +1,5 @@
 // GET /v1/schedules/{id} (and /agent/schedules/{id}): one schedule.
-import { clock, scheduleStore } from '#shared/adapters/wiring/index.ts';
+import { clock, scheduleStore } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { scheduleBody } from '#shared/http/presenters.ts';
 import { getSchedule } from '#shared/use-cases/get-schedule.ts';

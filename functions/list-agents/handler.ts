@@ -1,5 +1,5 @@
 // GET /v1/agents: the tenant's agents, by id, cursor paged.
-import { agentStore } from '#shared/adapters/wiring/index.ts';
+import { agentStore } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentAgent } from '#shared/http/presenters.ts';
 import { listAgents } from '#shared/use-cases/agents.ts';

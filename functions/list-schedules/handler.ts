@@ -1,5 +1,5 @@
 // GET /v1/schedules (and /agent/schedules): the caller's and their team's schedules, sorted by name.
-import { clock, scheduleStore } from '#shared/adapters/wiring/index.ts';
+import { clock, scheduleStore } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { scheduleListBody } from '#shared/http/presenters.ts';
 import { listSchedules } from '#shared/use-cases/list-schedules.ts';

@@ -1,5 +1,5 @@
 // PUT /v1/agents/{id}: replace the agent's definition.
-import { agentDeps } from '#shared/adapters/wiring/index.ts';
+import { agentDeps } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentAgent } from '#shared/http/presenters.ts';
 import { changeAgent } from '#shared/use-cases/agents.ts';

@@ -1,5 +1,5 @@
 // PATCH /v1/agents/{id}: merge the given settings into the agent.
-import { agentDeps } from '#shared/adapters/wiring/index.ts';
+import { agentDeps } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentAgent } from '#shared/http/presenters.ts';
 import { changeAgent } from '#shared/use-cases/agents.ts';

@@ -1,5 +1,5 @@
 // PATCH and PUT /v1/schedules/{id} (and PUT /agent/schedules/{id}): merge the given fields into the schedule.
-import { scheduleDeps } from '#shared/adapters/wiring/index.ts';
+import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
 import { parseScheduleInput } from '#shared/domain/schedule.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { scheduleBody } from '#shared/http/presenters.ts';

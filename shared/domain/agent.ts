@@ -18,8 +18,16 @@ const common = {
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' });
 
+// Headers are stored and returned as given, so credentials belong in secretRef instead.
+const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
+const headers = z
+  .record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'header names are letters, digits and "-"'), z.string().max(1024))
+  .refine((value) => !Object.keys(value).some((name) => SECRET_HEADERS.test(name)), {
+    message: 'headers may not carry credentials (authorization, cookie, api keys): put the secret in Secrets Manager and name it in secretRef',
+  });
+
 export const AgentDefinition = z.discriminatedUnion('kind', [
-  z.object({ ...common, kind: z.literal('http'), url: httpUrl, secretRef: secretRef.optional(), headers: z.record(z.string(), z.string().max(1024)).optional() }).strict(),
+  z.object({ ...common, kind: z.literal('http'), url: httpUrl, secretRef: secretRef.optional(), headers: headers.optional() }).strict(),
   z.object({ ...common, kind: z.literal('openai'), baseUrl: httpUrl, model: z.string().min(1).max(200), systemPrompt: z.string().max(32768).optional(), secretRef: secretRef.optional() }).strict(),
   z.object({ ...common, kind: z.literal('bedrock'), modelId: z.string().min(1).max(200), systemPrompt: z.string().max(32768).optional() }).strict(),
   z.object({ ...common, kind: z.literal('bedrock-agent'), bedrockAgentId: z.string().min(1).max(100), aliasId: z.string().min(1).max(100) }).strict(),
@@ -30,7 +38,10 @@ export const AgentDefinition = z.discriminatedUnion('kind', [
 export type AgentInput = z.infer<typeof AgentDefinition>;
 export type AgentKind = AgentInput['kind'];
 
-export type Agent = Omit<AgentInput, 'id'> & {
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A stored agent: its kind's settings (each kind keeps its own fields) plus identity and version. */
+export type Agent = DistributiveOmit<AgentInput, 'id'> & {
   tenantId: string;
   id: string;
   createdAt: string;

@@ -27,6 +27,7 @@ export const FIELD_ALIASES: Record<string, string> = {
   chat_id: 'agentId',
   agent_id: 'agentId',
   environment_id: 'environmentId',
+  app_id: 'appId',
   schedule_type: 'scheduleType',
   type: 'scheduleType',
   cron_expression: 'cronExpression',
@@ -42,11 +43,22 @@ const IGNORED_FIELDS = new Set(['bundle', 'toolhouse_id', 'agent_config']);
 
 const isoInstant = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 instant with Z or an offset.' });
 
+/** DynamoDB stores at most 32 levels; 16 is plenty for anyone's key/values. */
+export const METADATA_MAX_DEPTH = 16;
+
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child));
+  return deepest + 1;
+}
+
 const metadata = z
   .record(z.string(), z.unknown())
   .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= LIMITS.metadataBytes, {
     message: `metadata must be at most ${LIMITS.metadataBytes} bytes of JSON`,
   })
+  .refine((value) => depthOf(value) <= METADATA_MAX_DEPTH, { message: `metadata may nest at most ${METADATA_MAX_DEPTH} levels deep` })
   .meta({ description: 'Your own key/values, returned as given (at most 8 KiB of JSON).' });
 
 /** Every field a client may set; all optional here, the rules below say which are needed when. */
@@ -64,6 +76,7 @@ export const ScheduleFields = z
       .nullable()
       .meta({ description: 'An agent of yours (GET /v1/agents). Omitted: the deployment default agent. Alias: chat_id.' }),
     environmentId: z.string().max(128).nullable(),
+    appId: z.string().max(128).nullable().meta({ description: 'The app a schedule belongs to (seed 001 filters lists by it).' }),
     scheduleType: z.enum(['recurring', 'one-time']).meta({ description: 'Inferred from cronExpression / scheduledTime when omitted.' }),
     cronExpression: z.string().max(256).meta({ description: '5-field cron, read in `timezone`. Aliases: cron_schedule, cadence.' }),
     scheduledTime: z.string().max(64).meta({ description: 'One-time: ISO 8601 instant; without an offset it is read in `timezone`.' }),
@@ -94,13 +107,14 @@ export function normalizeAliases(raw: unknown): NormalizedBody {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ValidationError('The request body must be a JSON object.', { hint: 'Send e.g. {"name": "Daily report", "cronExpression": "0 9 * * *"}.' });
   }
-  const body: Record<string, unknown> = {};
+  // No prototype: a field named "__proto__" or "constructor" stays a field (and is then reported as unknown).
+  const body: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   let dialect: Dialect = 'v1';
   for (const [key, value] of Object.entries(raw)) {
     if (IGNORED_FIELDS.has(key)) continue;
-    const canonical = FIELD_ALIASES[key] ?? key;
+    const canonical = Object.hasOwn(FIELD_ALIASES, key) ? FIELD_ALIASES[key]! : key;
     if (key === 'cadence' || key === 'chat_id' || key === 'active') dialect = 'toolhouse';
-    if (canonical in body && JSON.stringify(body[canonical]) !== JSON.stringify(value)) {
+    if (Object.hasOwn(body, canonical) && JSON.stringify(body[canonical]) !== JSON.stringify(value)) {
       throw new ValidationError(`"${key}" and another spelling of ${canonical} were both given, with different values.`, {
         field: canonical,
         hint: `Send only "${canonical}".`,
@@ -151,6 +165,7 @@ export interface Schedule {
   task: string;
   agentId: string | null;
   environmentId: string | null;
+  appId?: string | null;
   scheduleType: 'recurring' | 'one-time';
   cronExpression: string | null;
   scheduledTime: string | null;
@@ -177,6 +192,11 @@ export interface Schedule {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /** Why the service paused it (e.g. after N consecutive failures); null when a person did. */
+  statusReason?: string | null;
+  /** The run holding the overlap marker (overlapPolicy "skip") and until when; absent when none runs. */
+  runningRunId?: string | null;
+  runningUntil?: string | null;
 }
 
 /** Who owns a schedule, as one string: the list index is partitioned by it. */
@@ -198,12 +218,14 @@ export const ScheduleView = z
     task: z.string(),
     agentId: nullableString,
     environmentId: nullableString,
+    appId: nullableString,
     scheduleType: z.enum(['recurring', 'one-time']),
     cronExpression: nullableString,
     scheduledTime: nullableString,
     timezone: z.string(),
     enabled: z.boolean(),
     status: z.enum(['active', 'paused', 'completed']),
+    statusReason: nullableString.meta({ description: 'Why the service paused it (autoDisableAfterFailures); null otherwise.' }),
     nextRunAt: nullableString.meta({ description: 'The instant EventBridge Scheduler will fire next (UTC); null when it will not.' }),
     lastRunAt: nullableString,
     lastRunStatus: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']).nullable(),

@@ -2,6 +2,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { AgentDefinition } from '../domain/agent.ts';
+import { RunView } from '../domain/run.ts';
 import { ScheduleFields, ScheduleView } from '../domain/schedule.ts';
 import { ROUTES, type Route } from '../routes.ts';
 import { CreateApiKeyInput } from '../use-cases/api-keys.ts';
@@ -31,6 +32,31 @@ const ScheduleListBody = z
   })
   .meta({ id: 'ScheduleList' });
 const AgentEnvelope = z.object({ agent: z.record(z.string(), z.unknown()) }).meta({ id: 'AgentEnvelope' });
+const ScheduledAgent = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    cron_schedule: z.string().nullable(),
+    enabled: z.boolean(),
+    prompt: z.string(),
+    last_spawn_error: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'ScheduledAgent', description: 'The scheduled-agents API shape: every schedule field in snake_case, plus cron_schedule, prompt and last_spawn_error.' });
+const ScheduledAgentList = z
+  .object({ object: z.literal('list'), data: z.array(ScheduledAgent), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .catchall(z.unknown())
+  .meta({ id: 'ScheduledAgentList' });
+const ToolhouseEnvelope = z
+  .object({ data: z.record(z.string(), z.unknown()).meta({ description: 'snake_case schedule with cadence and active' }), schedule: ScheduleView })
+  .meta({ id: 'ToolhouseScheduleEnvelope' });
+const RunEnvelope = z.object({ run: RunView }).meta({ id: 'RunEnvelope' });
+const RunList = z.object({ object: z.literal('list'), data: z.array(RunView), has_more: z.boolean(), next_cursor: z.string().nullable() }).meta({ id: 'RunList' });
+const Triggered = z
+  .object({ run: RunView, thread: z.object({ id: z.string(), status: z.string() }), message: z.string(), schedule: ScheduleView.optional() })
+  .meta({ id: 'RunStarted' });
 const Preview = z
   .object({
     scheduleType: z.enum(['recurring', 'one-time']),
@@ -44,26 +70,48 @@ const Preview = z
   })
   .meta({ id: 'Preview' });
 
+interface Response {
+  status: number;
+  schema?: z.ZodType;
+  description: string;
+}
+
 interface Operation {
   summary: string;
   body?: z.ZodType;
   query?: z.ZodObject;
-  success: { status: number; schema?: z.ZodType; description: string };
+  success: Response;
+  /** Other answers than the usual errors: alternative successes, 402, 409, 503. */
+  also?: Response[];
 }
+
+const CONFLICT = { status: 409, description: 'Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing' };
+const SCHEDULER_DOWN = { status: 503, description: 'EventBridge Scheduler failed; the change was undone, retry' };
+const BUDGET = { status: 402, description: 'The monthly run budget is used up' };
 
 const OPERATIONS: Record<string, Operation> = {
   'get-health': { summary: 'Liveness', success: { status: 200, schema: z.object({ status: z.literal('ok') }), description: 'Up' } },
   'get-openapi': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
-  'create-schedule': { summary: 'Create a schedule (Idempotency-Key header makes retries safe)', body: ScheduleInput, success: { status: 201, schema: ScheduleEnvelope, description: 'Created' } },
+  'create-schedule': {
+    summary: 'Create a schedule (Idempotency-Key header makes retries safe)',
+    body: ScheduleInput,
+    success: { status: 201, schema: ScheduleEnvelope, description: 'Created' },
+    also: [{ status: 200, schema: ToolhouseEnvelope, description: 'Created, answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active)' }, CONFLICT, SCHEDULER_DOWN],
+  },
   'list-schedules': { summary: 'List schedules, sorted by name', query: ListSchedulesQuery, success: { status: 200, schema: ScheduleListBody, description: 'A page' } },
   'text-to-cron': { summary: 'Plain English to cron', query: z.object({ cron: z.string().meta({ example: 'sundays at 5pm UTC' }), timezone: z.string().optional() }), success: { status: 200, description: '{data, cronExpression, timezone, description, nextRuns}' } },
   'preview-schedule': { summary: 'Preview a cron or one-time instant', body: PreviewInput, success: { status: 200, schema: Preview, description: 'The preview' } },
   'get-schedule': { summary: 'Get a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'The schedule' } },
-  'update-schedule': { summary: 'Change a schedule (PATCH and PUT merge the given fields)', body: ScheduleInput, success: { status: 200, schema: ScheduleEnvelope, description: 'Changed' } },
-  'delete-schedule': { summary: 'Delete a schedule and its EventBridge schedule', success: { status: 204, description: 'Deleted' } },
-  'enable-schedule': { summary: 'Enable (resume) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Enabled' } },
-  'disable-schedule': { summary: 'Disable (pause) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Disabled' } },
-  'create-agent': { summary: 'Define an agent', body: AgentDefinition, success: { status: 201, schema: AgentEnvelope, description: 'Created' } },
+  'update-schedule': { summary: 'Change a schedule (PATCH and PUT merge the given fields)', body: ScheduleInput, success: { status: 200, schema: ScheduleEnvelope, description: 'Changed' }, also: [CONFLICT, SCHEDULER_DOWN] },
+  'delete-schedule': { summary: 'Delete a schedule and its EventBridge schedule', success: { status: 204, description: 'Deleted' }, also: [CONFLICT, SCHEDULER_DOWN] },
+  'enable-schedule': { summary: 'Enable (resume) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Enabled' }, also: [CONFLICT, SCHEDULER_DOWN] },
+  'disable-schedule': { summary: 'Disable (pause) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Disabled' }, also: [CONFLICT, SCHEDULER_DOWN] },
+  'trigger-schedule': { summary: 'Run a schedule now (same runner as scheduled runs)', success: { status: 202, schema: Triggered, description: 'Queued' }, also: [BUDGET, { status: 503, description: 'The runner could not be started; the run is recorded as failed' }] },
+  'list-runs': { summary: 'A schedule’s runs, newest first', success: { status: 200, schema: RunList, description: 'A page' } },
+  'get-schedule-run': { summary: 'One run of a schedule, with its output', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
+  'create-run': { summary: 'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages)', body: z.record(z.string(), z.unknown()), success: { status: 202, schema: Triggered, description: 'Queued' }, also: [BUDGET] },
+  'get-run': { summary: 'A one-off run started with POST /v1/runs', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
+  'create-agent': { summary: 'Define an agent', body: AgentDefinition, success: { status: 201, schema: AgentEnvelope, description: 'Created' }, also: [CONFLICT] },
   'list-agents': { summary: 'List agents', success: { status: 200, description: 'A page' } },
   'get-agent': { summary: 'Get an agent', success: { status: 200, schema: AgentEnvelope, description: 'The agent' } },
   'update-agent': { summary: 'Change an agent (merge)', body: z.record(z.string(), z.unknown()), success: { status: 200, schema: AgentEnvelope, description: 'Changed' } },
@@ -73,9 +121,18 @@ const OPERATIONS: Record<string, Operation> = {
   'delete-api-key': { summary: 'Revoke an API key (admin key only)', success: { status: 204, description: 'Revoked' } },
 };
 
+/** The /agent/schedules routes answer in the scheduled-agents API's snake_case shapes. */
+function inDialect(route: Route, operation: Operation): Operation {
+  if (!route.path.startsWith('/agent/')) return operation;
+  if (route.function === 'delete-schedule') return { ...operation, success: { status: 200, schema: z.object({ success: z.literal(true) }), description: 'Deleted' } };
+  if (route.function === 'list-schedules') return { ...operation, success: { ...operation.success, schema: ScheduledAgentList } };
+  return { ...operation, success: { ...operation.success, schema: ScheduledAgent }, also: (operation.also ?? []).filter((response) => response.status !== 200) };
+}
+
 function register(registry: OpenAPIRegistry, route: Route): void {
-  const operation = OPERATIONS[route.function];
-  if (!operation) throw new Error(`No OpenAPI operation for function ${route.function}`);
+  const known = OPERATIONS[route.function];
+  if (!known) throw new Error(`No OpenAPI operation for function ${route.function}`);
+  const operation = inDialect(route, known);
   const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   const errors = Object.fromEntries(
     [
@@ -98,11 +155,16 @@ function register(registry: OpenAPIRegistry, route: Route): void {
       ...(operation.body ? { body: { content: { 'application/json': { schema: operation.body } } } } : {}),
     },
     responses: {
-      [operation.success.status]: {
-        description: operation.success.description,
-        ...(operation.success.schema ? { content: { 'application/json': { schema: operation.success.schema } } } : {}),
-      },
       ...errors,
+      ...Object.fromEntries(
+        [operation.success, ...(operation.also ?? [])].map((response) => [
+          String(response.status),
+          {
+            description: response.description,
+            ...(response.schema || response.status >= 400 ? { content: { 'application/json': { schema: response.schema ?? ErrorBody } } } : {}),
+          },
+        ]),
+      ),
     },
   });
 }

@@ -4,6 +4,7 @@ import type { Schedule } from '../domain/schedule.ts';
 export interface ScheduleFilters {
   agentId?: string | undefined;
   environmentId?: string | undefined;
+  appId?: string | undefined;
   scheduleType?: 'recurring' | 'one-time' | undefined;
   enabled?: boolean | undefined;
 }
@@ -54,7 +55,8 @@ export interface ScheduleStore {
   counts(tenantId: string, ownerScopes: string[]): Promise<ScheduleCounts>;
 }
 
-/** The list position of a schedule: lower-cased name, then id as a stable tiebreak. */
+/** The list position of a schedule: the name as a person sorts it (no case, no accents), then id as a stable tiebreak. */
 export function scheduleSortKey(schedule: Pick<Schedule, 'name' | 'id'>): string {
-  return `${schedule.name.normalize('NFKC').toLowerCase()}#${schedule.id}`;
+  const name = schedule.name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return `${name}#${schedule.id}`;
 }

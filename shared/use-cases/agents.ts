@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AgentDefinition, parseAgentInput, type Agent, type AgentInput } from '../domain/agent.ts';
 import { AlreadyExistsError, ConflictError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { toValidationError } from '../domain/schedule.ts';
+import { AGENT_ID_PATTERN, toValidationError } from '../domain/schedule.ts';
 import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -31,6 +31,7 @@ export async function createAgent(deps: AgentDeps, principal: TenantPrincipal, r
 }
 
 export async function getAgent(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, id: string): Promise<Agent> {
+  if (!AGENT_ID_PATTERN.test(id)) throw new NotFoundError('agent', id.slice(0, 80));
   const agent = await deps.agents.get(principal.tenantId, id);
   if (!agent) throw new NotFoundError('agent', id);
   return agent;
@@ -69,6 +70,7 @@ export async function changeAgent(deps: AgentDeps, principal: TenantPrincipal, i
 }
 
 export async function deleteAgent(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, id: string): Promise<void> {
+  if (!AGENT_ID_PATTERN.test(id)) throw new NotFoundError('agent', id.slice(0, 80));
   if (!(await deps.agents.delete(principal.tenantId, id))) throw new NotFoundError('agent', id);
 }
 

@@ -66,6 +66,7 @@ export async function createSchedule(
       task: input.task ?? '',
       agentId: input.agentId ?? null,
       environmentId: input.environmentId ?? null,
+      appId: input.appId ?? null,
       enabled,
       status: enabled ? 'active' : 'paused',
       nextRunAt: null,

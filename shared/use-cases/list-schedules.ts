@@ -16,6 +16,7 @@ export const ListSchedulesQuery = z
   .object({
     agentId: z.string().max(64).optional(),
     environmentId: z.string().max(128).optional(),
+    appId: z.string().max(128).optional(),
     scheduleType: z.enum(['recurring', 'one-time']).optional(),
     enabled: booleanText.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
@@ -47,6 +48,7 @@ export async function listSchedules(
   const filters: ScheduleFilters = {
     agentId: query.agentId,
     environmentId: query.environmentId,
+    appId: query.appId,
     scheduleType: query.scheduleType,
     enabled: query.enabled,
   };
@@ -71,7 +73,7 @@ export async function listSchedules(
     deps.schedules.counts(principal.tenantId, scopes),
   ]);
   const stats = { total: counts.total, enabled: counts.enabled, disabled: counts.total - counts.enabled };
-  const onlyEnabledFilter = filters.agentId === undefined && filters.environmentId === undefined && filters.scheduleType === undefined;
+  const onlyEnabledFilter = filters.agentId === undefined && filters.environmentId === undefined && filters.appId === undefined && filters.scheduleType === undefined;
   const totalCount = !onlyEnabledFilter ? null : filters.enabled === undefined ? stats.total : filters.enabled ? stats.enabled : stats.disabled;
   return {
     items: page.items,

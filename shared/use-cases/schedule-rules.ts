@@ -1,9 +1,9 @@
 // Rules every schedule use case shares: who may see a schedule, how input becomes a stored schedule, and the mirror's view of it.
-import { ExpressionError, nextRunsOfSchedulerExpression, resolveTiming, type Timing } from '../expressions/index.ts';
+import { ExpressionError, nextRunsOfSchedulerExpression, parseCron, resolveTiming, textToCron, type Timing } from '../expressions/index.ts';
 import type { Settings } from '../config.ts';
 import { ConflictError, MirrorError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { ownerScope, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
+import { ownerScope, SCHEDULE_ID_PATTERN, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
@@ -29,6 +29,8 @@ export function visibleScopes(principal: TenantPrincipal): string[] {
 
 /** Loads a schedule the caller may see; anything else, including another tenant's id, is a 404. */
 export async function loadVisibleSchedule(deps: Pick<ScheduleDeps, 'schedules'>, principal: TenantPrincipal, id: string): Promise<Schedule> {
+  // An id that cannot exist is answered like one that does not, without a lookup DynamoDB would refuse.
+  if (!SCHEDULE_ID_PATTERN.test(id)) throw new NotFoundError('schedule', id.slice(0, 80));
   const schedule = await deps.schedules.get(principal.tenantId, id);
   if (!schedule || !visibleScopes(principal).includes(ownerScope(schedule))) throw new NotFoundError('schedule', id);
   return schedule;
@@ -53,12 +55,33 @@ export function resolveScheduleTiming(
     throw new ValidationError('A one-time schedule needs a scheduledTime.', { field: 'scheduledTime', hint: 'e.g. "scheduledTime": "2026-12-01T09:00:00Z"' });
   }
   try {
+    const { cronExpression, timezone } = readCadence(input.cronExpression, input.timezone);
     return resolveTiming(
-      { cronExpression: input.cronExpression, scheduledTime: input.scheduledTime, timezone: input.timezone },
+      { cronExpression, scheduledTime: input.scheduledTime, timezone },
       { now: deps.clock.now(), minIntervalMinutes: deps.settings.minIntervalMinutes, count: 1 },
     );
   } catch (error) {
     throw toValidation(error);
+  }
+}
+
+/**
+ * A cadence may be plain English ("sundays at 5pm UTC"), as Toolhouse allows: what does not parse as cron but
+ * reads as text becomes that cron (and its timezone, unless one was given). Otherwise the cron error stands.
+ */
+function readCadence(cronExpression: string | undefined, timezone: string | undefined): { cronExpression: string | undefined; timezone: string | undefined } {
+  if (cronExpression === undefined) return { cronExpression, timezone };
+  try {
+    parseCron(cronExpression);
+    return { cronExpression, timezone };
+  } catch (cronError) {
+    try {
+      const text = textToCron(cronExpression);
+      if (text.cronExpression === cronExpression.trim()) throw cronError;
+      return { cronExpression: text.cronExpression, timezone: timezone ?? text.timezone };
+    } catch {
+      throw cronError;
+    }
   }
 }
 

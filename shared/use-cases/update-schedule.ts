@@ -21,6 +21,7 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   if (input.task !== undefined) next.task = input.task;
   if (input.agentId !== undefined) next.agentId = input.agentId;
   if (input.environmentId !== undefined) next.environmentId = input.environmentId;
+  if (input.appId !== undefined) next.appId = input.appId;
   if (input.metadata !== undefined) next.metadata = input.metadata;
   if (input.startAt !== undefined) next.startAt = input.startAt;
   if (input.endAt !== undefined) next.endAt = input.endAt;
@@ -44,7 +45,10 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
     if (current.status === 'completed' && input.enabled === undefined) next.enabled = true;
   }
 
-  if (input.enabled !== undefined) next.enabled = input.enabled;
+  if (input.enabled !== undefined) {
+    next.enabled = input.enabled;
+    next.statusReason = null;
+  }
   if (next.enabled && current.status === 'completed' && !timingChanged) {
     throw new ValidationError('This one-time schedule has already run; give it a new scheduledTime to run it again.', { field: 'scheduledTime' });
   }

@@ -189,6 +189,58 @@ const cases: BadCase[] = [
     message: /prompt.*task|task.*prompt/,
   },
   {
+    what: 'a schedule id far longer than any id',
+    method: 'GET',
+    path: `/v1/schedules/sched_${'a'.repeat(1100)}`,
+    status: 404,
+    code: 'not_found',
+    message: /No schedule with id/,
+  },
+  {
+    what: 'a change to a schedule id far longer than any id',
+    method: 'PATCH',
+    path: `/v1/schedules/sched_${'a'.repeat(1100)}`,
+    options: { body: { name: 'x' } },
+    status: 404,
+    code: 'not_found',
+    message: /No schedule with id/,
+  },
+  {
+    what: 'an agent id far longer than any id',
+    method: 'GET',
+    path: `/v1/agents/${'a'.repeat(1100)}`,
+    status: 404,
+    code: 'not_found',
+    message: /No agent with id/,
+  },
+  {
+    what: 'metadata nested 60 levels deep (small, but deeper than the store can keep)',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, metadata: JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`) } },
+    status: 400,
+    code: 'invalid_request',
+    message: /metadata/,
+  },
+  {
+    what: 'an unknown field named "constructor"',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: JSON.stringify({ ...valid, constructor: 'x' }) },
+    status: 400,
+    code: 'invalid_request',
+    message: /unknown field "constructor"/,
+  },
+  {
+    what: 'an unknown field named "__proto__"',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: '{"name": "Daily report", "cronExpression": "0 9 * * *", "__proto__": {"task": "x"}}' },
+    status: 400,
+    code: 'invalid_request',
+    message: /unknown field "__proto__"/,
+  },
+  {
     what: 'an unknown route',
     method: 'GET',
     path: '/v1/shedules',
@@ -208,16 +260,31 @@ const cases: BadCase[] = [
 ];
 
 describe('bad requests', () => {
-  it.each(cases)('answers $what with $status $code, an actionable message, and stores nothing', async (badCase) => {
+  it.each(cases.map((badCase) => [badCase.what, badCase.status, badCase.code, badCase] as const))(
+    'answers %s with %i %s, a message saying what to fix, and stores nothing',
+    async (_what, _status, _code, badCase) => {
+      const before = await storedTotal();
+      const path = typeof badCase.path === 'function' ? badCase.path() : badCase.path;
+      const response = await e2e.request(badCase.method, path, { key, ...badCase.options });
+      expect(response.status, response.text.slice(0, 500)).toBe(badCase.status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.json?.error?.code).toBe(badCase.code);
+      expect(response.json.error.message).toMatch(badCase.message);
+      if (badCase.mentions) expect(JSON.stringify(response.json.error)).toContain(badCase.mentions);
+      expectNoLeaks(response.text);
+      expect(await storedTotal()).toBe(before);
+    },
+  );
+
+  it('answers a path whose id is not valid percent-encoding with a 4xx JSON error, not a server error', async () => {
     const before = await storedTotal();
-    const path = typeof badCase.path === 'function' ? badCase.path() : badCase.path;
-    const response = await e2e.request(badCase.method, path, { key, ...badCase.options });
-    expect(response.status, response.text.slice(0, 500)).toBe(badCase.status);
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(response.json?.error?.code).toBe(badCase.code);
-    expect(response.json.error.message).toMatch(badCase.message);
-    if (badCase.mentions) expect(JSON.stringify(response.json.error)).toContain(badCase.mentions);
-    expectNoLeaks(response.text);
+    for (const method of ['GET', 'DELETE']) {
+      const response = await e2e.request(method, '/v1/schedules/sched_%E0%A4%A', { key });
+      expect(response.status, `${method}: ${response.text}`).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.json?.error?.code).toMatch(/^(invalid_request|not_found)$/);
+      expectNoLeaks(response.text);
+    }
     expect(await storedTotal()).toBe(before);
   });
 

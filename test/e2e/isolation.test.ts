@@ -64,9 +64,9 @@ describe('tenant isolation', () => {
     { what: 'deletes', method: 'DELETE', suffix: '' },
   ];
 
-  it.each(scheduleAttempts)(
-    "answers another tenant that $what a tenant's schedule with the same 404 as an unknown id, and changes nothing",
-    async ({ method, suffix, body }) => {
+  it.each(scheduleAttempts.map((attempt) => [attempt.what, attempt] as const))(
+    "answers another tenant that %s a tenant's schedule with the same 404 as an unknown id, and changes nothing",
+    async (_what, { method, suffix, body }) => {
       const before = await e2e.request('GET', `/v1/schedules/${alicePersonalId}`, { key: alice });
       const attempt = await e2e.request(method, `/v1/schedules/${alicePersonalId}${suffix}`, { key: bob, ...(body ? { body } : {}) });
       const unknown = await e2e.request(method, `/v1/schedules/${UNKNOWN_SCHEDULE}${suffix}`, { key: bob, ...(body ? { body } : {}) });

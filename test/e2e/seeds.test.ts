@@ -158,6 +158,19 @@ describe('seed 001 (computer-agents Schedules API)', () => {
     expect(listed.json.data.map((item: any) => item.id)).toEqual([recurringId]);
     expect(listed.json.stats.total).toBe(1);
   });
+  it('accepts every list query parameter seed 001 documents, and filters by them', async () => {
+    const parameters = ['agentId=agent_xxx', 'environmentId=env_xxx', 'appId=app_xxx', 'scheduleType=recurring', 'enabled=true', 'limit=10', 'offset=0'];
+    const refused = [];
+    for (const parameter of parameters) {
+      const response = await e2e.request('GET', `/v1/schedules?${parameter}`, { key });
+      if (response.status !== 200) refused.push(`${parameter} → ${response.status} ${response.json?.error?.message}`);
+    }
+    expect(refused).toEqual([]);
+    const byAgent = await e2e.request('GET', '/v1/schedules?agentId=agent_xxx', { key });
+    expect(byAgent.json.data.map((item: any) => item.id)).toEqual([recurringId]);
+    const oneTime = await e2e.request('GET', '/v1/schedules?scheduleType=one-time', { key });
+    expect(oneTime.json.data).toEqual([]);
+  });
 });
 
 describe('seed 002 (Agent Manager scheduled runs)', () => {
@@ -349,6 +362,14 @@ describe('seed 003 (scheduled agents at /agent/schedules)', () => {
     expect(gone.status).toBe(404);
     const listed = await e2e.request('GET', '/agent/schedules', { key });
     expect(listed.json.data.map((item: any) => item.name)).toEqual(['Alpha report', 'Morning standup', 'Weekly digest']);
+  });
+  it('sorts by name alphabetically, as a person would: ignoring case and accents', async () => {
+    for (const name of ['Éclair digest', 'beta sync']) {
+      const created = await e2e.request('POST', '/agent/schedules', { key, body: { name, cron_schedule: '0 12 * * *', prompt: 'p', enabled: true, team: true } });
+      expect(created.status).toBe(201);
+    }
+    const response = await e2e.request('GET', '/agent/schedules', { key });
+    expect(response.json.data.map((item: any) => item.name)).toEqual(['Alpha report', 'beta sync', 'Éclair digest', 'Morning standup', 'Weekly digest']);
   });
 });
 

@@ -80,6 +80,7 @@ export class InMemoryScheduleStore implements ScheduleStore {
       .filter((item) => item.tenantId === query.tenantId && query.ownerScopes.includes(ownerScope(item)))
       .filter((item) => filters.agentId === undefined || item.agentId === filters.agentId)
       .filter((item) => filters.environmentId === undefined || item.environmentId === filters.environmentId)
+      .filter((item) => filters.appId === undefined || item.appId === filters.appId)
       .filter((item) => filters.scheduleType === undefined || item.scheduleType === filters.scheduleType)
       .filter((item) => filters.enabled === undefined || item.enabled === filters.enabled)
       .filter((item) => query.after === undefined || scheduleSortKey(item) > query.after)

@@ -1,3 +1,4 @@
+import { settingsFromEnv } from '#shared/config.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, MirrorError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
@@ -39,7 +40,7 @@ beforeEach(() => {
   mirror = new RecordingMirror();
   agents = new InMemoryAgentStore();
   clock = new FixedClock(new Date('2026-11-20T00:00:00Z'));
-  deps = { schedules: store, agents, mirror, clock, ids: new SequentialIds(), settings: { minIntervalMinutes: 1, defaultAgentId: undefined } };
+  deps = { schedules: store, agents, mirror, clock, ids: new SequentialIds(), settings: settingsFromEnv({}) };
 });
 
 describe('creating a schedule', () => {

@@ -34,7 +34,20 @@ import {
 import { cancellationCodes, isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
 
 type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Adds to an owner's schedule counters (total, enabled); part of every write that changes them. */
+export function countersUpdate(tableName: string, tenantId: string, scope: string, total: number, enabled: number): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { pk: tenantPk(tenantId), sk: countsSk(scope) },
+      UpdateExpression: 'SET #entity = :entity ADD #total :total, #enabled :enabled',
+      ExpressionAttributeNames: { '#entity': 'entity', '#total': 'total', '#enabled': 'enabled' },
+      ExpressionAttributeValues: { ':entity': 'counts', ':total': total, ':enabled': enabled },
+    },
+  };
+}
 
 /** At most this many Query requests per owner scope per list call, whatever the table holds. */
 export const MAX_QUERIES_PER_SCOPE = 10;
@@ -42,7 +55,7 @@ export const MAX_QUERIES_PER_SCOPE = 10;
 const MAX_EVALUATED_PER_QUERY = 1000;
 const BATCH_GET_MAX_KEYS = 100;
 
-const FILTER_FIELDS = ['agentId', 'environmentId', 'scheduleType', 'enabled'] as const satisfies readonly (keyof ScheduleFilters)[];
+const FILTER_FIELDS = ['agentId', 'environmentId', 'appId', 'scheduleType', 'enabled'] as const satisfies readonly (keyof ScheduleFilters)[];
 
 export interface DynamoScheduleStoreOptions {
   client: DynamoDBDocumentClient;
@@ -238,16 +251,9 @@ export class DynamoScheduleStore implements ScheduleStore {
   }
 
   private countersUpdate(tenantId: string, scope: string, total: number, enabled: number): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: { pk: tenantPk(tenantId), sk: countsSk(scope) },
-        UpdateExpression: 'SET #entity = :entity ADD #total :total, #enabled :enabled',
-        ExpressionAttributeNames: { '#entity': 'entity', '#total': 'total', '#enabled': 'enabled' },
-        ExpressionAttributeValues: { ':entity': 'counts', ':total': total, ':enabled': enabled },
-      },
-    };
+    return countersUpdate(this.tableName, tenantId, scope, total, enabled);
   }
+
 
   /** A transaction guarded by a version condition: a failed condition (or a race that outlasts the retries) is a stale version. */
   private async versionedWrite(writes: TransactItem[], id: string): Promise<void> {

@@ -1,0 +1,35 @@
+// The runner: invoked by EventBridge Scheduler (a scheduled event) or by a trigger (a queued run); runs the agent once.
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { runnerDeps } from '#shared/adapters/wiring/runner.ts';
+import { logger } from '#shared/adapters/wiring/schedules.ts';
+import { executeQueuedRun, executeScheduledRun, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
+
+const ScheduledEventInput = z.object({
+  tenantId: z.string().min(1),
+  scheduleId: z.string().min(1),
+  scheduledTime: z.iso.datetime({ offset: true }),
+  executionId: z.string().default(''),
+  // EventBridge fills the placeholder into a JSON string, so the attempt arrives as text.
+  attempt: z.coerce.number().int().min(1).default(1),
+});
+
+const QueuedRunInput = z.object({ kind: z.literal('queued'), tenantId: z.string().min(1), scheduleId: z.string().nullable(), runId: z.string().min(1) });
+
+export const handler = async (event: unknown, context?: Context): Promise<RunnerOutcome> => {
+  const deps = await runnerDeps(context ? () => context.getRemainingTimeInMillis() : undefined);
+  const queued = QueuedRunInput.safeParse(event);
+  const scheduled = queued.success ? undefined : ScheduledEventInput.safeParse(event);
+  if (!queued.success && !scheduled?.success) {
+    // Not retryable: a malformed event would fail the same way on every retry.
+    logger.error('Runner got an event it does not understand', { issues: scheduled?.error.issues });
+    throw new Error('Runner event is neither a scheduled event nor a queued run.');
+  }
+  const outcome = queued.success ? await executeQueuedRun(deps, queued.data) : await executeScheduledRun(deps, scheduled!.data!);
+  const run = 'run' in outcome ? outcome.run : undefined;
+  logger.info('Runner finished', {
+    outcome: outcome.outcome,
+    ...(run ? { tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id, status: run.status, reason: run.reason, durationMs: run.durationMs, errorKind: run.error?.kind } : {}),
+  });
+  return outcome;
+};

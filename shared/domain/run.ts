@@ -1,0 +1,110 @@
+// Runs: one execution of an agent, its record and its id; scheduled runs get ids derived from (schedule, scheduled time).
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { AgentErrorKind, AgentUsage } from '../ports/agent-runner.ts';
+import type { RunStatus } from './schedule.ts';
+
+export const OUTPUT_LIMIT_BYTES = 64 * 1024;
+export const DEFAULT_RUN_RETENTION_DAYS = 90;
+
+export type RunTrigger = 'schedule' | 'manual' | 'api';
+export type SkipReason = 'disabled' | 'ended' | 'not_started' | 'overlap' | 'budget' | 'deleted';
+
+export interface Run {
+  tenantId: string;
+  id: string;
+  /** Null for a one-off run from POST /v1/runs. */
+  scheduleId: string | null;
+  userId: string;
+  trigger: RunTrigger;
+  status: RunStatus;
+  reason: SkipReason | null;
+  scheduledTime: string | null;
+  queuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  deadlineAt: string | null;
+  durationMs: number | null;
+  output: string | null;
+  truncated: boolean;
+  error: { message: string; kind: AgentErrorKind | 'internal' } | null;
+  usage: AgentUsage | null;
+  agentId: string | null;
+  /** For one-off runs: what to run (a scheduled run reads its schedule's task). */
+  task: string | null;
+  metadata: Record<string, unknown> | null;
+  attempt: number;
+  executionId: string | null;
+  /** Epoch seconds: DynamoDB removes the record after the retention period. */
+  expiresAt: number;
+}
+
+function compact(instant: string): string {
+  return instant.replace(/[-:]/g, '').replace(/\.\d+/, '');
+}
+
+/** Scheduled runs: the same (schedule, scheduled time) always gives the same id, however often it is delivered. */
+export function scheduledRunId(scheduleId: string, scheduledTime: string): string {
+  const digest = createHash('sha256').update(`${scheduleId}\n${new Date(scheduledTime).toISOString()}`).digest('hex').slice(0, 12);
+  return `run_${compact(new Date(scheduledTime).toISOString())}_${digest}`;
+}
+
+/** Manual and API runs: time-ordered like scheduled ones, unique by a random suffix. */
+export function newRunId(now: Date, random: string): string {
+  return `run_${compact(now.toISOString())}_${random.toLowerCase().slice(0, 12)}`;
+}
+
+export const RUN_ID_PATTERN = /^run_\d{8}T\d{6}Z_[a-z0-9]{12}$/;
+
+/** Caps the output at 64 KiB (on a character boundary) and says whether it was cut. */
+export function capOutput(output: string): { output: string; truncated: boolean } {
+  if (Buffer.byteLength(output) <= OUTPUT_LIMIT_BYTES) return { output, truncated: false };
+  const cut = Buffer.from(output).subarray(0, OUTPUT_LIMIT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+  return { output: cut, truncated: true };
+}
+
+export const RunView = z
+  .object({
+    id: z.string(),
+    object: z.literal('run'),
+    scheduleId: z.string().nullable(),
+    trigger: z.enum(['schedule', 'manual', 'api']),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']),
+    reason: z.string().nullable().meta({ description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted.' }),
+    scheduledTime: z.string().nullable(),
+    queuedAt: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    durationMs: z.number().nullable(),
+    output: z.string().nullable().meta({ description: 'The agent output, at most 64 KiB.' }),
+    truncated: z.boolean(),
+    error: z.object({ message: z.string(), kind: z.string() }).nullable(),
+    usage: z.object({ inputTokens: z.number().optional(), outputTokens: z.number().optional(), totalTokens: z.number().optional() }).nullable(),
+    agentId: z.string().nullable(),
+    attempt: z.number().int(),
+  })
+  .meta({ id: 'Run' });
+
+export type RunViewShape = z.infer<typeof RunView>;
+
+export function presentRun(run: Run): RunViewShape {
+  return {
+    id: run.id,
+    object: 'run',
+    scheduleId: run.scheduleId,
+    trigger: run.trigger,
+    status: run.status,
+    reason: run.reason,
+    scheduledTime: run.scheduledTime,
+    queuedAt: run.queuedAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.durationMs,
+    output: run.output,
+    truncated: run.truncated,
+    error: run.error,
+    usage: run.usage,
+    agentId: run.agentId,
+    attempt: run.attempt,
+  };
+}

@@ -1,0 +1,51 @@
+// Where run records live, and the writes that keep them and their schedule's counters in step.
+import type { Run } from '../domain/run.ts';
+import type { RunStatus, Schedule } from '../domain/schedule.ts';
+
+/** A monthly run quota to reserve against, when the tenant has one. */
+export interface QuotaReservation {
+  limit: number;
+  /** "2026-11" */
+  month: string;
+}
+
+export type BeginOutcome = 'started' | 'duplicate' | 'schedule_changed' | 'over_budget';
+
+/** What a finished run changes on its schedule, written in the same transaction as the run's final state. */
+export interface ScheduleOutcome {
+  schedule: Schedule;
+  status: RunStatus;
+  lastRunAt: string;
+  lastError: Schedule['lastError'];
+  nextRunAt: string | null;
+  /** One-time schedules end after their run: disabled, status completed. */
+  complete: boolean;
+  /** This run holds the schedule's overlap marker and releases it. */
+  releaseOverlap: boolean;
+}
+
+export interface RunPage {
+  items: Run[];
+  nextAfter: string | undefined;
+}
+
+export interface RunStore {
+  /**
+   * Starts a scheduled run in one transaction: the run record (absent → created; present → 'duplicate'), the
+   * schedule's overlap marker (when `overlap` is 'skip'; the schedule must still exist, be enabled and not be
+   * running → else 'schedule_changed') and the quota reservation (→ 'over_budget').
+   */
+  beginScheduledRun(run: Run, options: { overlap: 'skip' | 'allow'; now: string; quota?: QuotaReservation }): Promise<BeginOutcome>;
+  /** Writes a run that needs no agent (skipped) or waits for one (queued); 'duplicate' when the id exists. */
+  recordRun(run: Run, quota?: QuotaReservation): Promise<'created' | 'duplicate' | 'over_budget'>;
+  /** queued → running; false when the run is not queued (a repeated delivery). */
+  markRunning(run: Run): Promise<boolean>;
+  /** The run's final state and, when given, its schedule's counters and last-run fields, atomically.
+   *  'schedule_gone' when the schedule was deleted meanwhile: the run is recorded alone and nothing is recreated. */
+  finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone'>;
+  get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined>;
+  /** Newest first; `after` resumes strictly after that run id. */
+  list(tenantId: string, scheduleId: string | null, options: { limit: number; after?: string | undefined; status?: RunStatus | undefined }): Promise<RunPage>;
+  /** Runs started this month, for budgets. */
+  usage(tenantId: string, month: string): Promise<number>;
+}

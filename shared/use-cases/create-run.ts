@@ -1,0 +1,75 @@
+// POST /v1/runs (and the seed's POST /v1/threads): run an agent once now; with a `schedule` block, also create that schedule.
+import { z } from 'zod';
+import { ValidationError } from '../domain/errors.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import { newRunId, type Run } from '../domain/run.ts';
+import { normalizeAliases, parseScheduleInput, toValidationError, type Schedule } from '../domain/schedule.ts';
+import { randomToken } from '../ports/random-ids.ts';
+import { createSchedule } from './create-schedule.ts';
+import { expiresAt } from './execute-run.ts';
+import { assertAgentExists, type ScheduleDeps } from './schedule-rules.ts';
+import { enqueueRun, type TriggerDeps } from './trigger-schedule.ts';
+
+const RunBody = z
+  .object({
+    task: z.string().min(1, 'task is required: what the agent should do').refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
+    agentId: z.string().max(64).nullable().optional(),
+    environmentId: z.string().max(128).nullable().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    schedule: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .meta({ id: 'RunInput' });
+
+/** Seed 001's thread shape: the last user message is the task; `schedule.type` is the scheduleType. */
+function fromThreadShape(raw: Record<string, unknown>): Record<string, unknown> {
+  const { messages, ...rest } = raw;
+  if (!Array.isArray(messages)) return raw;
+  const last = [...messages].reverse().find((message) => message && typeof message === 'object' && (message as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
+  if (!last || typeof last.content !== 'string') throw new ValidationError('messages needs a user message with text content.', { field: 'messages' });
+  return { ...rest, task: last.content };
+}
+
+export async function createRun(deps: TriggerDeps & ScheduleDeps, principal: TenantPrincipal, raw: unknown): Promise<{ run: Run; schedule: Schedule | null }> {
+  const { body } = normalizeAliases(raw);
+  const parsed = RunBody.safeParse(fromThreadShape(body));
+  if (!parsed.success) throw toValidationError(parsed.error);
+  const input = parsed.data;
+  await assertAgentExists(deps, principal.tenantId, input.agentId);
+
+  let schedule: Schedule | null = null;
+  if (input.schedule) {
+    // The schedule inherits the run's task and agent unless it names its own.
+    const { type, ...scheduleFields } = input.schedule;
+    const scheduleInput = parseScheduleInput({ task: input.task, ...(input.agentId ? { agentId: input.agentId } : {}), ...(type !== undefined ? { scheduleType: type } : {}), ...scheduleFields }).input;
+    schedule = (await createSchedule(deps, principal, scheduleInput)).schedule;
+  }
+
+  const now = deps.clock.now();
+  const run = await enqueueRun(deps, {
+    tenantId: principal.tenantId,
+    id: newRunId(now, randomToken(12)),
+    scheduleId: null,
+    userId: principal.userId,
+    trigger: 'api',
+    status: 'queued',
+    reason: null,
+    scheduledTime: null,
+    queuedAt: now.toISOString(),
+    startedAt: null,
+    finishedAt: null,
+    deadlineAt: null,
+    durationMs: null,
+    output: null,
+    truncated: false,
+    error: null,
+    usage: null,
+    agentId: input.agentId ?? deps.settings.defaultAgentId ?? null,
+    task: input.task,
+    metadata: input.metadata ?? null,
+    attempt: 1,
+    executionId: null,
+    expiresAt: expiresAt(deps.settings, now),
+  });
+  return { run, schedule };
+}

@@ -1,0 +1,231 @@
+// The runner: a scheduled event or a queued run becomes exactly one run record, the agent's answer, and the schedule's counters.
+import { quotaFor, type Settings } from '../config.ts';
+import type { Agent } from '../domain/agent.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import { capOutput, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
+import type { Schedule } from '../domain/schedule.ts';
+import { AgentError, type AgentResult, type AgentRunner } from '../ports/agent-runner.ts';
+import type { AgentStore } from '../ports/agent-store.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { QueuedRunRef } from '../ports/run-dispatcher.ts';
+import type { QuotaReservation, RunStore } from '../ports/run-store.ts';
+import type { ScheduleStore } from '../ports/schedule-store.ts';
+import type { ScheduledEvent, SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import { applyChanges } from './update-schedule.ts';
+import { computeNextRunAt, updateWithMirror } from './schedule-rules.ts';
+
+export interface RunnerDeps {
+  schedules: ScheduleStore;
+  agents: AgentStore;
+  runs: RunStore;
+  agentRunner: AgentRunner;
+  mirror: SchedulerMirror;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: Settings;
+  /** Milliseconds left before the runner itself is stopped (the Lambda's remaining time); unbounded locally. */
+  remainingMs?: () => number;
+  /** The signal that aborts the agent call at the run's deadline (tests may shorten time). */
+  deadlineSignal?: (ms: number) => AbortSignal;
+  log?: (message: string, details: Record<string, unknown>) => void;
+}
+
+export type RunnerOutcome =
+  | { outcome: 'ran'; run: Run }
+  | { outcome: 'skipped'; run: Run }
+  | { outcome: 'duplicate'; runId: string }
+  | { outcome: 'no_schedule'; scheduleId: string };
+
+/** Time kept back from the Lambda's timeout so the final state is always written. */
+export const FINISH_MARGIN_MS = 10_000;
+
+const iso = (date: Date): string => date.toISOString().replace('.000Z', 'Z');
+
+export function monthOf(date: Date): string {
+  return date.toISOString().slice(0, 7);
+}
+
+function quotaReservation(deps: RunnerDeps | { settings: Settings }, tenantId: string, now: Date): QuotaReservation | undefined {
+  const limit = quotaFor(deps.settings, tenantId);
+  return limit === undefined ? undefined : { limit, month: monthOf(now) };
+}
+
+export function expiresAt(settings: Settings, now: Date): number {
+  return Math.floor(now.getTime() / 1000) + settings.runRetentionDays * 86_400;
+}
+
+function deadlineFor(deps: RunnerDeps, timeoutSeconds: number, now: Date): Date {
+  const budget = Math.min(timeoutSeconds * 1000, (deps.remainingMs?.() ?? Number.POSITIVE_INFINITY) - FINISH_MARGIN_MS);
+  return new Date(now.getTime() + Math.max(1000, budget));
+}
+
+function baseRun(deps: RunnerDeps, schedule: Schedule, fields: Partial<Run> & Pick<Run, 'id' | 'trigger' | 'status'>): Run {
+  const now = deps.clock.now();
+  return {
+    tenantId: schedule.tenantId,
+    scheduleId: schedule.id,
+    userId: schedule.userId,
+    reason: null,
+    scheduledTime: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    deadlineAt: null,
+    durationMs: null,
+    output: null,
+    truncated: false,
+    error: null,
+    usage: null,
+    agentId: schedule.agentId ?? deps.settings.defaultAgentId ?? null,
+    task: null,
+    metadata: null,
+    attempt: 1,
+    executionId: null,
+    expiresAt: expiresAt(deps.settings, now),
+    ...fields,
+  };
+}
+
+async function recordSkip(deps: RunnerDeps, run: Run, reason: SkipReason): Promise<RunnerOutcome> {
+  const now = iso(deps.clock.now());
+  const skipped: Run = { ...run, status: 'skipped', reason, startedAt: null, deadlineAt: null, finishedAt: now, durationMs: 0 };
+  const result = await deps.runs.recordRun(skipped);
+  return result === 'duplicate' ? { outcome: 'duplicate', runId: run.id } : { outcome: 'skipped', run: skipped };
+}
+
+/** Handles one delivery of a Scheduler event; repeated deliveries of the same (schedule, scheduled time) do nothing. */
+export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEvent): Promise<RunnerOutcome> {
+  const scheduledTime = iso(new Date(event.scheduledTime));
+  const schedule = await deps.schedules.get(event.tenantId, event.scheduleId);
+  // A schedule deleted after EventBridge fired: nothing to run and nothing to record against.
+  if (!schedule) return { outcome: 'no_schedule', scheduleId: event.scheduleId };
+
+  const now = deps.clock.now();
+  const deadline = deadlineFor(deps, schedule.timeoutSeconds, now);
+  const run = baseRun(deps, schedule, {
+    id: scheduledRunId(schedule.id, scheduledTime),
+    trigger: 'schedule',
+    status: 'running',
+    scheduledTime,
+    startedAt: iso(now),
+    deadlineAt: iso(deadline),
+    attempt: Number.isInteger(event.attempt) && event.attempt > 0 ? event.attempt : 1,
+    executionId: event.executionId || null,
+  });
+
+  // A race with pause or the end of the schedule's window: recorded as skipped, not run.
+  if (!schedule.enabled) return recordSkip(deps, run, 'disabled');
+  if (schedule.endAt && Date.parse(scheduledTime) > Date.parse(schedule.endAt)) return recordSkip(deps, run, 'ended');
+  if (schedule.startAt && Date.parse(scheduledTime) < Date.parse(schedule.startAt)) return recordSkip(deps, run, 'not_started');
+
+  const quota = quotaReservation(deps, schedule.tenantId, now);
+  const begun = await deps.runs.beginScheduledRun(run, { overlap: schedule.overlapPolicy, now: iso(now), ...(quota ? { quota } : {}) });
+  if (begun === 'duplicate') return { outcome: 'duplicate', runId: run.id };
+  if (begun === 'over_budget') return recordSkip(deps, run, 'budget');
+  if (begun === 'schedule_changed') {
+    const current = await deps.schedules.get(schedule.tenantId, schedule.id);
+    if (!current) return { outcome: 'no_schedule', scheduleId: schedule.id };
+    return recordSkip(deps, run, current.enabled ? 'overlap' : 'disabled');
+  }
+  return { outcome: 'ran', run: await execute(deps, run, schedule, deadline) };
+}
+
+/** Runs a queued manual or API run; a repeated delivery finds it no longer queued and does nothing. */
+export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Promise<RunnerOutcome> {
+  const queued = await deps.runs.get(ref.tenantId, ref.scheduleId, ref.runId);
+  if (!queued || queued.status !== 'queued') return { outcome: 'duplicate', runId: ref.runId };
+  const schedule = ref.scheduleId ? ((await deps.schedules.get(ref.tenantId, ref.scheduleId)) ?? null) : null;
+  const now = deps.clock.now();
+  if (ref.scheduleId && !schedule) {
+    const skipped: Run = { ...queued, status: 'skipped', reason: 'deleted', finishedAt: iso(now), durationMs: 0 };
+    await deps.runs.finishRun(skipped, null);
+    return { outcome: 'skipped', run: skipped };
+  }
+  const deadline = deadlineFor(deps, schedule?.timeoutSeconds ?? 300, now);
+  const run: Run = { ...queued, status: 'running', startedAt: iso(now), deadlineAt: iso(deadline), attempt: queued.attempt };
+  if (!(await deps.runs.markRunning(run))) return { outcome: 'duplicate', runId: run.id };
+  return { outcome: 'ran', run: await execute(deps, run, schedule, deadline) };
+}
+
+async function callAgent(deps: RunnerDeps, run: Run, schedule: Schedule | null, deadline: Date): Promise<AgentResult> {
+  let agent: Agent | undefined;
+  if (run.agentId) agent = await deps.agents.get(run.tenantId, run.agentId);
+  if (!agent) {
+    throw new AgentError(
+      'no_agent',
+      run.agentId
+        ? `Agent "${run.agentId}" does not exist (it may have been deleted). Create it with POST /v1/agents or point the schedule at another agent.`
+        : 'This schedule names no agent and the deployment has no default agent. Set agentId on the schedule, or DEFAULT_AGENT_ID on the deployment.',
+    );
+  }
+  const signal = (deps.deadlineSignal ?? AbortSignal.timeout)(Math.max(0, deadline.getTime() - deps.clock.now().getTime()));
+  return deps.agentRunner.run(
+    agent,
+    {
+      task: schedule?.task ?? run.task ?? '',
+      runId: run.id,
+      scheduleId: run.scheduleId,
+      scheduledTime: run.scheduledTime,
+      metadata: schedule?.metadata ?? run.metadata,
+      environmentId: schedule?.environmentId ?? null,
+      tenantId: run.tenantId,
+    },
+    signal,
+  );
+}
+
+async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null, deadline: Date): Promise<Run> {
+  let run: Run;
+  try {
+    const result = await callAgent(deps, started, schedule, deadline);
+    const finishedAt = deps.clock.now();
+    run = { ...started, status: 'succeeded', ...capOutput(result.output), usage: result.usage ?? null, finishedAt: iso(finishedAt) };
+  } catch (error) {
+    const finishedAt = deps.clock.now();
+    const agentError = error instanceof AgentError ? error : new AgentError('agent_error', 'The agent call failed unexpectedly.', { cause: error });
+    if (!(error instanceof AgentError)) deps.log?.('Agent call threw a non-agent error', { runId: started.id, error: error instanceof Error ? error.name : 'unknown' });
+    run = {
+      ...started,
+      status: agentError.kind === 'timeout' ? 'timed_out' : 'failed',
+      error: { message: agentError.message, kind: agentError.kind },
+      usage: agentError.usage ?? null,
+      finishedAt: iso(finishedAt),
+    };
+  }
+  run.durationMs = Date.parse(run.finishedAt!) - Date.parse(run.startedAt!);
+
+  if (!schedule) {
+    await deps.runs.finishRun(run, null);
+    return run;
+  }
+  const failed = run.status !== 'succeeded';
+  const fromSchedule = run.trigger === 'schedule';
+  const result = await deps.runs.finishRun(run, {
+    schedule,
+    status: run.status,
+    lastRunAt: run.startedAt!,
+    lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
+    nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
+    complete: fromSchedule && schedule.scheduleType === 'one-time',
+    releaseOverlap: fromSchedule && schedule.overlapPolicy === 'skip',
+  });
+  const threshold = deps.settings.autoDisableAfterFailures;
+  if (failed && result === 'recorded' && threshold > 0 && schedule.consecutiveFailures + 1 >= threshold && schedule.scheduleType === 'recurring') {
+    await pauseAfterFailures(deps, schedule, threshold, run).catch((error: unknown) =>
+      deps.log?.('Could not pause a schedule after repeated failures', { scheduleId: schedule.id, error: error instanceof Error ? error.name : 'unknown' }),
+    );
+  }
+  return run;
+}
+
+/** The deployment's autoDisableAfterFailures: paused in both stores, with the reason on the schedule. */
+async function pauseAfterFailures(deps: RunnerDeps, schedule: Schedule, threshold: number, run: Run): Promise<void> {
+  const owner: TenantPrincipal = { role: 'tenant', tenantId: schedule.tenantId, userId: schedule.userId, teamId: schedule.teamId ?? undefined, keyId: 'runner' };
+  await updateWithMirror({ ...deps, log: deps.log }, owner, schedule.id, (current) => {
+    if (!current.enabled || current.consecutiveFailures < threshold) return current;
+    return {
+      ...applyChanges(deps, current, { enabled: false }),
+      statusReason: `Paused after ${current.consecutiveFailures} consecutive failed runs (last: ${run.error?.kind}: ${run.error?.message.slice(0, 200)}). Fix the cause, then enable it again.`,
+    };
+  });
+}
