@@ -1,10 +1,12 @@
 // `npm run bench [-- expressions|api]`: runs the benchmarks and prints one JSON document.
 import { benchApi } from './api.ts';
 import { benchExpressions } from './expressions.ts';
+import { benchRunner } from './runner.ts';
 
 const BENCHES: Record<string, () => unknown> = {
   expressions: () => benchExpressions(),
   api: () => benchApi(),
+  runner: () => benchRunner(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

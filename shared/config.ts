@@ -34,6 +34,42 @@ export const ENV = {
   allowPrivateAgentTargets: 'ALLOW_PRIVATE_AGENT_TARGETS',
 } as const;
 
+/** EventBridge Scheduler target settings, read by every function that writes Scheduler schedules. */
+export const SCHEDULER_ENV = {
+  groupName: 'SCHEDULE_GROUP_NAME',
+  runnerArn: 'RUNNER_FUNCTION_ARN',
+  roleArn: 'SCHEDULER_ROLE_ARN',
+  deadLetterArn: 'SCHEDULER_DLQ_ARN',
+  maxRetryAttempts: 'SCHEDULER_MAX_RETRY_ATTEMPTS',
+  maxEventAgeSeconds: 'SCHEDULER_MAX_EVENT_AGE_SECONDS',
+} as const;
+
+/** Variables only the local server sets (DynamoDB Local, keys in plain text); never set on AWS. */
+export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret];
+
+const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas];
+
+export type FunctionRole = 'api' | 'authorizer' | 'runner';
+
+/**
+ * The variables a function's code reads on AWS, from what it does (the route table's access flags).
+ * The CDK stack sets exactly these and the infra tests check them; nothing is listed by hand twice.
+ */
+export function envNamesFor(needs: { role: FunctionRole; table: boolean; scheduler?: boolean; invokeRunner?: boolean }): string[] {
+  const names = new Set<string>();
+  if (needs.table) names.add(ENV.tableName);
+  if (needs.role === 'authorizer') names.add(ENV.adminKeySecretArn);
+  if (needs.role !== 'authorizer') for (const name of SETTINGS_ENV) names.add(name);
+  if (needs.scheduler || needs.role === 'runner') for (const name of Object.values(SCHEDULER_ENV)) names.add(name);
+  if (needs.invokeRunner) names.add(ENV.runnerFunction);
+  if (needs.role === 'runner') {
+    names.add(ENV.signingSecretArn);
+    names.add(ENV.allowedAgentHosts);
+    names.add(ENV.allowPrivateAgentTargets);
+  }
+  return [...names].sort();
+}
+
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
   if (value === undefined || value === '') {

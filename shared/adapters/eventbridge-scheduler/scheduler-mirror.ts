@@ -1,4 +1,5 @@
 // The SchedulerMirror on EventBridge Scheduler: one schedule per stored schedule, each invoking the runner Lambda.
+import { SCHEDULER_ENV } from '../../config.ts';
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -109,11 +110,11 @@ function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: numb
 /** The mirror's configuration from the Lambda environment; fails fast, naming the variable that is missing. */
 export function schedulerMirrorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerMirrorConfig {
   return {
-    groupName: required(env, 'SCHEDULE_GROUP_NAME'),
-    runnerArn: required(env, 'RUNNER_FUNCTION_ARN'),
-    roleArn: required(env, 'SCHEDULER_ROLE_ARN'),
-    deadLetterArn: required(env, 'SCHEDULER_DLQ_ARN'),
-    maximumRetryAttempts: nonNegativeInteger(env, 'SCHEDULER_MAX_RETRY_ATTEMPTS', 3),
-    maximumEventAgeInSeconds: nonNegativeInteger(env, 'SCHEDULER_MAX_EVENT_AGE_SECONDS', 3600),
+    groupName: required(env, SCHEDULER_ENV.groupName),
+    runnerArn: required(env, SCHEDULER_ENV.runnerArn),
+    roleArn: required(env, SCHEDULER_ENV.roleArn),
+    deadLetterArn: required(env, SCHEDULER_ENV.deadLetterArn),
+    maximumRetryAttempts: nonNegativeInteger(env, SCHEDULER_ENV.maxRetryAttempts, 3),
+    maximumEventAgeInSeconds: nonNegativeInteger(env, SCHEDULER_ENV.maxEventAgeSeconds, 3600),
   };
 }

@@ -1,0 +1,160 @@
+// Benchmark: DynamoDB requests and capacity per run, runner overhead, and 1,000 schedules firing in one minute locally.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { settingsFromEnv } from '#shared/config.ts';
+import { createDynamoDbClient, documentClientFor } from '#shared/adapters/dynamodb/client.ts';
+import { ensureTable } from '#shared/adapters/dynamodb/create-table.ts';
+import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
+import { DynamoRunStore } from '#shared/adapters/dynamodb/run-store.ts';
+import { DynamoScheduleStore } from '#shared/adapters/dynamodb/schedule-store.ts';
+import type { TenantPrincipal } from '#shared/domain/principal.ts';
+import { parseScheduleInput } from '#shared/domain/schedule.ts';
+import type { AgentRunner } from '#shared/ports/agent-runner.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import { randomIds } from '#shared/ports/random-ids.ts';
+import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
+import { createSchedule } from '#shared/use-cases/create-schedule.ts';
+import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
+import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { startLocalServer } from '#local/server.ts';
+
+const noMirror: SchedulerMirror = {
+  create: async (_schedule: MirroredSchedule) => undefined,
+  update: async (_schedule: MirroredSchedule) => undefined,
+  delete: async (_name: string) => undefined,
+};
+const instantAgent: AgentRunner = { run: async (_agent, request) => ({ output: `done: ${request.task}` }) };
+
+function percentile(sorted: number[], p: number): number {
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
+}
+
+/** Requests, consumed capacity and time the runner spends around an agent that answers at once. */
+async function perRun(endpoint: string, runs: number) {
+  const base = createDynamoDbClient({ endpoint });
+  const tableName = `bench-${randomUUID()}`;
+  await ensureTable(base, tableName);
+  const client = documentClientFor(base);
+  let requests = 0;
+  let capacity = 0;
+  // Bench only: ask every request for its consumed capacity, and add it up.
+  base.middlewareStack.add(
+    (next) => async (args) => {
+      requests += 1;
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+      for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) capacity += entry.CapacityUnits ?? 0;
+      return result;
+    },
+    { step: 'initialize', name: 'countCapacity' },
+  );
+
+  let now = new Date('2026-11-20T00:00:00Z');
+  const clock: Clock = { now: () => new Date(now) };
+  const deps: RunnerDeps = {
+    schedules: new DynamoScheduleStore({ client, tableName }),
+    agents: new DynamoAgentStore({ client, tableName }),
+    runs: new DynamoRunStore({ client, tableName }),
+    agentRunner: instantAgent,
+    mirror: noMirror,
+    clock,
+    ids: randomIds,
+    settings: { ...settingsFromEnv({}), defaultAgentId: 'echo' },
+  };
+  const principal: TenantPrincipal = { role: 'tenant', tenantId: 'bench', userId: 'u1', keyId: 'k' };
+  await deps.agents.create({ tenantId: 'bench', id: 'echo', name: 'Echo', kind: 'http', url: 'http://127.0.0.1:9/', createdAt: now.toISOString(), updatedAt: now.toISOString(), version: 1 });
+  const { schedule } = await createSchedule(deps, principal, parseScheduleInput({ name: 'bench', task: 't', cronExpression: '* * * * *' }).input);
+
+  const samples: number[] = [];
+  requests = 0;
+  capacity = 0;
+  for (let index = 0; index < runs; index += 1) {
+    now = new Date(now.getTime() + 60_000);
+    const start = performance.now();
+    const outcome = await executeScheduledRun(deps, { tenantId: 'bench', scheduleId: schedule.id, scheduledTime: now.toISOString(), executionId: randomUUID(), attempt: 1 });
+    samples.push(performance.now() - start);
+    if (outcome.outcome !== 'ran') throw new Error(`run ${index} did not run: ${outcome.outcome}`);
+  }
+  const perRunRequests = requests / runs;
+  const perRunCapacity = capacity / runs;
+
+  requests = 0;
+  capacity = 0;
+  await executeScheduledRun(deps, { tenantId: 'bench', scheduleId: schedule.id, scheduledTime: now.toISOString(), executionId: randomUUID(), attempt: 2 });
+  samples.sort((a, b) => a - b);
+  return {
+    runs,
+    dynamodbRequestsPerRun: perRunRequests,
+    consumedCapacityUnitsPerRun: Number(perRunCapacity.toFixed(2)),
+    duplicateDelivery: { dynamodbRequests: requests, consumedCapacityUnits: Number(capacity.toFixed(2)) },
+    runnerOverheadMs: { p50: percentile(samples, 50), p99: percentile(samples, 99) },
+  };
+}
+
+/** 1,000 every-minute schedules on the local server, one minute boundary: every one fires once, within the minute. */
+async function sameMinute(count: number) {
+  const agent = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"output":"ok"}');
+    });
+  });
+  await new Promise<void>((ready) => agent.listen(0, '127.0.0.1', ready));
+  let now = new Date('2026-11-20T08:59:30Z');
+  const server = await startLocalServer({ inMemory: true, tickIntervalMs: 0, port: 0, dataDir: mkdtempSync(join(tmpdir(), 'bench-')), clock: { now: () => new Date(now) } });
+  const headers = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
+  try {
+    await fetch(`${server.url}/v1/agents`, { method: 'POST', headers, body: JSON.stringify({ id: 'echo', name: 'Echo', kind: 'http', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}/` }) });
+    const ids: string[] = [];
+    for (let start = 0; start < count; start += 25) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(25, count - start) }, async (_, index) => {
+          const response = await fetch(`${server.url}/v1/schedules`, { method: 'POST', headers, body: JSON.stringify({ name: `s${start + index}`, task: 't', cronExpression: '* * * * *', agentId: 'echo', team: false }) });
+          if (response.status !== 201) throw new Error(`create answered ${response.status}: ${await response.text()}`);
+          return ((await response.json()) as { schedule: { id: string } }).schedule.id;
+        }),
+      );
+      ids.push(...batch);
+    }
+    now = new Date('2026-11-20T09:00:00Z');
+    const start = performance.now();
+    const fired = await server.tick();
+    const elapsedMs = performance.now() - start;
+    const again = await server.tick();
+    const perSchedule = new Map<string, number>();
+    for (const event of fired) perSchedule.set(event.scheduleId, (perSchedule.get(event.scheduleId) ?? 0) + 1);
+    let recorded = 0;
+    for (const id of ids.slice(0, 50)) {
+      const response = await fetch(`${server.url}/v1/schedules/${id}`, { headers });
+      recorded += ((await response.json()) as { schedule: { runCount: number } }).schedule.runCount;
+    }
+    return {
+      schedules: count,
+      fired: fired.length,
+      firedTwice: [...perSchedule.values()].filter((times) => times > 1).length,
+      firedOnSecondTick: again.length,
+      allRunsRecordedWithinMs: Number(elapsedMs.toFixed(0)),
+      withinTheMinute: elapsedMs < 60_000,
+      runCountOfFirst50: recorded,
+    };
+  } finally {
+    await server.stop();
+    agent.close();
+  }
+}
+
+export async function benchRunner(): Promise<Record<string, unknown>> {
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const runs = await perRun(dynamo.endpoint, 200);
+    return { perRun: runs, sameMinute: await sameMinute(1000) };
+  } finally {
+    await dynamo.stop();
+  }
+}
