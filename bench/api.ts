@@ -1,4 +1,5 @@
 // Benchmark: DynamoDB requests per API call (counted on the client) and create/get/list latency on the local server.
+import { percentile } from './stats.ts';
 import { settingsFromEnv } from '#shared/config.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -37,9 +38,6 @@ class CountingMirror implements SchedulerMirror {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
-}
 
 /** Requests each API call makes, with `preload` schedules already in the caller's partition. */
 async function countRequests(endpoint: string, preload: number) {

@@ -1,4 +1,5 @@
 // Benchmark: how fast the expressions module validates and lists fire times (what every API call pays).
+import { percentile } from './stats.ts';
 import { resolveTiming } from '#shared/expressions/index.ts';
 
 const CASES = [
@@ -8,9 +9,6 @@ const CASES = [
   { cronExpression: '0 0 29 2 *', timezone: 'UTC' },
 ];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 export function benchExpressions(iterations = 2000): Record<string, unknown> {
   const now = new Date('2026-11-20T00:00:00Z');
@@ -25,8 +23,8 @@ export function benchExpressions(iterations = 2000): Record<string, unknown> {
     samples.sort((a, b) => a - b);
     results[`${input.cronExpression} ${input.timezone}`] = {
       iterations,
-      p50Ms: Number(percentile(samples, 50).toFixed(4)),
-      p99Ms: Number(percentile(samples, 99).toFixed(4)),
+      p50Ms: percentile(samples, 50),
+      p99Ms: percentile(samples, 99),
     };
   }
   return { benchmark: 'resolveTiming (validate + EventBridge expression + 5 next runs)', results };

@@ -1,4 +1,5 @@
 // Benchmark: DynamoDB requests and capacity per run, runner overhead, and 1,000 schedules firing in one minute locally.
+import { percentile } from './stats.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -29,9 +30,6 @@ const noMirror: SchedulerMirror = {
 };
 const instantAgent: AgentRunner = { run: async (_agent, request) => ({ output: `done: ${request.task}` }) };
 
-function percentile(sorted: number[], p: number): number {
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
-}
 
 /** Requests, consumed capacity and time the runner spends around an agent that answers at once. */
 async function perRun(endpoint: string, runs: number) {

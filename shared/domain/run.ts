@@ -39,6 +39,29 @@ export interface Run {
   expiresAt: number;
 }
 
+/** A run with nothing happened yet: every timing, result and error field empty. */
+export function makeRun(fields: Pick<Run, 'tenantId' | 'id' | 'scheduleId' | 'userId' | 'trigger' | 'status' | 'expiresAt'> & Partial<Run>): Run {
+  return {
+    reason: null,
+    scheduledTime: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    deadlineAt: null,
+    durationMs: null,
+    output: null,
+    truncated: false,
+    error: null,
+    usage: null,
+    agentId: null,
+    task: null,
+    metadata: null,
+    attempt: 1,
+    executionId: null,
+    ...fields,
+  };
+}
+
 function compact(instant: string): string {
   return instant.replace(/[-:]/g, '').replace(/\.\d+/, '');
 }

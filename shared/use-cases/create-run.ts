@@ -2,13 +2,11 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { newRunId, type Run } from '../domain/run.ts';
+import type { Run } from '../domain/run.ts';
 import { normalizeAliases, parseScheduleInput, toValidationError, type Schedule } from '../domain/schedule.ts';
-import { randomToken } from '../ports/random-ids.ts';
 import { createSchedule } from './create-schedule.ts';
-import { expiresAt } from './execute-run.ts';
 import { assertAgentExists, type ScheduleDeps } from './schedule-rules.ts';
-import { enqueueRun, type TriggerDeps } from './trigger-schedule.ts';
+import { enqueueRun, queuedRun, type TriggerDeps } from './trigger-schedule.ts';
 
 const RunBody = z
   .object({
@@ -45,31 +43,17 @@ export async function createRun(deps: TriggerDeps & ScheduleDeps, principal: Ten
     schedule = (await createSchedule(deps, principal, scheduleInput)).schedule;
   }
 
-  const now = deps.clock.now();
-  const run = await enqueueRun(deps, {
-    tenantId: principal.tenantId,
-    id: newRunId(now, randomToken(12)),
-    scheduleId: null,
-    userId: principal.userId,
-    trigger: 'api',
-    status: 'queued',
-    reason: null,
-    scheduledTime: null,
-    queuedAt: now.toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    deadlineAt: null,
-    durationMs: null,
-    output: null,
-    truncated: false,
-    error: null,
-    usage: null,
-    agentId: input.agentId ?? deps.settings.defaultAgentId ?? null,
-    task: input.task,
-    metadata: input.metadata ?? null,
-    attempt: 1,
-    executionId: null,
-    expiresAt: expiresAt(deps.settings, now),
-  });
+  const run = await enqueueRun(
+    deps,
+    queuedRun(deps, {
+      tenantId: principal.tenantId,
+      scheduleId: null,
+      userId: principal.userId,
+      trigger: 'api',
+      agentId: input.agentId ?? deps.settings.defaultAgentId ?? null,
+      task: input.task,
+      metadata: input.metadata ?? null,
+    }),
+  );
   return { run, schedule };
 }

@@ -2,7 +2,7 @@
 import { quotaFor, type Settings } from '../config.ts';
 import type { Agent } from '../domain/agent.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { capOutput, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
+import { capOutput, makeRun, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { AgentError, type AgentResult, type AgentRunner } from '../ports/agent-runner.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
@@ -60,30 +60,14 @@ function deadlineFor(deps: RunnerDeps, timeoutSeconds: number, now: Date): Date 
 }
 
 function baseRun(deps: RunnerDeps, schedule: Schedule, fields: Partial<Run> & Pick<Run, 'id' | 'trigger' | 'status'>): Run {
-  const now = deps.clock.now();
-  return {
+  return makeRun({
     tenantId: schedule.tenantId,
     scheduleId: schedule.id,
     userId: schedule.userId,
-    reason: null,
-    scheduledTime: null,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    deadlineAt: null,
-    durationMs: null,
-    output: null,
-    truncated: false,
-    error: null,
-    usage: null,
     agentId: schedule.agentId ?? deps.settings.defaultAgentId ?? null,
-    task: null,
-    metadata: null,
-    attempt: 1,
-    executionId: null,
-    expiresAt: expiresAt(deps.settings, now),
+    expiresAt: expiresAt(deps.settings, deps.clock.now()),
     ...fields,
-  };
+  });
 }
 
 async function recordSkip(deps: RunnerDeps, run: Run, reason: SkipReason): Promise<RunnerOutcome> {

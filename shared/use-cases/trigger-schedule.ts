@@ -1,7 +1,7 @@
 // Run a schedule now: a queued manual run, executed by the same runner as scheduled runs; 402 past the budget.
 import { DomainError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { newRunId, type Run } from '../domain/run.ts';
+import { makeRun, newRunId, type Run } from '../domain/run.ts';
 import type { RunDispatcher } from '../ports/run-dispatcher.ts';
 import { randomToken } from '../ports/random-ids.ts';
 import { expiresAt, monthOf, type RunnerDeps } from './execute-run.ts';
@@ -36,32 +36,28 @@ export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
   return run;
 }
 
+/** A run waiting for the runner, started by a person (manual) or by POST /v1/runs (api). */
+export function queuedRun(deps: Pick<TriggerDeps, 'clock' | 'settings'>, fields: Pick<Run, 'tenantId' | 'scheduleId' | 'userId' | 'trigger' | 'agentId'> & Partial<Run>): Run {
+  const now = deps.clock.now();
+  return makeRun({
+    id: newRunId(now, randomToken(12)),
+    status: 'queued',
+    queuedAt: now.toISOString(),
+    expiresAt: expiresAt(deps.settings, now),
+    ...fields,
+  });
+}
+
 export async function triggerSchedule(deps: TriggerDeps, principal: TenantPrincipal, id: string): Promise<Run> {
   const schedule = await loadVisibleSchedule(deps, principal, id);
-  const now = deps.clock.now();
-  return enqueueRun(deps, {
-    tenantId: schedule.tenantId,
-    id: newRunId(now, randomToken(12)),
-    scheduleId: schedule.id,
-    userId: principal.userId,
-    trigger: 'manual',
-    status: 'queued',
-    reason: null,
-    scheduledTime: null,
-    queuedAt: now.toISOString(),
-    startedAt: null,
-    finishedAt: null,
-    deadlineAt: null,
-    durationMs: null,
-    output: null,
-    truncated: false,
-    error: null,
-    usage: null,
-    agentId: schedule.agentId ?? deps.settings.defaultAgentId ?? null,
-    task: null,
-    metadata: null,
-    attempt: 1,
-    executionId: null,
-    expiresAt: expiresAt(deps.settings, now),
-  });
+  return enqueueRun(
+    deps,
+    queuedRun(deps, {
+      tenantId: schedule.tenantId,
+      scheduleId: schedule.id,
+      userId: principal.userId,
+      trigger: 'manual',
+      agentId: schedule.agentId ?? deps.settings.defaultAgentId ?? null,
+    }),
+  );
 }
