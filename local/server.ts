@@ -43,6 +43,7 @@ export interface LocalServer {
 }
 
 const LOCAL_PRINCIPAL = { role: 'tenant', tenantId: 'local', userId: 'local', teamId: '', keyId: 'local' };
+// API Gateway refuses bodies over 10 MB itself; the local server stops reading at 1 MiB (the API's limit is 256 KiB).
 const MAX_BODY_BYTES = 1024 * 1024;
 
 function sameSecret(a: string, b: string): boolean {
@@ -71,16 +72,16 @@ function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: stri
   return keys;
 }
 
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
+/** The body as text, undefined when empty, or 'too_large' past MAX_BODY_BYTES (the rest is drained unread). */
+async function readBody(request: IncomingMessage): Promise<string | undefined | 'too_large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    // Past 1 MiB stop buffering; the handler still answers 413 from the size alone.
     if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
   if (size === 0) return undefined;
-  return size > MAX_BODY_BYTES ? 'x'.repeat(MAX_BODY_BYTES + 1) : Buffer.concat(chunks).toString('utf8');
+  return size > MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks).toString('utf8');
 }
 
 function toEvent(request: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: string | undefined, authorizer: Record<string, string> | undefined): APIGatewayProxyEventV2 {
@@ -205,6 +206,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     };
     const match = matchRoute(method, url.pathname.replace(/\/+$/, '') || '/');
     const body = await readBody(request);
+    if (body === 'too_large') return send(413, errorBody('payload_too_large', `The request body is over ${MAX_BODY_BYTES} bytes; the limit is 256 KiB.`, 'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.'));
     if (!match) {
       if (pathExists(url.pathname)) return send(405, errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}.`, 'See GET /openapi.json.'));
       return send(404, errorBody('not_found', `No route ${method} ${url.pathname}.`, 'See GET /openapi.json for the routes.'));

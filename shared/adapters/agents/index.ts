@@ -55,8 +55,7 @@ export class AgentRunnerRegistry implements AgentRunner {
   }
 
   run(agent: Agent, request: AgentRequest, signal: AbortSignal): Promise<AgentResult> {
-    // The domain Agent type keeps only the fields common to all kinds; the stored record carries the kind's settings.
-    const settings = agent as unknown as AnyAgentSettings;
+    const settings: AnyAgentSettings = agent;
     return guardRun(signal, async () => {
       switch (settings.kind) {
         case 'http':
