@@ -1,6 +1,8 @@
 // The runner: invoked by EventBridge Scheduler (a scheduled event) or by a trigger (a queued run); runs the agent once.
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { RUN_METRICS } from '#infra/run-metrics.ts';
 import { runnerDeps } from '#shared/adapters/wiring/runner.ts';
 import { logger } from '#shared/adapters/wiring/schedules.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
@@ -13,6 +15,10 @@ const ScheduledEventInput = z.object({
   // EventBridge fills the placeholder into a JSON string, so the attempt arrives as text.
   attempt: z.coerce.number().int().min(1).default(1),
 });
+
+// Run counts for the dashboard and alarms: EMF without dimensions; the namespace comes from POWERTOOLS_METRICS_NAMESPACE.
+const metrics = new Metrics({ serviceName: 'agent-schedules' });
+metrics.clearDefaultDimensions();
 
 const QueuedRunInput = z.object({ kind: z.literal('queued'), tenantId: z.string().min(1), scheduleId: z.string().nullable(), runId: z.string().min(1) });
 
@@ -31,5 +37,11 @@ export const handler = async (event: unknown, context?: Context): Promise<Runner
     outcome: outcome.outcome,
     ...(run ? { tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id, status: run.status, reason: run.reason, durationMs: run.durationMs, errorKind: run.error?.kind } : {}),
   });
+  // Only on Lambda (which always passes a context): the local server calls this handler too, without one.
+  const metricName = run ? RUN_METRICS[run.status as keyof typeof RUN_METRICS] : undefined;
+  if (context && metricName) {
+    metrics.addMetric(metricName, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+  }
   return outcome;
 };

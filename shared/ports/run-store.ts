@@ -11,7 +11,12 @@ export interface QuotaReservation {
 
 export type BeginOutcome = 'started' | 'duplicate' | 'schedule_changed' | 'over_budget';
 
-/** What a finished run changes on its schedule, written in the same transaction as the run's final state. */
+/**
+ * What a finished run changes on its schedule, written in the same transaction as the run's final state.
+ * The write holds only while the schedule's expression, timezone and enabled state are still those of
+ * `schedule` (else 'schedule_changed': the runner re-reads it and recomputes nextRunAt); concurrent runs
+ * only add to the counters, so they never conflict with one another.
+ */
 export interface ScheduleOutcome {
   schedule: Schedule;
   status: RunStatus;
@@ -20,8 +25,6 @@ export interface ScheduleOutcome {
   nextRunAt: string | null;
   /** One-time schedules end after their run: disabled, status completed. */
   complete: boolean;
-  /** This run holds the schedule's overlap marker and releases it. */
-  releaseOverlap: boolean;
 }
 
 export interface RunPage {
@@ -41,8 +44,11 @@ export interface RunStore {
   /** queued → running; false when the run is not queued (a repeated delivery). */
   markRunning(run: Run): Promise<boolean>;
   /** The run's final state and, when given, its schedule's counters and last-run fields, atomically.
-   *  'schedule_gone' when the schedule was deleted meanwhile: the run is recorded alone and nothing is recreated. */
-  finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone'>;
+   *  'schedule_gone' when the schedule was deleted meanwhile: the run is recorded alone and nothing is recreated.
+   *  'schedule_changed': nothing was written; see ScheduleOutcome. */
+  finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone' | 'schedule_changed'>;
+  /** Gives up the schedule's overlap marker, if this run still holds it (a later run may have taken it over). */
+  releaseOverlap(run: Run): Promise<void>;
   get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined>;
   /** Newest first; `after` resumes strictly after that run id. */
   list(tenantId: string, scheduleId: string | null, options: { limit: number; after?: string | undefined; status?: RunStatus | undefined }): Promise<RunPage>;

@@ -4,6 +4,7 @@ import type { Agent } from '../domain/agent.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { capOutput, makeRun, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
 import type { Schedule } from '../domain/schedule.ts';
+import { StaleVersionError } from '../domain/errors.ts';
 import { AgentError, type AgentResult, type AgentRunner } from '../ports/agent-runner.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -70,11 +71,37 @@ function baseRun(deps: RunnerDeps, schedule: Schedule, fields: Partial<Run> & Pi
   });
 }
 
-async function recordSkip(deps: RunnerDeps, run: Run, reason: SkipReason): Promise<RunnerOutcome> {
+async function recordSkip(deps: RunnerDeps, run: Run, reason: SkipReason, schedule?: Schedule): Promise<RunnerOutcome> {
   const now = iso(deps.clock.now());
   const skipped: Run = { ...run, status: 'skipped', reason, startedAt: null, deadlineAt: null, finishedAt: now, durationMs: 0 };
   const result = await deps.runs.recordRun(skipped);
-  return result === 'duplicate' ? { outcome: 'duplicate', runId: run.id } : { outcome: 'skipped', run: skipped };
+  if (result === 'duplicate') return { outcome: 'duplicate', runId: run.id };
+  // EventBridge deletes a one-time schedule once it has fired, so one whose only run was skipped is over too.
+  if (schedule?.scheduleType === 'one-time' && schedule.enabled) await completeOneTime(deps, schedule, reason);
+  return { outcome: 'skipped', run: skipped };
+}
+
+async function completeOneTime(deps: RunnerDeps, read: Schedule, reason: SkipReason): Promise<void> {
+  let schedule: Schedule | undefined = read;
+  for (let attempt = 0; attempt < 3 && schedule?.enabled; attempt += 1) {
+    const completed: Schedule = {
+      ...schedule,
+      enabled: false,
+      status: 'completed',
+      nextRunAt: null,
+      statusReason: `Its only run was skipped (${reason}).`,
+      updatedAt: deps.clock.now().toISOString(),
+      version: schedule.version + 1,
+    };
+    try {
+      // Not through the mirror: EventBridge has already deleted the one-time schedule after firing it.
+      await deps.schedules.update(completed, schedule);
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleVersionError)) throw error;
+      schedule = await deps.schedules.get(read.tenantId, read.id);
+    }
+  }
 }
 
 /** Handles one delivery of a Scheduler event; repeated deliveries of the same (schedule, scheduled time) do nothing. */
@@ -105,13 +132,17 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
   const quota = quotaReservation(deps, schedule.tenantId, now);
   const begun = await deps.runs.beginScheduledRun(run, { overlap: schedule.overlapPolicy, now: iso(now), ...(quota ? { quota } : {}) });
   if (begun === 'duplicate') return { outcome: 'duplicate', runId: run.id };
-  if (begun === 'over_budget') return recordSkip(deps, run, 'budget');
+  if (begun === 'over_budget') return recordSkip(deps, run, 'budget', schedule);
   if (begun === 'schedule_changed') {
     const current = await deps.schedules.get(schedule.tenantId, schedule.id);
     if (!current) return { outcome: 'no_schedule', scheduleId: schedule.id };
-    return recordSkip(deps, run, current.enabled ? 'overlap' : 'disabled');
+    return current.enabled ? recordSkip(deps, run, 'overlap', current) : recordSkip(deps, run, 'disabled');
   }
-  return { outcome: 'ran', run: await execute(deps, run, schedule, deadline) };
+  // The start transaction bumped the version when it took the overlap marker.
+  const started = schedule.overlapPolicy === 'skip' ? { ...schedule, version: schedule.version + 1 } : schedule;
+  const finished = await execute(deps, run, started, deadline);
+  if (schedule.overlapPolicy === 'skip') await deps.runs.releaseOverlap(finished);
+  return { outcome: 'ran', run: finished };
 }
 
 /** Runs a queued manual or API run; a repeated delivery finds it no longer queued and does nothing. */
@@ -183,23 +214,38 @@ async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null
     return run;
   }
   const failed = run.status !== 'succeeded';
-  const fromSchedule = run.trigger === 'schedule';
-  const result = await deps.runs.finishRun(run, {
-    schedule,
-    status: run.status,
-    lastRunAt: run.startedAt!,
-    lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
-    nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
-    complete: fromSchedule && schedule.scheduleType === 'one-time',
-    releaseOverlap: fromSchedule && schedule.overlapPolicy === 'skip',
-  });
+  const result = await finishWithSchedule(deps, run, schedule);
   const threshold = deps.settings.autoDisableAfterFailures;
-  if (failed && result === 'recorded' && threshold > 0 && schedule.consecutiveFailures + 1 >= threshold && schedule.scheduleType === 'recurring') {
+  // Checked against the schedule as it is now: overlapping runs may have failed meanwhile too.
+  if (failed && result === 'recorded' && threshold > 0 && schedule.scheduleType === 'recurring') {
     await pauseAfterFailures(deps, schedule, threshold, run).catch((error: unknown) =>
       deps.log?.('Could not pause a schedule after repeated failures', { scheduleId: schedule.id, error: error instanceof Error ? error.name : 'unknown' }),
     );
   }
   return run;
+}
+
+/** Writes the run's final state with its schedule's counters; a schedule paused or re-timed meanwhile is re-read. */
+async function finishWithSchedule(deps: RunnerDeps, run: Run, read: Schedule): Promise<'recorded' | 'schedule_gone'> {
+  let schedule = read;
+  for (let attempt = 1; ; attempt += 1) {
+    const failed = run.status !== 'succeeded';
+    const result = await deps.runs.finishRun(run, {
+      schedule,
+      status: run.status,
+      lastRunAt: run.startedAt!,
+      lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
+      nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
+      complete: run.trigger === 'schedule' && schedule.scheduleType === 'one-time' && schedule.enabled,
+    });
+    if (result !== 'schedule_changed') return result;
+    const current = await deps.schedules.get(run.tenantId, schedule.id);
+    if (!current || attempt >= 5) {
+      await deps.runs.finishRun(run, null);
+      return 'schedule_gone';
+    }
+    schedule = current;
+  }
 }
 
 /** The deployment's autoDisableAfterFailures: paused in both stores, with the reason on the schedule. */

@@ -42,7 +42,7 @@ export function queuedRun(deps: Pick<TriggerDeps, 'clock' | 'settings'>, fields:
   return makeRun({
     id: newRunId(now, randomToken(12)),
     status: 'queued',
-    queuedAt: now.toISOString(),
+    queuedAt: now.toISOString().replace('.000Z', 'Z'),
     expiresAt: expiresAt(deps.settings, now),
     ...fields,
   });

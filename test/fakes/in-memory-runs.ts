@@ -104,7 +104,7 @@ export class InMemoryRunStore implements RunStore {
     });
   }
 
-  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone'> {
+  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone' | 'schedule_changed'> {
     if (!outcome) {
       this.writeFinal(run);
       return 'recorded';
@@ -115,9 +115,13 @@ export class InMemoryRunStore implements RunStore {
       this.writeFinal(run);
       return 'schedule_gone';
     }
-    if (!this.items.has(this.runKey(run.tenantId, run.scheduleId, run.id))) throw new Error(`Run ${run.id}: its schedule rejected the final write twice.`);
-    // A one-time schedule completes only while still enabled; otherwise the run is recorded without completing it.
-    const complete = outcome.complete && schedule.enabled === true;
+    // As DynamoRunStore: the write holds only while timing and enabled state are as the runner read them.
+    const read = outcome.schedule;
+    if (schedule.enabled !== read.enabled || schedule.schedulerExpression !== read.schedulerExpression || schedule.schedulerTimezone !== read.schedulerTimezone) {
+      return 'schedule_changed';
+    }
+    if (!this.items.has(this.runKey(run.tenantId, run.scheduleId, run.id))) throw new Error(`Run ${run.id} does not exist (ConditionalCheckFailed)`);
+    const complete = outcome.complete;
     const succeeded = outcome.status === 'succeeded';
     const next: Schedule = {
       ...schedule,
@@ -129,21 +133,24 @@ export class InMemoryRunStore implements RunStore {
       consecutiveFailures: succeeded ? 0 : (schedule.consecutiveFailures ?? 0) + 1,
       runCount: (schedule.runCount ?? 0) + 1,
       successCount: (schedule.successCount ?? 0) + (succeeded ? 1 : 0),
-      failureCount: (schedule.failureCount ?? 0) + (succeeded || outcome.status === 'skipped' ? 0 : 1),
+      failureCount: (schedule.failureCount ?? 0) + (succeeded ? 0 : 1),
       version: schedule.version + 1,
     };
     if (complete) {
       next.enabled = false;
       next.status = 'completed';
     }
-    if (outcome.releaseOverlap) {
-      next.runningRunId = null;
-      next.runningUntil = null;
-    }
     this.writeFinal(run);
     this.schedules.items.set(scheduleKey, next);
     if (complete) this.adjustEnabled(schedule, -1);
     return 'recorded';
+  }
+
+  async releaseOverlap(run: Run): Promise<void> {
+    const scheduleKey = this.scheduleKey(run.tenantId, run.scheduleId!);
+    const schedule = this.schedules.items.get(scheduleKey);
+    if (!schedule || schedule.runningRunId !== run.id) return;
+    this.schedules.items.set(scheduleKey, { ...schedule, runningRunId: null, runningUntil: null, version: schedule.version + 1 });
   }
 
   async get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined> {

@@ -150,6 +150,36 @@ describe('the runner on DynamoDB', () => {
     expect(await stored(schedule)).toMatchObject({ runCount: 1, successCount: 1, runningRunId: null, runningUntil: null });
   });
 
+  it('keeps the overlap marker of a run that took over when a run past its deadline finishes late', async () => {
+    const schedule = await newSchedule({ timeoutSeconds: 120 });
+    const late = agent.hold();
+    clock.current = new Date(minute(1));
+    const first = executeScheduledRun(deps, eventFor(schedule, minute(1)));
+    await late.started;
+    expect(await stored(schedule)).toMatchObject({ runningUntil: minute(3) });
+
+    // The first run's marker has expired, so the next one takes it over.
+    const current = agent.hold();
+    clock.current = new Date(minute(4));
+    const second = executeScheduledRun(deps, eventFor(schedule, minute(4)));
+    await current.started;
+    const secondId = scheduledRunId(schedule.id, minute(4));
+    expect(await stored(schedule)).toMatchObject({ runningRunId: secondId, runningUntil: minute(6) });
+
+    try {
+      // The first run's final write comes now; the second run is still running and must keep its marker.
+      late.release();
+      await first;
+      expect(await stored(schedule)).toMatchObject({ runningRunId: secondId, runningUntil: minute(6) });
+      clock.current = new Date(minute(5));
+      const third = await executeScheduledRun(deps, eventFor(schedule, minute(5)));
+      expect(ranRun(third)).toMatchObject({ status: 'skipped', reason: 'overlap' });
+    } finally {
+      current.release();
+      await second;
+    }
+  });
+
   it('records the run of a schedule deleted in flight without recreating the schedule', async () => {
     const schedule = await newSchedule();
     clock.current = new Date(minute(1));

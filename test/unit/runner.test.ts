@@ -7,6 +7,7 @@ import { DomainError, ValidationError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { OUTPUT_LIMIT_BYTES, RUN_ID_PATTERN, scheduledRunId, type Run } from '#shared/domain/run.ts';
 import { parseScheduleInput, type Schedule } from '#shared/domain/schedule.ts';
+import { AgentError } from '#shared/ports/agent-runner.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { createRun } from '#shared/use-cases/create-run.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
@@ -411,6 +412,16 @@ describe('a one-time schedule', () => {
     expect(await schedules.counts('acme', ['user#alice'])).toEqual({ total: 1, enabled: 0 });
   });
 
+  it('whose only run was skipped for budget ends too: it will never fire again, so it is not left enabled', async () => {
+    configure({ runQuotas: { tenants: { acme: 0 } } });
+    const schedule = await newSchedule({ name: 'Deploy', cronExpression: undefined, scheduleType: 'one-time', scheduledTime: '2026-11-20T06:00:00Z' });
+
+    expect(ranRun(await fire(schedule, '2026-11-20T06:00:00Z'))).toMatchObject({ status: 'skipped', reason: 'budget' });
+
+    expect(await stored(schedule)).toMatchObject({ enabled: false, status: 'completed', nextRunAt: null });
+    expect(await schedules.counts('acme', ['user#alice'])).toEqual({ total: 1, enabled: 0 });
+  });
+
   it('that failed also ends completed', async () => {
     const schedule = await newSchedule({ name: 'Deploy', cronExpression: undefined, scheduleType: 'one-time', scheduledTime: '2026-11-20T06:00:00Z' });
     agent.fail('network', 'connection refused');
@@ -470,6 +481,22 @@ describe('a schedule deleted while its run is in flight', () => {
   });
 });
 
+describe('a schedule paused while its run is in flight', () => {
+  it('keeps no next run time after the run finishes', async () => {
+    const schedule = await newSchedule();
+    const held = agent.hold();
+    const pending = fire(schedule, '2026-11-20T01:00:00Z');
+    await held.started;
+
+    const paused = await setScheduleEnabled(deps, alice, schedule.id, false);
+    expect(paused).toMatchObject({ enabled: false, nextRunAt: null });
+    held.release();
+    await pending;
+
+    expect(await stored(schedule)).toMatchObject({ enabled: false, status: 'paused', runCount: 1, nextRunAt: null });
+  });
+});
+
 describe('autoDisableAfterFailures', () => {
   it('pauses the schedule in both stores after that many consecutive failures, with the reason', async () => {
     configure({ autoDisableAfterFailures: 3 });
@@ -491,6 +518,24 @@ describe('autoDisableAfterFailures', () => {
     expect(updates).toHaveLength(1);
     expect(updates[0]?.schedule).toMatchObject({ name: schedule.id, enabled: false });
     expect(await schedules.counts('acme', ['user#alice'])).toEqual({ total: 1, enabled: 0 });
+  });
+
+  it('pauses after that many consecutive failures even when the failing runs overlapped', async () => {
+    configure({ autoDisableAfterFailures: 2 });
+    const schedule = await newSchedule({ cronExpression: '* * * * *', overlapPolicy: 'allow', timeoutSeconds: 300 });
+    const one = agent.hold();
+    const two = agent.hold();
+    const first = fire(schedule, '2026-11-20T00:01:00Z');
+    await one.started;
+    const second = fire(schedule, '2026-11-20T00:02:00Z');
+    await two.started;
+
+    one.fail(new AgentError('http_status', 'Agent answered HTTP 500: one'));
+    await first;
+    two.fail(new AgentError('http_status', 'Agent answered HTTP 500: two'));
+    await second;
+
+    expect(await stored(schedule)).toMatchObject({ consecutiveFailures: 2, failureCount: 2, enabled: false, status: 'paused' });
   });
 
   it('does not pause when a success breaks the streak', async () => {
@@ -548,7 +593,7 @@ describe('triggering a schedule', () => {
 
     const queued = await triggerSchedule(deps, alice, schedule.id);
 
-    expect(queued).toMatchObject({ trigger: 'manual', status: 'queued', scheduleId: schedule.id, scheduledTime: null, queuedAt: '2026-11-20T00:10:00.000Z', agentId: 'bot', userId: 'alice' });
+    expect(queued).toMatchObject({ trigger: 'manual', status: 'queued', scheduleId: schedule.id, scheduledTime: null, queuedAt: '2026-11-20T00:10:00Z', agentId: 'bot', userId: 'alice' });
     expect(queued.id).toMatch(RUN_ID_PATTERN);
     expect(await runs.get('acme', schedule.id, queued.id)).toEqual(queued);
     expect(dispatcher.dispatched).toEqual([{ kind: 'queued', tenantId: 'acme', scheduleId: schedule.id, runId: queued.id }]);

@@ -141,7 +141,8 @@ export class DynamoRunStore implements RunStore {
     };
   }
 
-  private scheduleUpdate(run: Run, outcome: ScheduleOutcome, complete: boolean): TransactItem {
+  private scheduleUpdate(run: Run, outcome: ScheduleOutcome): TransactItem {
+    const { schedule, complete } = outcome;
     const succeeded = outcome.status === 'succeeded';
     const set = [
       'lastRunAt = :lastRunAt',
@@ -159,53 +160,61 @@ export class DynamoRunStore implements RunStore {
       ':updatedAt': run.finishedAt,
       ':zero': 0,
       ':one': 1,
+      ':enabled': schedule.enabled,
+      ':expression': schedule.schedulerExpression,
+      ':timezone': schedule.schedulerTimezone,
     };
-    const counted = outcome.status === 'skipped' ? '' : succeeded ? ', successCount :one' : ', failureCount :one';
     if (complete) {
       set.push('enabled = :false', '#status = :completed');
       values[':false'] = false;
       values[':completed'] = 'completed';
-      values[':true'] = true;
-    }
-    if (outcome.releaseOverlap) {
-      set.push('runningRunId = :null', 'runningUntil = :null');
-      values[':null'] = null;
     }
     return {
       Update: {
         TableName: this.tableName,
-        Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(outcome.schedule.id) },
-        UpdateExpression: `SET ${set.join(', ')} ADD runCount :one${counted}, #version :one`,
-        ConditionExpression: complete ? 'attribute_exists(pk) AND enabled = :true' : 'attribute_exists(pk)',
+        Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(schedule.id) },
+        UpdateExpression: `SET ${set.join(', ')} ADD runCount :one, ${succeeded ? 'successCount' : 'failureCount'} :one, #version :one`,
+        ConditionExpression: 'attribute_exists(pk) AND enabled = :enabled AND schedulerExpression = :expression AND schedulerTimezone = :timezone',
         ExpressionAttributeNames: { '#version': 'version', ...(complete ? { '#status': 'status' } : {}) },
         ExpressionAttributeValues: values,
       },
     };
   }
 
-  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone'> {
+  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone' | 'schedule_changed'> {
     if (!outcome) {
       await transactWrite(this.client, { TransactItems: [this.finalRunUpdate(run)] });
       return 'recorded';
     }
-    // A one-time schedule completes (and leaves the enabled counter) only if it is still enabled; if someone
-    // disabled it meanwhile the counters already say so, and the run is recorded without completing it again.
-    for (const complete of outcome.complete ? [true, false] : [false]) {
-      const writes = [this.finalRunUpdate(run), this.scheduleUpdate(run, outcome, complete)];
-      if (complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
-      try {
-        await transactWrite(this.client, { TransactItems: writes });
-        return 'recorded';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const exists = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(outcome.schedule.id) }, ConsistentRead: true }));
-        if (!exists.Item) {
-          await transactWrite(this.client, { TransactItems: [this.finalRunUpdate(run)] });
-          return 'schedule_gone';
-        }
-      }
+    const writes = [this.finalRunUpdate(run), this.scheduleUpdate(run, outcome)];
+    if (outcome.complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
+    try {
+      await transactWrite(this.client, { TransactItems: writes });
+      return 'recorded';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(outcome.schedule.id) }, ConsistentRead: true }));
+      if (current.Item) return 'schedule_changed';
+      await transactWrite(this.client, { TransactItems: [this.finalRunUpdate(run)] });
+      return 'schedule_gone';
     }
-    throw new Error(`Run ${run.id}: its schedule rejected the final write twice.`);
+  }
+
+  async releaseOverlap(run: Run): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(run.scheduleId!) },
+          UpdateExpression: 'SET runningRunId = :null, runningUntil = :null ADD #version :one',
+          ConditionExpression: 'runningRunId = :run',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':null': null, ':one': 1, ':run': run.id },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined> {

@@ -1,0 +1,69 @@
+// The deployment's Lambda functions, derived from the route table: one per function folder, plus the authorizer and the runner.
+import { envNamesFor, type FunctionRole } from '#shared/config.ts';
+import { ROUTES, type Route, type TableAccess } from '#shared/routes.ts';
+
+/** What one function may touch; the CDK stack grants exactly this and the tests expect exactly this. */
+export type SchedulerAccess = 'none' | 'update' | 'manage';
+
+export interface FunctionAccess {
+  table: TableAccess;
+  /**
+   * EventBridge Scheduler, only in the deployment's group: 'manage' = create, update, delete and read (the routes that
+   * change schedules); 'update' = update, recreating a schedule that is gone (the runner pausing a failing schedule).
+   * Either one also passes the Scheduler role, and only to EventBridge Scheduler.
+   */
+  scheduler: SchedulerAccess;
+  /** Invoke the runner asynchronously. */
+  invokeRunner: boolean;
+}
+
+export interface FunctionSpec {
+  /** Folder under functions/. */
+  name: string;
+  role: FunctionRole;
+  access: FunctionAccess;
+  /** The API routes it serves (none for the authorizer and the runner). */
+  routes: readonly Route[];
+}
+
+export const AUTHORIZER_FUNCTION = 'authorize';
+export const RUNNER_FUNCTION = 'runner';
+
+/** The routes API Gateway serves without the authorizer. */
+export const PUBLIC_ROUTE_PATHS: readonly string[] = ['/health', '/openapi.json'];
+
+function accessOf(route: Route): FunctionAccess {
+  return { table: route.table, scheduler: route.scheduler ? 'manage' : 'none', invokeRunner: route.invokeRunner ?? false };
+}
+
+const sameAccess = (a: FunctionAccess, b: FunctionAccess): boolean => a.table === b.table && a.scheduler === b.scheduler && a.invokeRunner === b.invokeRunner;
+
+/**
+ * One spec per function folder the route table names, in first-appearance order. Routes sharing a folder share one
+ * Lambda and so one role: if their flags differ the table is contradictory and this throws rather than over-grant.
+ */
+export function apiFunctionSpecs(routes: readonly Route[] = ROUTES): FunctionSpec[] {
+  const byFunction = new Map<string, Route[]>();
+  for (const route of routes) byFunction.set(route.function, [...(byFunction.get(route.function) ?? []), route]);
+  return [...byFunction].map(([name, served]) => {
+    const access = accessOf(served[0]!);
+    const conflicting = served.find((route) => !sameAccess(accessOf(route), access) || (route.auth === 'none') !== (served[0]!.auth === 'none'));
+    if (conflicting) {
+      throw new Error(`Routes served by functions/${name} disagree on access: ${served[0]!.method} ${served[0]!.path} vs ${conflicting.method} ${conflicting.path}.`);
+    }
+    return { name, role: 'api', access, routes: served };
+  });
+}
+
+/** The authorizer reads API keys (and the admin key secret); the runner reads and writes everything a run touches. */
+export const AUTHORIZER_SPEC: FunctionSpec = { name: AUTHORIZER_FUNCTION, role: 'authorizer', access: { table: 'read', scheduler: 'none', invokeRunner: false }, routes: [] };
+export const RUNNER_SPEC: FunctionSpec = { name: RUNNER_FUNCTION, role: 'runner', access: { table: 'write', scheduler: 'update', invokeRunner: false }, routes: [] };
+
+export function allFunctionSpecs(): FunctionSpec[] {
+  return [AUTHORIZER_SPEC, RUNNER_SPEC, ...apiFunctionSpecs()];
+}
+
+/** The environment variables the function's code reads on AWS (from shared/config.ts, never listed here by hand). */
+export function envNamesOf(spec: FunctionSpec): string[] {
+  return envNamesFor({ role: spec.role, table: spec.access.table !== 'none', scheduler: spec.access.scheduler !== 'none', invokeRunner: spec.access.invokeRunner });
+}
