@@ -1,11 +1,13 @@
-// `npm run bench [-- expressions|api]`: runs the benchmarks and prints one JSON document.
+// `npm run bench [-- expressions|api|bundles]`: runs the benchmarks and prints one JSON document.
 import { benchApi } from './api.ts';
+import { benchBundles } from './bundles.ts';
 import { benchExpressions } from './expressions.ts';
 import { benchRunner } from './runner.ts';
 
 const BENCHES: Record<string, () => unknown> = {
   expressions: () => benchExpressions(),
   api: () => benchApi(),
+  bundles: () => benchBundles(),
   runner: () => benchRunner(),
 };
 

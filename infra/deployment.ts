@@ -34,6 +34,12 @@ export interface DeploymentContext {
   dataRemovalPolicy?: 'retain' | 'destroy';
 }
 
+/**
+ * App context the deployment is built and tested with (cdk.json and -c still override it). Cross-stack references
+ * stay "strong": CloudFormation refuses to delete a data-stack export the service stack still uses.
+ */
+export const APP_CONTEXT: Record<string, unknown> = { '@aws-cdk/core:defaultCrossStackReferences': 'strong' };
+
 export interface Deployment {
   data: DataStack;
   service: ServiceStack;

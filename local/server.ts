@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '#shared/ports/clock.ts';
 import { randomToken } from '#shared/ports/random-ids.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { matchRoute, pathExists, routeKey, type Route } from '#shared/routes.ts';
-import { hashKey } from '#shared/use-cases/api-keys.ts';
+import { hashKey } from '#shared/use-cases/resolve-api-key.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -150,7 +150,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   process.env.AWS_REGION ??= 'local';
 
   // Imported only now: the wiring reads the environment set above.
-  const wiring = await import('#shared/adapters/wiring/core.ts');
+  const wiring = await import('#shared/adapters/wiring/runtime.ts');
   const runner = (await import('../functions/runner/handler.ts')).handler;
   const { InProcessDispatcher } = await import('./in-process-dispatcher.ts');
   const { ensureTable } = await import('#shared/adapters/dynamodb/create-table.ts');

@@ -2,8 +2,8 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { adminKeyHash } from '#shared/adapters/wiring/admin.ts';
 import { apiKeyStore } from '#shared/adapters/wiring/core.ts';
-import { logger } from '#shared/http/api-handler.ts';
-import { resolveApiKey } from '#shared/use-cases/api-keys.ts';
+import { logger } from '#shared/logger.ts';
+import { resolveApiKey } from '#shared/use-cases/resolve-api-key.ts';
 
 export interface AuthorizerResult {
   isAuthorized: boolean;

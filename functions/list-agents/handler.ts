@@ -1,7 +1,7 @@
 // GET /v1/agents: the tenant's agents, by id, cursor paged.
 import { agentStore } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
-import { presentAgent } from '#shared/http/presenters.ts';
+import { presentAgent } from '#shared/http/agent-presenter.ts';
 import { listAgents } from '#shared/use-cases/agents.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, query }) => {

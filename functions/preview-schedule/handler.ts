@@ -1,5 +1,5 @@
 // POST /v1/schedules/preview: the EventBridge expression, description and next runs of a cron or one-time instant.
-import { clock, settings } from '#shared/adapters/wiring/core.ts';
+import { clock, settings } from '#shared/adapters/wiring/runtime.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { previewSchedule } from '#shared/use-cases/preview-schedule.ts';
 

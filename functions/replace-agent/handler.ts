@@ -1,7 +1,7 @@
 // PUT /v1/agents/{id}: replace the agent's definition.
 import { agentDeps } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
-import { presentAgent } from '#shared/http/presenters.ts';
+import { presentAgent } from '#shared/http/agent-presenter.ts';
 import { changeAgent } from '#shared/use-cases/agents.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, params, body }) =>

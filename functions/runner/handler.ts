@@ -2,9 +2,9 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { RUN_METRICS } from '#infra/run-metrics.ts';
+import { RUN_METRICS } from '#shared/run-metrics.ts';
 import { runnerDeps } from '#shared/adapters/wiring/runner.ts';
-import { logger } from '#shared/adapters/wiring/schedules.ts';
+import { logger } from '#shared/logger.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 
 const ScheduledEventInput = z.object({
@@ -40,6 +40,8 @@ export const handler = async (event: unknown, context?: Context): Promise<Runner
   // Only on Lambda (which always passes a context): the local server calls this handler too, without one.
   const metricName = run ? RUN_METRICS[run.status as keyof typeof RUN_METRICS] : undefined;
   if (context && metricName) {
+    // One empty dimension set ("Dimensions": [[]]): CloudWatch extracts the count with no dimensions at all.
+    metrics.addDimensions({});
     metrics.addMetric(metricName, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
   }

@@ -1,5 +1,5 @@
 // GET /v1/schedules/text-to-cron?cron=TEXT: plain English to cron, with description and next runs.
-import { clock, settings } from '#shared/adapters/wiring/core.ts';
+import { clock, settings } from '#shared/adapters/wiring/runtime.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { textToCronPreview } from '#shared/use-cases/preview-schedule.ts';
 

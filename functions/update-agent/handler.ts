@@ -1,7 +1,7 @@
 // PATCH /v1/agents/{id}: merge the given settings into the agent.
 import { agentDeps } from '#shared/adapters/wiring/core.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
-import { presentAgent } from '#shared/http/presenters.ts';
+import { presentAgent } from '#shared/http/agent-presenter.ts';
 import { changeAgent } from '#shared/use-cases/agents.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, params, body }) =>

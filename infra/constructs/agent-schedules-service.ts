@@ -31,7 +31,7 @@ import { routeKey } from '#shared/routes.ts';
 import { AUTHORIZER_SPEC, PUBLIC_ROUTE_PATHS, RUNNER_SPEC, apiFunctionSpecs, type FunctionSpec } from '../functions.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 import { resolveServiceOptions, runQuotasJson, type AgentSchedulesServiceOptions, type ResolvedServiceOptions } from '../props.ts';
-import { METRICS_NAMESPACE_ENV, RUN_METRICS } from '../run-metrics.ts';
+import { METRICS_NAMESPACE_ENV, RUN_METRICS } from '#shared/run-metrics.ts';
 import { AgentFunction, type SchedulerBinding } from './agent-function.ts';
 import type { AgentSchedulesState } from './agent-schedules-data.ts';
 
@@ -237,7 +237,7 @@ export class AgentSchedulesService extends Construct {
         alarmDescription: 'Over 5% of API requests answered 5xx for 10 of the last 15 minutes (ignored under 20 requests per 5 minutes). See README › Operations.',
         metric: new MathExpression({
           label: 'API 5xx %',
-          expression: 'IF(requests >= 20, 100 * errors / requests, 0)',
+          expression: 'IF(FILL(requests, 0) >= 20, 100 * FILL(errors, 0) / requests, 0)',
           usingMetrics: { errors: this.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }), requests: this.api.metricCount({ period: fiveMinutes, statistic: 'Sum' }) },
           period: fiveMinutes,
         }),
@@ -253,7 +253,7 @@ export class AgentSchedulesService extends Construct {
         alarmDescription: 'Lambda throttled the runner or the authorizer: account concurrency is exhausted. See README › Operations.',
         metric: new MathExpression({
           label: 'Runner + authorizer throttles',
-          expression: 'runner + authorizer',
+          expression: 'FILL(runner, 0) + FILL(authorizer, 0)',
           usingMetrics: {
             runner: runner.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
             authorizer: this.authorizer.function.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),

@@ -2,13 +2,9 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
-export const LIMITS = {
-  nameChars: 200,
-  descriptionChars: 2000,
-  taskBytes: 32 * 1024,
-  metadataBytes: 8 * 1024,
-  bodyBytes: 256 * 1024,
-} as const;
+import { LIMITS } from './limits.ts';
+
+export { LIMITS };
 
 export const SCHEDULE_ID_PATTERN = /^sched_[A-Za-z0-9]{8,40}$/;
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -199,10 +195,7 @@ export interface Schedule {
   runningUntil?: string | null;
 }
 
-/** Who owns a schedule, as one string: the list index is partitioned by it. */
-export function ownerScope(schedule: Pick<Schedule, 'ownerType' | 'userId' | 'teamId'>): string {
-  return schedule.ownerType === 'team' ? `team#${schedule.teamId}` : `user#${schedule.userId}`;
-}
+export { ownerScope } from './owner.ts';
 
 const nullableString = z.string().nullable();
 

@@ -1,5 +1,4 @@
 // The middy stack every API route uses: header normalising, auth from the authorizer, body limit, JSON, and the error mapper last.
-import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -7,9 +6,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { ExpressionError } from '../expressions/errors.ts';
 import { DomainError, ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 import type { Principal, TenantPrincipal } from '../domain/principal.ts';
-import { LIMITS, type Dialect } from '../domain/schedule.ts';
+import { LIMITS } from '../domain/limits.ts';
+import type { Dialect } from '../domain/schedule.ts';
+import { logger } from '../logger.ts';
 
-export const logger = new Logger({ serviceName: 'agent-schedules' });
 
 export type Auth = 'tenant' | 'admin' | 'none';
 type PrincipalFor<A extends Auth> = A extends 'tenant' ? TenantPrincipal : A extends 'admin' ? { role: 'admin' } : undefined;

@@ -1,5 +1,4 @@
-// What clients see: the canonical (seed 001) shapes, plus the snake_case dialects of the other replaced APIs.
-import type { Agent } from '../domain/agent.ts';
+// What clients see of schedules: the canonical (seed 001) shapes, plus the snake_case dialects of the other replaced APIs.
 import type { Dialect, Schedule, ScheduleViewShape } from '../domain/schedule.ts';
 import type { ScheduleList } from '../use-cases/list-schedules.ts';
 import { computeNextRunAt } from '../use-cases/schedule-rules.ts';
@@ -80,9 +79,4 @@ export function scheduleListBody(list: ScheduleList, now: Date, dialect: Dialect
     stats: list.stats,
     next_cursor: list.nextCursor,
   };
-}
-
-export function presentAgent(agent: Agent): Record<string, unknown> {
-  const { tenantId: _tenant, version: _version, ...view } = agent;
-  return { object: 'agent', ...view };
 }

@@ -1,12 +1,14 @@
 // API keys: issued by the deployment's admin, shown once, stored as SHA-256 hashes; and resolving a key to its caller.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError } from '../domain/errors.ts';
-import { TENANT_ID_PATTERN, USER_ID_PATTERN, type Principal } from '../domain/principal.ts';
+import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../domain/principal.ts';
 import { toValidationError } from '../domain/schedule.ts';
 import type { ApiKeyStore } from '../ports/api-key-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { randomToken } from '../ports/random-ids.ts';
+import { hashKey } from './resolve-api-key.ts';
+
+export { hashKey };
 
 export const CreateApiKeyInput = z
   .object({
@@ -18,12 +20,6 @@ export const CreateApiKeyInput = z
   .strict()
   .meta({ id: 'CreateApiKeyInput' });
 
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-// Keys read as_<tenant>_<secret>: the tenant in the key scopes the lookup, so even the key index is per tenant.
-const KEY_FORMAT = /^as_([a-z0-9][a-z0-9-]{0,62})_([A-Za-z0-9]{43})$/;
 const KEY_ID_FORMAT = /^key_([a-z0-9][a-z0-9-]{0,62})_([A-Za-z0-9]{16})$/;
 
 export async function createApiKey(deps: { keys: ApiKeyStore; clock: Clock }, raw: unknown) {
@@ -41,22 +37,4 @@ export async function createApiKey(deps: { keys: ApiKeyStore; clock: Clock }, ra
 export async function deleteApiKey(deps: { keys: ApiKeyStore }, keyId: string): Promise<void> {
   const tenantId = KEY_ID_FORMAT.exec(keyId)?.[1];
   if (!tenantId || !(await deps.keys.delete(tenantId, keyId))) throw new NotFoundError('api key', keyId);
-}
-
-/** Compares a presented key with the admin key by hash, in constant time. */
-export function isAdminKey(presented: string, adminKeyHash: string | undefined): boolean {
-  if (!adminKeyHash) return false;
-  const a = Buffer.from(hashKey(presented), 'hex');
-  const b = Buffer.from(adminKeyHash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The caller a bearer token stands for, or undefined for an unknown, revoked or malformed key. */
-export async function resolveApiKey(deps: { keys: ApiKeyStore; adminKeyHash: string | undefined }, presented: string): Promise<Principal | undefined> {
-  if (isAdminKey(presented, deps.adminKeyHash)) return { role: 'admin' };
-  const tenantId = KEY_FORMAT.exec(presented)?.[1];
-  if (!tenantId) return undefined;
-  const record = await deps.keys.findByHash(tenantId, hashKey(presented));
-  if (!record) return undefined;
-  return { role: 'tenant', tenantId: record.tenantId, userId: record.userId, teamId: record.teamId ?? undefined, keyId: record.keyId };
 }

@@ -1,7 +1,8 @@
 // Run records in DynamoDB: exactly-once starts by conditional writes, and final states written with the schedule's counters.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Run } from '../../domain/run.ts';
-import { ownerScope, type RunStatus } from '../../domain/schedule.ts';
+import { ownerScope } from '../../domain/owner.ts';
+import type { RunStatus } from '../../domain/schedule.ts';
 import type { BeginOutcome, QuotaReservation, RunPage, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
 import { runSk, runsPk, scheduleSk, tenantPk, usageSk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';

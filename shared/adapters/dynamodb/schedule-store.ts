@@ -10,7 +10,8 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, StaleVersionError } from '../../domain/errors.ts';
-import { ownerScope, type Schedule } from '../../domain/schedule.ts';
+import { ownerScope } from '../../domain/owner.ts';
+import type { Schedule } from '../../domain/schedule.ts';
 import type {
   IdempotencyRecord,
   ListSchedulesPage,

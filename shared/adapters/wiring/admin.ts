@@ -1,6 +1,6 @@
 // Wiring for the authorizer: the admin key's hash, from the environment locally or Secrets Manager on AWS.
 import { ENV } from '../../config.ts';
-import { hashKey } from '../../use-cases/api-keys.ts';
+import { hashKey } from '../../use-cases/resolve-api-key.ts';
 import { readSecret } from '../secrets/secrets.ts';
 import { once } from './core.ts';
 

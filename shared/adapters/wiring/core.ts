@@ -1,46 +1,14 @@
-// The composition root's core: configuration, clock, overrides and the DynamoDB stores, built once per container.
-import { ENV, requireEnv, settingsFromEnv, type Settings } from '../../config.ts';
-import type { AgentRunner } from '../../ports/agent-runner.ts';
-import { systemClock, type Clock } from '../../ports/clock.ts';
-import type { RunDispatcher } from '../../ports/run-dispatcher.ts';
+// The DynamoDB stores, built once per container from TABLE_NAME (and DYNAMODB_ENDPOINT locally).
+import { ENV, requireEnv } from '../../config.ts';
 import { randomIds } from '../../ports/random-ids.ts';
-import type { SchedulerMirror } from '../../ports/scheduler-mirror.ts';
 import { DynamoAgentStore } from '../dynamodb/agent-store.ts';
 import { DynamoApiKeyStore } from '../dynamodb/api-key-store.ts';
 import { createDocumentClient } from '../dynamodb/client.ts';
 import { DynamoRunStore } from '../dynamodb/run-store.ts';
 import { DynamoScheduleStore } from '../dynamodb/schedule-store.ts';
+import { clock, once } from './runtime.ts';
 
-export interface Overrides {
-  mirror?: SchedulerMirror;
-  clock?: Clock;
-  dispatcher?: RunDispatcher;
-  agentRunner?: AgentRunner;
-  /** Agent-call options the local server relaxes (loopback targets, command agents). */
-  agentOptions?: { allowLoopback?: boolean; allowCommands?: boolean; allowPrivateTargets?: boolean };
-}
-
-export const overrides: Overrides = {};
-const cache = new Map<string, unknown>();
-
-export function once<T>(key: string, make: () => T): T {
-  if (!cache.has(key)) cache.set(key, make());
-  return cache.get(key) as T;
-}
-
-/** For the local server and tests: replace adapters before the first request. */
-export function overrideRuntime(next: Overrides): void {
-  Object.assign(overrides, next);
-}
-
-/** Forgets built adapters and overrides (the local server calls it before wiring its own). */
-export function resetRuntime(): void {
-  cache.clear();
-  for (const key of Object.keys(overrides) as (keyof Overrides)[]) delete overrides[key];
-}
-
-export const settings = (): Settings => once('settings', () => settingsFromEnv());
-export const clock = (): Clock => overrides.clock ?? systemClock;
+export { clock, once, overrideRuntime, overrides, resetRuntime, settings } from './runtime.ts';
 
 const documentClient = () => once('documentClient', () => createDocumentClient({ endpoint: process.env[ENV.dynamoEndpoint] || undefined }));
 const tableName = (): string => once('tableName', () => requireEnv(ENV.tableName));

@@ -5,7 +5,7 @@ import type { RunDispatcher } from '../../ports/run-dispatcher.ts';
 import type { TriggerDeps } from '../../use-cases/trigger-schedule.ts';
 import { LambdaRunDispatcher } from '../lambda/run-dispatcher.ts';
 import { clock, once, overrides, runStore, scheduleStore, settings } from './core.ts';
-import { logger } from './schedules.ts';
+import { logger } from '../../logger.ts';
 
 export function runDispatcher(): RunDispatcher {
   return overrides.dispatcher ?? once('runDispatcher', () => new LambdaRunDispatcher({ client: new LambdaClient({}), functionName: requireEnv(ENV.runnerFunction) }));

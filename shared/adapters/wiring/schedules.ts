@@ -1,13 +1,12 @@
 // Wiring for the routes that change schedules: the stores plus the EventBridge Scheduler mirror.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { randomIds } from '../../ports/random-ids.ts';
 import type { SchedulerMirror } from '../../ports/scheduler-mirror.ts';
 import type { ScheduleDeps } from '../../use-cases/schedule-rules.ts';
 import { EventBridgeSchedulerMirror, schedulerMirrorConfigFromEnv } from '../eventbridge-scheduler/scheduler-mirror.ts';
+import { logger } from '../../logger.ts';
 import { agentStore, clock, once, overrides, scheduleStore, settings } from './core.ts';
 
-export const logger = new Logger({ serviceName: 'agent-schedules' });
 
 export function schedulerMirror(): SchedulerMirror {
   return overrides.mirror ?? once('schedulerMirror', () => new EventBridgeSchedulerMirror({ client: new SchedulerClient({}), config: schedulerMirrorConfigFromEnv() }));

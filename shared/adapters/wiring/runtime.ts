@@ -1,0 +1,37 @@
+// The composition root's base: configuration, the clock and the local server's overrides, built once per container.
+import { settingsFromEnv, type Settings } from '../../config.ts';
+import type { AgentRunner } from '../../ports/agent-runner.ts';
+import { systemClock, type Clock } from '../../ports/clock.ts';
+import type { RunDispatcher } from '../../ports/run-dispatcher.ts';
+import type { SchedulerMirror } from '../../ports/scheduler-mirror.ts';
+
+export interface Overrides {
+  mirror?: SchedulerMirror;
+  clock?: Clock;
+  dispatcher?: RunDispatcher;
+  agentRunner?: AgentRunner;
+  /** Agent-call options the local server relaxes (loopback targets, command agents). */
+  agentOptions?: { allowLoopback?: boolean; allowCommands?: boolean; allowPrivateTargets?: boolean };
+}
+
+export const overrides: Overrides = {};
+const cache = new Map<string, unknown>();
+
+export function once<T>(key: string, make: () => T): T {
+  if (!cache.has(key)) cache.set(key, make());
+  return cache.get(key) as T;
+}
+
+/** For the local server and tests: replace adapters before the first request. */
+export function overrideRuntime(next: Overrides): void {
+  Object.assign(overrides, next);
+}
+
+/** Forgets built adapters and overrides (the local server calls it before wiring its own). */
+export function resetRuntime(): void {
+  cache.clear();
+  for (const key of Object.keys(overrides) as (keyof Overrides)[]) delete overrides[key];
+}
+
+export const settings = (): Settings => once('settings', () => settingsFromEnv());
+export const clock = (): Clock => overrides.clock ?? systemClock;
