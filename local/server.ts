@@ -25,8 +25,6 @@ export interface LocalServerOptions {
   clock?: Clock;
   /** How often the local scheduler looks for due runs (ms); 0 leaves ticking to the caller. */
   tickIntervalMs?: number;
-  /** Called for every scheduled event the local scheduler fires, after the runner handled it. */
-  onFire?: (event: ScheduledEvent) => Promise<void> | void;
   /** Keep DynamoDB Local's data in memory instead of DATA_DIR (tests). */
   inMemory?: boolean;
 }
@@ -166,7 +164,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     clock,
     fire: async (event) => {
       await runner(event);
-      await options.onFire?.(event);
     },
     onError: (error, event) => console.error(`local scheduler: run of ${event.scheduleId} at ${event.scheduledTime} failed:`, error),
   });

@@ -27,7 +27,7 @@ export const handler = async (event: unknown, context?: Context): Promise<Runner
   const queued = QueuedRunInput.safeParse(event);
   const scheduled = queued.success ? undefined : ScheduledEventInput.safeParse(event);
   if (!queued.success && !scheduled?.success) {
-    // Not retryable: a malformed event would fail the same way on every retry.
+    // Thrown so that, after Lambda's retries (which fail the same way), the event waits in the dead-letter queue.
     logger.error('Runner got an event it does not understand', { issues: scheduled?.error.issues });
     throw new Error('Runner event is neither a scheduled event nor a queued run.');
   }

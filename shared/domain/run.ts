@@ -5,7 +5,6 @@ import type { AgentErrorKind, AgentUsage } from '../ports/agent-runner.ts';
 import type { RunStatus } from './schedule.ts';
 
 export const OUTPUT_LIMIT_BYTES = 64 * 1024;
-export const DEFAULT_RUN_RETENTION_DAYS = 90;
 
 export type RunTrigger = 'schedule' | 'manual' | 'api';
 export type SkipReason = 'disabled' | 'ended' | 'not_started' | 'overlap' | 'budget' | 'deleted';

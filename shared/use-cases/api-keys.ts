@@ -8,7 +8,6 @@ import type { Clock } from '../ports/clock.ts';
 import { randomToken } from '../ports/random-ids.ts';
 import { hashKey } from './resolve-api-key.ts';
 
-export { hashKey };
 
 export const CreateApiKeyInput = z
   .object({
