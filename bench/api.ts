@@ -9,11 +9,9 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClient, documentClientFor } from '#shared/adapters/dynamodb/client.ts';
 import { ensureTable } from '#shared/adapters/dynamodb/create-table.ts';
 import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
-import { DynamoScheduleStore } from '#shared/adapters/dynamodb/schedule-store.ts';
-import { tenantPk, scheduleSk, ownerIndexPk } from '#shared/table.ts';
+import { DynamoScheduleStore, scheduleItem } from '#shared/adapters/dynamodb/schedule-store.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
-import { parseScheduleInput, ownerScope } from '#shared/domain/schedule.ts';
-import { scheduleSortKey } from '#shared/ports/schedule-store.ts';
+import { parseScheduleInput } from '#shared/domain/schedule.ts';
 import { randomIds } from '#shared/ports/random-ids.ts';
 import { systemClock } from '#shared/ports/clock.ts';
 import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
@@ -55,7 +53,7 @@ async function countRequests(endpoint: string, preload: number) {
   for (let start = 0; start < preload; start += 25) {
     const items = Array.from({ length: Math.min(25, preload - start) }, (_, index) => {
       const schedule = { ...template, id: `sched_preload${String(start + index).padStart(8, '0')}`, name: `preloaded ${start + index}` };
-      return { PutRequest: { Item: { ...schedule, pk: tenantPk('bench'), sk: scheduleSk(schedule.id), gsi1pk: ownerIndexPk('bench', ownerScope(schedule)), gsi1sk: scheduleSortKey(schedule), entity: 'schedule' } } };
+      return { PutRequest: { Item: scheduleItem(schedule) } };
     });
     await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: items } }));
   }

@@ -3,13 +3,12 @@ import { BatchWriteCommand, type BatchWriteCommandOutput, type DynamoDBDocumentC
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAgentStore } from '../../shared/adapters/dynamodb/agent-store.ts';
 import { DynamoApiKeyStore } from '../../shared/adapters/dynamodb/api-key-store.ts';
-import { DynamoScheduleStore, MAX_QUERIES_PER_SCOPE } from '../../shared/adapters/dynamodb/schedule-store.ts';
+import { DynamoScheduleStore, MAX_QUERIES_PER_SCOPE, scheduleItem } from '../../shared/adapters/dynamodb/schedule-store.ts';
 import type { Agent } from '../../shared/domain/agent.ts';
 import { AlreadyExistsError, StaleVersionError } from '../../shared/domain/errors.ts';
-import { ownerScope, type Schedule } from '../../shared/domain/schedule.ts';
+import type { Schedule } from '../../shared/domain/schedule.ts';
 import type { ApiKeyRecord } from '../../shared/ports/api-key-store.ts';
 import { scheduleSortKey, type ScheduleFilters } from '../../shared/ports/schedule-store.ts';
-import { ownerIndexPk, ownerIndexSk, scheduleSk, tenantPk } from '../../shared/table.ts';
 import { freshTable } from './dynamodb-local.ts';
 
 const endpoint = inject('dynamoEndpoint');
@@ -117,14 +116,7 @@ async function seed(client: DynamoDBDocumentClient, tableName: string, schedules
   const write = async (batch: Schedule[]) => {
     let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = batch.map((schedule) => ({
       PutRequest: {
-        Item: {
-          ...schedule,
-          pk: tenantPk(schedule.tenantId),
-          sk: scheduleSk(schedule.id),
-          gsi1pk: ownerIndexPk(schedule.tenantId, ownerScope(schedule)),
-          gsi1sk: ownerIndexSk(schedule),
-          entity: 'schedule',
-        },
+        Item: scheduleItem(schedule),
       },
     }));
     while (requests !== undefined && requests.length > 0) {

@@ -97,7 +97,7 @@ export class DynamoScheduleStore implements ScheduleStore {
   async create(schedule: Schedule, idempotency?: IdempotencyRecord): Promise<void> {
     const nowSeconds = Math.floor(Date.now() / 1000);
     const writes: TransactItem[] = [
-      { Put: { TableName: this.tableName, Item: toItem(schedule), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: scheduleItem(schedule), ConditionExpression: 'attribute_not_exists(pk)' } },
       this.countersUpdate(schedule.tenantId, ownerScope(schedule), 1, schedule.enabled ? 1 : 0),
     ];
     if (idempotency !== undefined) {
@@ -164,7 +164,7 @@ export class DynamoScheduleStore implements ScheduleStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: toItem(next),
+          Item: scheduleItem(next),
           ConditionExpression: '#version = :expected',
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':expected': expectedVersion },
@@ -335,7 +335,8 @@ function filterExpression(filters: ScheduleFilters): { expression: string; names
   return conditions.length === 0 ? undefined : { expression: conditions.join(' AND '), names, values };
 }
 
-function toItem(schedule: Schedule): Item {
+/** A schedule as stored: its fields plus the table and index keys (batch loads in tests and benches use it too). */
+export function scheduleItem(schedule: Schedule): Item {
   return {
     ...schedule,
     pk: tenantPk(schedule.tenantId),

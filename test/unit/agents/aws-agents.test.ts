@@ -5,8 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bedrockSessionId } from '#shared/adapters/agents/bedrock-agent.ts';
 import { AgentRunnerRegistry } from '#shared/adapters/agents/index.ts';
-import { AgentError } from '#shared/ports/agent-runner.ts';
-import { agentOf, agentRequest, generous } from './support.ts';
+import { agentOf, agentRequest, failure, generous } from './support.ts';
 
 const clientConfig = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } };
 const bedrock = new BedrockRuntimeClient(clientConfig);
@@ -24,16 +23,6 @@ const lambdaPayload = (text: string): InvokeCommandOutput['Payload'] => encode(t
 
 async function* completion(...events: ResponseStream[]): AsyncIterable<ResponseStream> {
   for (const event of events) yield event;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AgentError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AgentError);
-    return error as AgentError;
-  }
-  throw new Error('expected the agent call to fail');
 }
 
 beforeEach(() => {

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AgentRunnerRegistry } from '#shared/adapters/agents/index.ts';
-import { AgentError } from '#shared/ports/agent-runner.ts';
-import { agentOf, agentRequest, generous } from './support.ts';
+import { agentOf, agentRequest, failure, generous } from './support.ts';
 
 const node = process.execPath;
 const local = new AgentRunnerRegistry({ signingSecret: 'whsec_command_tests', allowCommands: true });
@@ -13,16 +12,6 @@ const dir = mkdtempSync(join(tmpdir(), 'agent-schedules-command-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const script = (source: string, ...args: string[]) => agentOf({ kind: 'command', name: 'Script', command: node, args: ['-e', source, ...args] });
-
-async function failure(promise: Promise<unknown>): Promise<AgentError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AgentError);
-    return error as AgentError;
-  }
-  throw new Error('expected the agent call to fail');
-}
 
 /** False once the process is gone (or a zombie waiting to be reaped). */
 function alive(pid: number): boolean {

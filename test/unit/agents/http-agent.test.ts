@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunnerRegistry, type AgentRunnerOptions } from '#shared/adapters/agents/index.ts';
 import { SIGNATURE_HEADER, verifySignature } from '#shared/adapters/agents/http-agent.ts';
 import { AgentError } from '#shared/ports/agent-runner.ts';
-import { agentOf, agentRequest, closedPort, generous, json, startAgentServer, type AgentServer } from './support.ts';
+import { type AgentServer, agentOf, agentRequest, closedPort, failure, generous, json, startAgentServer } from './support.ts';
 
 const SIGNING_SECRET = 'whsec_test_signing_secret';
 const TOKEN = 'tok_live_4f9a8b7c6d5e';
@@ -11,16 +11,6 @@ const TOKEN_ENV = 'AGENT_SCHEDULES_TEST_HTTP_TOKEN';
 
 const registry = (options: Partial<AgentRunnerOptions> = {}): AgentRunnerRegistry =>
   new AgentRunnerRegistry({ signingSecret: SIGNING_SECRET, allowLoopback: true, ...options });
-
-async function failure(promise: Promise<unknown>): Promise<AgentError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AgentError);
-    return error as AgentError;
-  }
-  throw new Error('expected the agent call to fail');
-}
 
 const servers: AgentServer[] = [];
 async function server(...args: Parameters<typeof startAgentServer>): Promise<AgentServer> {

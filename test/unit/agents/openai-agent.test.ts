@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunnerRegistry } from '#shared/adapters/agents/index.ts';
-import { AgentError } from '#shared/ports/agent-runner.ts';
-import { agentOf, agentRequest, generous, json, startAgentServer, type AgentServer, type ReceivedRequest } from './support.ts';
+import { type AgentServer, type ReceivedRequest, agentOf, agentRequest, failure, generous, json, startAgentServer } from './support.ts';
 
 const KEY = 'sk-test-9f8e7d6c5b4a';
 const KEY_ENV = 'AGENT_SCHEDULES_TEST_OPENAI_KEY';
@@ -38,16 +37,6 @@ afterEach(() => {
 });
 
 const registry = (): AgentRunnerRegistry => new AgentRunnerRegistry({ signingSecret: 'whsec_openai_tests', allowLoopback: true });
-
-async function failure(promise: Promise<unknown>): Promise<AgentError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AgentError);
-    return error as AgentError;
-  }
-  throw new Error('expected the agent call to fail');
-}
 
 describe('the openai agent', () => {
   it('posts the model, the system prompt and the task to /chat/completions with the bearer, and returns the message with usage', async () => {

@@ -3,7 +3,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { Agent } from '#shared/domain/agent.ts';
 import type { AnyAgentSettings } from '#shared/adapters/agents/common.ts';
-import type { AgentRequest } from '#shared/ports/agent-runner.ts';
+import { expect } from 'vitest';
+import { AgentError, type AgentRequest } from '#shared/ports/agent-runner.ts';
 
 export interface ReceivedRequest {
   method: string;
@@ -101,3 +102,14 @@ export function agentOf(settings: AnyAgentSettings): Agent {
 
 /** Deadline for calls expected to answer quickly; the hang tests use ~200 ms. */
 export const generous = (): AbortSignal => AbortSignal.timeout(5_000);
+
+/** The AgentError an agent call fails with; the test fails if the call succeeds or throws anything else. */
+export async function failure(promise: Promise<unknown>): Promise<AgentError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AgentError);
+    return error as AgentError;
+  }
+  throw new Error('expected the agent call to fail');
+}
