@@ -1,7 +1,10 @@
 // Test runner configuration: every kind of test under test/, run by `npm test`.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The project root, so paths below read from there although this file lives in test/.
+  root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/integration/global-setup.ts'],
