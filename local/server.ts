@@ -1,6 +1,6 @@
 // The local server (`npm start`): the real handlers behind Node's http server, DynamoDB Local, and the local scheduler.
 import { spawnSync } from 'node:child_process';
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '#shared/ports/clock.ts';
 import { randomToken } from '#shared/ports/random-ids.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { matchRoute, pathExists, routeKey, type Route } from '#shared/routes.ts';
-import { hashKey } from '#shared/use-cases/resolve-api-key.ts';
+import { hashKey, sameHash } from '#shared/use-cases/resolve-api-key.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -43,12 +43,6 @@ export interface LocalServer {
 const LOCAL_PRINCIPAL = { role: 'tenant', tenantId: 'local', userId: 'local', teamId: '', keyId: 'local' };
 // API Gateway refuses bodies over 10 MB itself; the local server stops reading at 1 MiB (the API's limit is 256 KiB).
 const MAX_BODY_BYTES = 1024 * 1024;
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(hashKey(a), 'hex');
-  const right = Buffer.from(hashKey(b), 'hex');
-  return timingSafeEqual(left, right);
-}
 
 function errorBody(code: string, message: string, hint?: string): string {
   return JSON.stringify({ error: { code, message, ...(hint ? { details: { hint } } : {}) } });
@@ -138,6 +132,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
   const keys = localKeys(dataDir, options);
+  const localKeyHash = hashKey(keys.apiKey);
   const clock = options.clock ?? systemClock;
 
   const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') });
@@ -188,7 +183,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   async function authorize(header: string | undefined): Promise<Record<string, string> | undefined> {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
     if (!token) return undefined;
-    if (sameSecret(token, keys.apiKey)) return LOCAL_PRINCIPAL;
+    if (sameHash(hashKey(token), localKeyHash)) return LOCAL_PRINCIPAL;
     const authorizer = await handlerFor('authorize');
     const result = (await authorizer({ headers: { authorization: header } }, lambdaContext('authorize', randomUUID()))) as { isAuthorized: boolean; context?: Record<string, string> };
     return result.isAuthorized ? result.context : undefined;

@@ -1,5 +1,6 @@
 // The runner: a scheduled event or a queued run becomes exactly one run record, the agent's answer, and the schedule's counters.
 import { quotaFor, type Settings } from '../config.ts';
+import { formatInstant } from '../expressions/index.ts';
 import type { Agent } from '../domain/agent.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { capOutput, makeRun, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
@@ -40,13 +41,12 @@ export type RunnerOutcome =
 /** Time kept back from the Lambda's timeout so the final state is always written. */
 export const FINISH_MARGIN_MS = 10_000;
 
-const iso = (date: Date): string => date.toISOString().replace('.000Z', 'Z');
 
-export function monthOf(date: Date): string {
+function monthOf(date: Date): string {
   return date.toISOString().slice(0, 7);
 }
 
-function quotaReservation(deps: RunnerDeps | { settings: Settings }, tenantId: string, now: Date): QuotaReservation | undefined {
+export function quotaReservation(deps: { settings: Settings }, tenantId: string, now: Date): QuotaReservation | undefined {
   const limit = quotaFor(deps.settings, tenantId);
   return limit === undefined ? undefined : { limit, month: monthOf(now) };
 }
@@ -72,7 +72,7 @@ function baseRun(deps: RunnerDeps, schedule: Schedule, fields: Partial<Run> & Pi
 }
 
 async function recordSkip(deps: RunnerDeps, run: Run, reason: SkipReason, schedule?: Schedule): Promise<RunnerOutcome> {
-  const now = iso(deps.clock.now());
+  const now = formatInstant(deps.clock.now());
   const skipped: Run = { ...run, status: 'skipped', reason, startedAt: null, deadlineAt: null, finishedAt: now, durationMs: 0 };
   const result = await deps.runs.recordRun(skipped);
   if (result === 'duplicate') return { outcome: 'duplicate', runId: run.id };
@@ -106,7 +106,7 @@ async function completeOneTime(deps: RunnerDeps, read: Schedule, reason: SkipRea
 
 /** Handles one delivery of a Scheduler event; repeated deliveries of the same (schedule, scheduled time) do nothing. */
 export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEvent): Promise<RunnerOutcome> {
-  const scheduledTime = iso(new Date(event.scheduledTime));
+  const scheduledTime = formatInstant(new Date(event.scheduledTime));
   const schedule = await deps.schedules.get(event.tenantId, event.scheduleId);
   // A schedule deleted after EventBridge fired: nothing to run and nothing to record against.
   if (!schedule) return { outcome: 'no_schedule', scheduleId: event.scheduleId };
@@ -118,8 +118,8 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
     trigger: 'schedule',
     status: 'running',
     scheduledTime,
-    startedAt: iso(now),
-    deadlineAt: iso(deadline),
+    startedAt: formatInstant(now),
+    deadlineAt: formatInstant(deadline),
     attempt: Number.isInteger(event.attempt) && event.attempt > 0 ? event.attempt : 1,
     executionId: event.executionId || null,
   });
@@ -130,7 +130,7 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
   if (schedule.startAt && Date.parse(scheduledTime) < Date.parse(schedule.startAt)) return recordSkip(deps, run, 'not_started');
 
   const quota = quotaReservation(deps, schedule.tenantId, now);
-  const begun = await deps.runs.beginScheduledRun(run, { overlap: schedule.overlapPolicy, now: iso(now), ...(quota ? { quota } : {}) });
+  const begun = await deps.runs.beginScheduledRun(run, { overlap: schedule.overlapPolicy, now: formatInstant(now), ...(quota ? { quota } : {}) });
   if (begun === 'duplicate') return { outcome: 'duplicate', runId: run.id };
   if (begun === 'over_budget') return recordSkip(deps, run, 'budget', schedule);
   if (begun === 'schedule_changed') {
@@ -152,12 +152,12 @@ export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Pro
   const schedule = ref.scheduleId ? ((await deps.schedules.get(ref.tenantId, ref.scheduleId)) ?? null) : null;
   const now = deps.clock.now();
   if (ref.scheduleId && !schedule) {
-    const skipped: Run = { ...queued, status: 'skipped', reason: 'deleted', finishedAt: iso(now), durationMs: 0 };
+    const skipped: Run = { ...queued, status: 'skipped', reason: 'deleted', finishedAt: formatInstant(now), durationMs: 0 };
     await deps.runs.finishRun(skipped, null);
     return { outcome: 'skipped', run: skipped };
   }
   const deadline = deadlineFor(deps, schedule?.timeoutSeconds ?? 300, now);
-  const run: Run = { ...queued, status: 'running', startedAt: iso(now), deadlineAt: iso(deadline), attempt: queued.attempt };
+  const run: Run = { ...queued, status: 'running', startedAt: formatInstant(now), deadlineAt: formatInstant(deadline), attempt: queued.attempt };
   if (!(await deps.runs.markRunning(run))) return { outcome: 'duplicate', runId: run.id };
   return { outcome: 'ran', run: await execute(deps, run, schedule, deadline) };
 }
@@ -194,7 +194,7 @@ async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null
   try {
     const result = await callAgent(deps, started, schedule, deadline);
     const finishedAt = deps.clock.now();
-    run = { ...started, status: 'succeeded', ...capOutput(result.output), usage: result.usage ?? null, finishedAt: iso(finishedAt) };
+    run = { ...started, status: 'succeeded', ...capOutput(result.output), usage: result.usage ?? null, finishedAt: formatInstant(finishedAt) };
   } catch (error) {
     const finishedAt = deps.clock.now();
     const agentError = error instanceof AgentError ? error : new AgentError('agent_error', 'The agent call failed unexpectedly.', { cause: error });
@@ -204,7 +204,7 @@ async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null
       status: agentError.kind === 'timeout' ? 'timed_out' : 'failed',
       error: { message: agentError.message, kind: agentError.kind },
       usage: agentError.usage ?? null,
-      finishedAt: iso(finishedAt),
+      finishedAt: formatInstant(finishedAt),
     };
   }
   run.durationMs = Date.parse(run.finishedAt!) - Date.parse(run.startedAt!);

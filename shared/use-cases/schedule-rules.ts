@@ -1,5 +1,5 @@
 // Rules every schedule use case shares: who may see a schedule, how input becomes a stored schedule, and the mirror's view of it.
-import { ExpressionError, nextRunsOfSchedulerExpression, parseCron, resolveTiming, textToCron, type Timing } from '../expressions/index.ts';
+import { ExpressionError, formatInstant, nextRunsOfSchedulerExpression, resolveTiming, textToCron, type Timing } from '../expressions/index.ts';
 import type { Settings } from '../config.ts';
 import { ConflictError, MirrorError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -54,34 +54,36 @@ export function resolveScheduleTiming(
   if (input.scheduleType === 'one-time' && input.scheduledTime === undefined) {
     throw new ValidationError('A one-time schedule needs a scheduledTime.', { field: 'scheduledTime', hint: 'e.g. "scheduledTime": "2026-12-01T09:00:00Z"' });
   }
-  try {
-    const { cronExpression, timezone } = readCadence(input.cronExpression, input.timezone);
-    return resolveTiming(
+  const resolve = (cronExpression: string | undefined, timezone: string | undefined) =>
+    resolveTiming(
       { cronExpression, scheduledTime: input.scheduledTime, timezone },
       { now: deps.clock.now(), minIntervalMinutes: deps.settings.minIntervalMinutes, count: 1 },
     );
+  try {
+    return resolve(input.cronExpression, input.timezone);
   } catch (error) {
-    throw toValidation(error);
+    const text = cadenceAsText(error, input.cronExpression);
+    if (!text) throw toValidation(error);
+    try {
+      return resolve(text.cronExpression, input.timezone ?? text.timezone);
+    } catch (textError) {
+      throw toValidation(textError);
+    }
   }
 }
 
 /**
- * A cadence may be plain English ("sundays at 5pm UTC"), as Toolhouse allows: what does not parse as cron but
- * reads as text becomes that cron (and its timezone, unless one was given). Otherwise the cron error stands.
+ * A cadence may be plain English ("sundays at 5pm UTC"), as Toolhouse allows: a cronExpression the cron parser
+ * refused but the English grammar reads becomes that cron (and its timezone, unless one was given).
+ * Undefined when the cron error stands.
  */
-function readCadence(cronExpression: string | undefined, timezone: string | undefined): { cronExpression: string | undefined; timezone: string | undefined } {
-  if (cronExpression === undefined) return { cronExpression, timezone };
+function cadenceAsText(error: unknown, cronExpression: string | undefined): ReturnType<typeof textToCron> | undefined {
+  if (!(error instanceof ExpressionError) || error.field !== 'cronExpression' || cronExpression === undefined) return undefined;
   try {
-    parseCron(cronExpression);
-    return { cronExpression, timezone };
-  } catch (cronError) {
-    try {
-      const text = textToCron(cronExpression);
-      if (text.cronExpression === cronExpression.trim()) throw cronError;
-      return { cronExpression: text.cronExpression, timezone: timezone ?? text.timezone };
-    } catch {
-      throw cronError;
-    }
+    const text = textToCron(cronExpression);
+    return text.cronExpression === cronExpression.trim() ? undefined : text;
+  } catch {
+    return undefined;
   }
 }
 
@@ -110,7 +112,7 @@ export function computeNextRunAt(schedule: Pick<Schedule, 'enabled' | 'scheduler
   const from = schedule.startAt && Date.parse(schedule.startAt) > now.getTime() ? new Date(Date.parse(schedule.startAt) - 1) : now;
   const [next] = nextRunsOfSchedulerExpression(schedule.schedulerExpression, schedule.schedulerTimezone, from, 1);
   if (!next || (schedule.endAt && next.getTime() > Date.parse(schedule.endAt))) return null;
-  return next.toISOString().replace('.000Z', 'Z');
+  return formatInstant(next);
 }
 
 /** Applies a resolved timing to a schedule's derived fields. */

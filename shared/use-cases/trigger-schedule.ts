@@ -2,11 +2,11 @@
 import { DomainError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { makeRun, newRunId, type Run } from '../domain/run.ts';
+import { formatInstant } from '../expressions/index.ts';
 import type { RunDispatcher } from '../ports/run-dispatcher.ts';
 import { randomToken } from '../ports/random-ids.ts';
-import { expiresAt, monthOf, type RunnerDeps } from './execute-run.ts';
+import { expiresAt, quotaReservation, type RunnerDeps } from './execute-run.ts';
 import { loadVisibleSchedule } from './schedule-rules.ts';
-import { quotaFor } from '../config.ts';
 
 export type TriggerDeps = Pick<RunnerDeps, 'schedules' | 'runs' | 'clock' | 'settings' | 'log'> & { dispatcher: RunDispatcher };
 
@@ -22,10 +22,9 @@ export class BudgetExhaustedError extends DomainError {
 /** Stores a queued run (reserving budget), then hands it to the runner; a runner that cannot be reached fails the run. */
 export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
   const now = deps.clock.now();
-  const limit = quotaFor(deps.settings, run.tenantId);
-  const quota = limit === undefined ? undefined : { limit, month: monthOf(now) };
+  const quota = quotaReservation(deps, run.tenantId, now);
   const recorded = await deps.runs.recordRun(run, quota);
-  if (recorded === 'over_budget') throw new BudgetExhaustedError(limit!, monthOf(now));
+  if (recorded === 'over_budget') throw new BudgetExhaustedError(quota!.limit, quota!.month);
   try {
     await deps.dispatcher.dispatch({ kind: 'queued', tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id });
   } catch (error) {
@@ -42,7 +41,7 @@ export function queuedRun(deps: Pick<TriggerDeps, 'clock' | 'settings'>, fields:
   return makeRun({
     id: newRunId(now, randomToken(12)),
     status: 'queued',
-    queuedAt: now.toISOString().replace('.000Z', 'Z'),
+    queuedAt: formatInstant(now),
     expiresAt: expiresAt(deps.settings, now),
     ...fields,
   });
