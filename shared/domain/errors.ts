@@ -80,3 +80,11 @@ export class AlreadyExistsError extends Error {
     this.name = 'AlreadyExistsError';
   }
 }
+
+/** The data store could not be reached or refused for load (DynamoDB down, throttled, or a network failure): retryable. */
+export class StorageUnavailableError extends DomainError {
+  constructor(message = 'The data store is unavailable; nothing was changed.', options?: { cause?: unknown }) {
+    super(503, 'storage_unavailable', message, { hint: 'Retry in a few seconds. If it persists, the operator should check DynamoDB (or DynamoDB Local).' }, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
