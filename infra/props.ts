@@ -74,7 +74,7 @@ export interface AgentSchedulesServiceOptions {
   readonly logRetention?: RetentionDays;
   /** Name prefix of the Secrets Manager secrets agents reference (secretRef); the runner may read only these. @default `agent-schedules/<stage>/agents/` */
   readonly agentSecretsPrefix?: string;
-  /** Bedrock model (or inference profile) ARNs bedrock agents may invoke. @default every foundation model in the region */
+  /** Bedrock model (or inference profile) ARNs bedrock agents may invoke. @default every foundation model (any region, for cross-region inference) and every inference profile of this account and region */
   readonly bedrockModelArns?: string[];
   /** Bedrock Agent alias ARNs bedrock-agent agents may invoke. @default none */
   readonly bedrockAgentAliasArns?: string[];

@@ -1,4 +1,5 @@
 // Configuration read once at cold start from the environment; a missing required variable fails fast with its name.
+import type { SecretPolicy } from './domain/secret-ref.ts';
 
 export interface Settings {
   /** Shortest cadence a schedule may have, in minutes (EventBridge's precision is 1). */
@@ -11,6 +12,8 @@ export interface Settings {
   autoDisableAfterFailures: number;
   /** Monthly run quotas: per tenant, else `default`; none = unlimited. */
   runQuotas: { default?: number; tenants: Record<string, number> };
+  /** Which secrets agents may reference: the tenant prefix in Secrets Manager and the allow-listed env names. */
+  secretPolicy: SecretPolicy;
 }
 
 export function quotaFor(settings: Pick<Settings, 'runQuotas'>, tenantId: string): number | undefined {
@@ -32,6 +35,10 @@ export const ENV = {
   signingSecretArn: 'AGENT_SIGNING_SECRET_ARN',
   allowedAgentHosts: 'ALLOWED_AGENT_HOSTS',
   allowPrivateAgentTargets: 'ALLOW_PRIVATE_AGENT_TARGETS',
+  agentSecretsPrefix: 'AGENT_SECRETS_PREFIX',
+  agentSecretEnvNames: 'AGENT_SECRET_ENV_NAMES',
+  localApiKey: 'AGENT_SCHEDULES_API_KEY',
+  localAdminKey: 'AGENT_SCHEDULES_ADMIN_KEY',
 } as const;
 
 /** EventBridge Scheduler target settings, read by every function that writes Scheduler schedules. */
@@ -45,11 +52,23 @@ export const SCHEDULER_ENV = {
 } as const;
 
 /** Variables only the local server sets (DynamoDB Local, keys in plain text); never set on AWS. */
-export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret];
+export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret, ENV.agentSecretEnvNames];
 
-const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas];
+const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas, ENV.agentSecretsPrefix];
 
-export type FunctionRole = 'api' | 'authorizer' | 'runner';
+/** Secrets Manager prefix of agent secrets when none is configured (the local server). */
+export const DEFAULT_AGENT_SECRETS_PREFIX = 'agent-schedules/local/agents/';
+
+/**
+ * Variables an `env:NAME` secret reference may never name, whatever the allow-list says: the service's own
+ * configuration and keys, and the runtime's (AWS_* holds the function role's credentials).
+ */
+export function isServiceEnvName(name: string): boolean {
+  const own = new Set<string>([...Object.values(ENV), ...Object.values(SCHEDULER_ENV), '_X_AMZN_TRACE_ID', '_HANDLER', 'DATA_DIR', 'PORT']);
+  return own.has(name) || /^(AWS_|LAMBDA_|POWERTOOLS_|AGENT_SCHEDULES_)/.test(name);
+}
+
+export type FunctionRole = 'api' | 'authorizer' | 'runner' | 'sweeper';
 
 /**
  * The variables a function's code reads on AWS, from what it does (the route table's access flags).
@@ -59,7 +78,7 @@ export function envNamesFor(needs: { role: FunctionRole; table: boolean; schedul
   const names = new Set<string>();
   if (needs.table) names.add(ENV.tableName);
   if (needs.role === 'authorizer') names.add(ENV.adminKeySecretArn);
-  if (needs.role !== 'authorizer') for (const name of SETTINGS_ENV) names.add(name);
+  if (needs.role === 'api' || needs.role === 'runner') for (const name of SETTINGS_ENV) names.add(name);
   if (needs.scheduler || needs.role === 'runner') for (const name of Object.values(SCHEDULER_ENV)) names.add(name);
   if (needs.invokeRunner) names.add(ENV.runnerFunction);
   if (needs.role === 'runner') {
@@ -111,5 +130,18 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
     runRetentionDays: wholeNumber(ENV.runRetentionDays, 90, env),
     autoDisableAfterFailures: wholeNumber(ENV.autoDisable, 0, env, 0),
     runQuotas: runQuotas(env),
+    secretPolicy: {
+      secretsPrefix: env[ENV.agentSecretsPrefix] || DEFAULT_AGENT_SECRETS_PREFIX,
+      envNames: envAllowlist(env),
+    },
   };
+}
+
+function envAllowlist(env: NodeJS.ProcessEnv): string[] {
+  const names = (env[ENV.agentSecretEnvNames] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const refused = names.filter(isServiceEnvName);
+  if (refused.length > 0) {
+    throw new Error(`${ENV.agentSecretEnvNames} may not list the service's own or the runtime's variables (${refused.join(', ')}): agents could read them.`);
+  }
+  return names;
 }

@@ -9,6 +9,8 @@ export interface AgentRequest {
   metadata: Record<string, unknown> | null;
   environmentId: string | null;
   tenantId: string;
+  /** W3C trace context sent to http and openai agents, so they can join the run's trace. */
+  traceparent?: string;
 }
 
 export interface AgentUsage {

@@ -1,21 +1,35 @@
 // Agent definitions: create, read, list, change (PATCH merges, PUT replaces) and delete, per tenant.
 import { z } from 'zod';
+import { maxChars } from '../domain/length-checks.ts';
 import { AgentDefinition, parseAgentInput, type Agent, type AgentInput } from '../domain/agent.ts';
-import { AlreadyExistsError, ConflictError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
+import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { retryStale } from './retry.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { AGENT_ID_PATTERN, toValidationError } from '../domain/schedule.ts';
 import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { Settings } from '../config.ts';
+import { secretRefProblem } from '../domain/secret-ref.ts';
 
 export interface AgentDeps {
   agents: AgentStore;
   clock: Clock;
   ids: IdGenerator;
+  settings: Pick<Settings, 'secretPolicy'>;
+}
+
+/** A tenant may reference only its own secrets: refused here with a 400, and again by the runner at call time. */
+function assertOwnSecret(deps: Pick<AgentDeps, 'settings'>, tenantId: string, input: AgentInput): void {
+  const reference = 'secretRef' in input ? input.secretRef : undefined;
+  if (reference === undefined) return;
+  const problem = secretRefProblem(reference, tenantId, deps.settings.secretPolicy);
+  if (problem) throw new ValidationError(`secretRef: ${problem}.`, { field: 'secretRef', hint: 'Store the secret with PUT /v1/secrets/{name}, then set "secretRef": "secret:{name}".' });
 }
 
 export async function createAgent(deps: AgentDeps, principal: TenantPrincipal, raw: unknown): Promise<Agent> {
   const input = parseAgentInput(raw);
+  assertOwnSecret(deps, principal.tenantId, input);
   const now = deps.clock.now().toISOString();
   const { id, ...definition } = input;
   const agent = { ...definition, tenantId: principal.tenantId, id: id ?? deps.ids.newId('agent'), createdAt: now, updatedAt: now, version: 1 } as Agent;
@@ -37,7 +51,7 @@ export async function getAgent(deps: Pick<AgentDeps, 'agents'>, principal: Tenan
   return agent;
 }
 
-const ListAgentsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(512).optional() }).strict();
+const ListAgentsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
 
 export async function listAgents(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
   const parsed = ListAgentsQuery.safeParse(rawQuery);
@@ -52,21 +66,19 @@ export async function listAgents(deps: Pick<AgentDeps, 'agents'>, principal: Ten
 export async function changeAgent(deps: AgentDeps, principal: TenantPrincipal, id: string, raw: unknown, mode: 'merge' | 'replace'): Promise<Agent> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError('The request body must be a JSON object.');
   if ('id' in raw && (raw as { id: unknown }).id !== id) throw new ValidationError('An agent id cannot change.', { field: 'id' });
-  for (let attempt = 1; ; attempt += 1) {
-    const current = await getAgent(deps, principal, id);
-    const { tenantId: _tenant, createdAt, updatedAt: _updated, version, ...definition } = current;
-    const merged = mode === 'merge' ? { ...definition, ...raw } : { ...raw, id };
-    const input: AgentInput = parseAgentInput(merged);
-    const next = { ...input, id, tenantId: principal.tenantId, createdAt, updatedAt: deps.clock.now().toISOString(), version: version + 1 } as Agent;
-    try {
+  return retryStale(
+    async () => {
+      const current = await getAgent(deps, principal, id);
+      const { tenantId: _tenant, createdAt, updatedAt: _updated, version, ...definition } = current;
+      const merged = mode === 'merge' ? { ...definition, ...raw } : { ...raw, id };
+      const input: AgentInput = parseAgentInput(merged);
+      assertOwnSecret(deps, principal.tenantId, input);
+      const next = { ...input, id, tenantId: principal.tenantId, createdAt, updatedAt: deps.clock.now().toISOString(), version: version + 1 } as Agent;
       await deps.agents.update(next, version);
       return next;
-    } catch (error) {
-      if (error instanceof StaleVersionError && attempt < 5) continue;
-      if (error instanceof StaleVersionError) throw new ConflictError('The agent kept changing while this update was applied.', { hint: 'Retry the request.' });
-      throw error;
-    }
-  }
+    },
+    () => new ConflictError('The agent kept changing while this update was applied.', { hint: 'Retry the request.' }),
+  );
 }
 
 export async function deleteAgent(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, id: string): Promise<void> {

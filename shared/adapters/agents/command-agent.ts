@@ -11,8 +11,24 @@ const STDERR_IN_MESSAGE = 500;
 export interface CommandAgentOptions {
   /** Commands run programs on the host: only the local server allows them. */
   allowCommands?: boolean;
-  /** The environment of the command; defaults to this process's. Run details are added as AGENT_SCHEDULES_* variables. */
+  /**
+   * The environment of the command; defaults to a minimal one (minimalCommandEnv), never this process's, which holds
+   * the server's keys. Run details are added as AGENT_SCHEDULES_* variables.
+   */
   env?: NodeJS.ProcessEnv;
+}
+
+/** Variables a program needs to start and find its tools; nothing that names a key or a credential. */
+const BASE_ENV_NAMES = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TERM', 'SYSTEMROOT', 'WINDIR'] as const;
+
+/** The environment command agents get: the base variables of `from`, plus the operator's allow-listed names. */
+export function minimalCommandEnv(from: NodeJS.ProcessEnv = process.env, allowListed: readonly string[] = []): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const name of [...BASE_ENV_NAMES, ...allowListed]) {
+    const value = from[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /** Kills the process and everything it started (its process group on POSIX, /T on Windows). */
@@ -50,7 +66,7 @@ export class CommandAgentRunner {
           detached: process.platform !== 'win32',
           windowsHide: true,
           env: {
-            ...(this.#options.env ?? process.env),
+            ...(this.#options.env ?? minimalCommandEnv()),
             AGENT_SCHEDULES_RUN_ID: request.runId,
             AGENT_SCHEDULES_SCHEDULE_ID: request.scheduleId ?? '',
             AGENT_SCHEDULES_SCHEDULED_TIME: request.scheduledTime ?? '',

@@ -27,8 +27,10 @@ export interface AgentRunnerOptions {
   allowCommands?: boolean;
   /** AWS clients, for tests; created once per registry when omitted. */
   clients?: { bedrock?: BedrockRuntimeClient; bedrockAgent?: BedrockAgentRuntimeClient; lambda?: LambdaClient };
-  /** Reads secretRef values; defaults to Secrets Manager / env:NAME. */
+  /** Reads secretRef values for a tenant; defaults to a reader with no secrets at all (the runner wires the real one). */
   readSecret?: SecretReader;
+  /** The environment command agents get; defaults to minimalCommandEnv() (never the server's own environment). */
+  commandEnv?: NodeJS.ProcessEnv;
 }
 
 export class AgentRunnerRegistry implements AgentRunner {
@@ -51,7 +53,7 @@ export class AgentRunnerRegistry implements AgentRunner {
     this.#bedrock = new BedrockModelRunner(options.clients?.bedrock);
     this.#bedrockAgent = new BedrockAgentRunner(options.clients?.bedrockAgent);
     this.#lambda = new LambdaAgentRunner(options.clients?.lambda);
-    this.#command = new CommandAgentRunner({ allowCommands: options.allowCommands ?? false });
+    this.#command = new CommandAgentRunner({ allowCommands: options.allowCommands ?? false, ...(options.commandEnv ? { env: options.commandEnv } : {}) });
   }
 
   run(agent: Agent, request: AgentRequest, signal: AbortSignal): Promise<AgentResult> {

@@ -1,0 +1,67 @@
+// Tenants' agent secrets: stored (write-only) and deleted by name, listed without their values.
+import { z } from 'zod';
+import { maxChars, minChars } from '../domain/length-checks.ts';
+import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { TenantPrincipal } from '../domain/principal.ts';
+import { toValidationError } from '../domain/schedule.ts';
+import { SECRET_NAME_PATTERN } from '../domain/secret-ref.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { SecretCatalog, SecretEntry, SecretVault } from '../ports/secret-vault.ts';
+
+export interface SecretDeps {
+  vault: SecretVault;
+  catalog: SecretCatalog;
+  clock: Clock;
+}
+
+/** Secrets Manager's limit on a secret value. */
+export const SECRET_VALUE_MAX_BYTES = 65_536;
+
+export const PutSecretInput = z
+  .object({
+    value: z
+      .string()
+      .check(minChars(1, 'value is required: the secret, e.g. an API key'))
+      .refine((value) => Buffer.byteLength(value) <= SECRET_VALUE_MAX_BYTES, `value must be at most ${SECRET_VALUE_MAX_BYTES} bytes`)
+      .meta({ description: 'The secret. Write-only: never returned, logged or stored in the table.' }),
+  })
+  .strict()
+  .meta({ id: 'PutSecretInput' });
+
+function checkName(name: string): void {
+  if (!SECRET_NAME_PATTERN.test(name)) {
+    throw new ValidationError(`"${name.slice(0, 80)}" is not a secret name: 1–64 letters, digits, "_", "." or "-", starting with a letter or digit.`, {
+      field: 'name',
+      hint: 'e.g. PUT /v1/secrets/openai-key',
+    });
+  }
+}
+
+/** Stores the value, then its name; returns the entry and whether it was new. */
+export async function putSecret(deps: SecretDeps, principal: TenantPrincipal, name: string, raw: unknown): Promise<{ entry: SecretEntry; created: boolean }> {
+  checkName(name);
+  const parsed = PutSecretInput.safeParse(raw);
+  if (!parsed.success) throw toValidationError(parsed.error);
+  const now = deps.clock.now().toISOString();
+  await deps.vault.put(principal.tenantId, name, parsed.data.value);
+  return deps.catalog.upsert(principal.tenantId, name, now);
+}
+
+export async function deleteSecret(deps: Omit<SecretDeps, 'clock'>, principal: TenantPrincipal, name: string): Promise<void> {
+  if (!SECRET_NAME_PATTERN.test(name)) throw new NotFoundError('secret', name.slice(0, 80));
+  const listed = await deps.catalog.delete(principal.tenantId, name);
+  const stored = await deps.vault.delete(principal.tenantId, name);
+  if (!listed && !stored) throw new NotFoundError('secret', name);
+}
+
+const ListSecretsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
+
+export async function listSecrets(deps: Pick<SecretDeps, 'catalog'>, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
+  const parsed = ListSecretsQuery.safeParse(rawQuery);
+  if (!parsed.success) throw toValidationError(parsed.error);
+  const binding = `secrets\n${principal.tenantId}`;
+  const after = parsed.data.cursor === undefined ? undefined : decodeCursor(parsed.data.cursor, binding);
+  const page = await deps.catalog.list(principal.tenantId, parsed.data.limit, after);
+  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : encodeCursor(page.nextAfter, binding) };
+}
