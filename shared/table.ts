@@ -5,15 +5,37 @@ import type { Schedule } from './domain/schedule.ts';
 export const TABLE = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
-  globalSecondaryIndexes: [{ indexName: 'byOwnerName', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } }],
+  globalSecondaryIndexes: [
+    { indexName: 'byOwnerName', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' }, projection: 'ALL' },
+    // Sparse: only unfinished runs carry these attributes, so the sweeper reads just what may be overdue.
+    { indexName: 'byDue', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' }, projection: 'KEYS_ONLY' },
+  ],
   timeToLiveAttribute: 'expiresAt',
 } as const;
 
 /** The index that lists one owner's schedules sorted by name. */
 export const OWNER_NAME_INDEX = TABLE.globalSecondaryIndexes[0].indexName;
 
+/** The index of unfinished runs by the instant they are overdue (the sweeper's only read). */
+export const DUE_INDEX = TABLE.globalSecondaryIndexes[1].indexName;
+
 /** Attributes that only exist to place an item in the table or index; stripped when an item is read. */
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'] as const;
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'] as const;
+
+/** Unfinished runs are spread over this many index partitions, so no one partition takes every run's writes. */
+export const DUE_SHARDS = 4;
+
+/** The due-index partition of an unfinished run: across tenants, read only by the sweeper (a system task). */
+export function runsDuePk(shard: number): string {
+  return `RUNS_DUE#${shard}`;
+}
+
+/** Index keys of an unfinished run, overdue from `dueAt` on: sorted by that instant, spread by the run id. */
+export function runDueKeys(runId: string, dueAt: string): { gsi2pk: string; gsi2sk: string } {
+  let hash = 0;
+  for (const char of runId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return { gsi2pk: runsDuePk(hash % DUE_SHARDS), gsi2sk: `${dueAt}#${runId}` };
+}
 
 /*
  * Key layout. Every partition key begins with the tenant, so no query can cross tenants.
@@ -25,7 +47,10 @@ export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'] as cons
  *   agent                T#<tenant>                  AGENT#<id>
  *   api key              T#<tenant>                  APIKEY#<sha256 hex>
  *   api key id → hash    T#<tenant>                  APIKEYID#<keyId>
- *   run (added later)    T#<tenant>#S#<scheduleId>   RUN#…
+ *   secret (name only)   T#<tenant>                  SECRET#<name>
+ *   run                  T#<tenant>#S#<scheduleId>   RUN#<runId>                     while queued or running: gsi2pk RUNS_DUE#<shard>, gsi2sk <overdue at>#<runId>
+ *
+ * byDue is the one index whose partitions are not a tenant's: only the sweeper reads it, and it reads keys only.
  */
 
 export function tenantPk(tenantId: string): string {
@@ -40,6 +65,7 @@ export function ownerIndexPk(tenantId: string, ownerScope: string): string {
   return `T#${tenantId}#O#${ownerScope}`;
 }
 
+/** The byOwnerName sort key: at most 1,024 bytes whatever the name (scheduleSortKey cuts the name part to fit). */
 export function ownerIndexSk(schedule: Pick<Schedule, 'name' | 'id'>): string {
   return scheduleSortKey(schedule);
 }
@@ -66,6 +92,14 @@ export function apiKeySk(hash: string): string {
 export function apiKeyIdSk(keyId: string): string {
   return `APIKEYID#${keyId}`;
 }
+
+/** A tenant secret's name and dates (its value is in Secrets Manager, or DATA_DIR locally). */
+export function secretSk(name: string): string {
+  return `SECRET#${name}`;
+}
+
+/** Every secret entry's sort key starts with this. */
+export const SECRET_SK_PREFIX = 'SECRET#';
 
 /** Seconds an idempotency record is honoured. */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;

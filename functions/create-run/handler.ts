@@ -1,7 +1,7 @@
 // POST /v1/runs (and /v1/threads): run an agent once now; a `schedule` block also creates that schedule.
 import { triggerDeps } from '#shared/adapters/wiring/runs.ts';
 import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
-import { presentRun } from '#shared/domain/run.ts';
+import { presentRun } from '#shared/http/run-view.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentSchedule } from '#shared/http/presenters.ts';
 import { createRun } from '#shared/use-cases/create-run.ts';

@@ -1,6 +1,6 @@
 // GET /v1/runs/{id}: a one-off run started with POST /v1/runs.
 import { runStore } from '#shared/adapters/wiring/core.ts';
-import { presentRun } from '#shared/domain/run.ts';
+import { presentRun } from '#shared/http/run-view.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { getApiRun } from '#shared/use-cases/list-runs.ts';
 

@@ -1,6 +1,6 @@
 // GET /v1/schedules/{id}/runs: the schedule's runs, newest first, cursor paged, filtered by status.
 import { runStore, scheduleStore } from '#shared/adapters/wiring/core.ts';
-import { presentRun } from '#shared/domain/run.ts';
+import { presentRun } from '#shared/http/run-view.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { listRuns } from '#shared/use-cases/list-runs.ts';
 

@@ -1,6 +1,6 @@
 // POST /v1/schedules/{id}/trigger: run now, through the same runner as scheduled runs; 202 with the queued run.
 import { triggerDeps } from '#shared/adapters/wiring/runs.ts';
-import { presentRun } from '#shared/domain/run.ts';
+import { presentRun } from '#shared/http/run-view.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 

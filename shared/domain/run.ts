@@ -1,6 +1,5 @@
 // Runs: one execution of an agent, its record and its id; scheduled runs get ids derived from (schedule, scheduled time).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { AgentErrorKind, AgentUsage } from '../ports/agent-runner.ts';
 import type { RunStatus } from './schedule.ts';
 
@@ -78,55 +77,21 @@ export function newRunId(now: Date, random: string): string {
 
 export const RUN_ID_PATTERN = /^run_\d{8}T\d{6}Z_[a-z0-9]{12}$/;
 
+/** A running run is overdue this long after its deadline: the runner's own final write has had its chance. */
+export const STUCK_RUN_GRACE_MS = 2 * 60_000;
+/** A queued run is overdue this long after it was queued: Lambda's asynchronous retries (1 h at most) are over. */
+export const QUEUED_RUN_LIMIT_MS = 75 * 60_000;
+
+/** When an unfinished run counts as stuck and the service ends it; null once it has a final state. */
+export function overdueAt(run: Pick<Run, 'status' | 'deadlineAt' | 'queuedAt'>): string | null {
+  if (run.status === 'running' && run.deadlineAt) return new Date(Date.parse(run.deadlineAt) + STUCK_RUN_GRACE_MS).toISOString();
+  if (run.status === 'queued' && run.queuedAt) return new Date(Date.parse(run.queuedAt) + QUEUED_RUN_LIMIT_MS).toISOString();
+  return null;
+}
+
 /** Caps the output at 64 KiB (on a character boundary) and says whether it was cut. */
 export function capOutput(output: string): { output: string; truncated: boolean } {
   if (Buffer.byteLength(output) <= OUTPUT_LIMIT_BYTES) return { output, truncated: false };
   const cut = Buffer.from(output).subarray(0, OUTPUT_LIMIT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
   return { output: cut, truncated: true };
-}
-
-export const RunView = z
-  .object({
-    id: z.string(),
-    object: z.literal('run'),
-    scheduleId: z.string().nullable(),
-    trigger: z.enum(['schedule', 'manual', 'api']),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']),
-    reason: z.string().nullable().meta({ description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted.' }),
-    scheduledTime: z.string().nullable(),
-    queuedAt: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
-    durationMs: z.number().nullable(),
-    output: z.string().nullable().meta({ description: 'The agent output, at most 64 KiB.' }),
-    truncated: z.boolean(),
-    error: z.object({ message: z.string(), kind: z.string() }).nullable(),
-    usage: z.object({ inputTokens: z.number().optional(), outputTokens: z.number().optional(), totalTokens: z.number().optional() }).nullable(),
-    agentId: z.string().nullable(),
-    attempt: z.number().int(),
-  })
-  .meta({ id: 'Run' });
-
-export type RunViewShape = z.infer<typeof RunView>;
-
-export function presentRun(run: Run): RunViewShape {
-  return {
-    id: run.id,
-    object: 'run',
-    scheduleId: run.scheduleId,
-    trigger: run.trigger,
-    status: run.status,
-    reason: run.reason,
-    scheduledTime: run.scheduledTime,
-    queuedAt: run.queuedAt,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    durationMs: run.durationMs,
-    output: run.output,
-    truncated: run.truncated,
-    error: run.error,
-    usage: run.usage,
-    agentId: run.agentId,
-    attempt: run.attempt,
-  };
 }

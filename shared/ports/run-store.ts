@@ -11,6 +11,8 @@ export interface QuotaReservation {
 
 export type BeginOutcome = 'started' | 'duplicate' | 'schedule_changed' | 'over_budget';
 
+export type FinishOutcome = 'recorded' | 'schedule_gone' | 'schedule_changed' | 'already_final';
+
 /**
  * What a finished run changes on its schedule, written in the same transaction as the run's final state.
  * The write holds only while the schedule's expression, timezone and enabled state are still those of
@@ -25,6 +27,13 @@ export interface ScheduleOutcome {
   nextRunAt: string | null;
   /** One-time schedules end after their run: disabled, status completed. */
   complete: boolean;
+}
+
+/** Where a run is stored: enough to read it. */
+export interface RunRef {
+  tenantId: string;
+  scheduleId: string | null;
+  runId: string;
 }
 
 export interface RunPage {
@@ -43,10 +52,13 @@ export interface RunStore {
   recordRun(run: Run, quota?: QuotaReservation): Promise<'created' | 'duplicate' | 'over_budget'>;
   /** queued → running; false when the run is not queued (a repeated delivery). */
   markRunning(run: Run): Promise<boolean>;
-  /** The run's final state and, when given, its schedule's counters and last-run fields, atomically.
+  /** The run's final state and, when given, its schedule's counters and last-run fields, atomically, if the run is
+   *  still queued or running ('already_final' otherwise: e.g. the sweeper ended it first; nothing was written).
    *  'schedule_gone' when the schedule was deleted meanwhile: the run is recorded alone and nothing is recreated.
    *  'schedule_changed': nothing was written; see ScheduleOutcome. */
-  finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone' | 'schedule_changed'>;
+  finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<FinishOutcome>;
+  /** Unfinished runs overdue before `cutoff` (see overdueAt), oldest first, at most `limit`: the sweeper's query. */
+  listOverdue(cutoff: string, limit: number): Promise<RunRef[]>;
   /** Gives up the schedule's overlap marker, if this run still holds it (a later run may have taken it over). */
   releaseOverlap(run: Run): Promise<void>;
   get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined>;

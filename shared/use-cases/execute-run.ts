@@ -10,11 +10,12 @@ import { AgentError, type AgentResult, type AgentRunner } from '../ports/agent-r
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { QueuedRunRef } from '../ports/run-dispatcher.ts';
-import type { QuotaReservation, RunStore } from '../ports/run-store.ts';
+import type { FinishOutcome, QuotaReservation, RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { ScheduledEvent, SchedulerMirror } from '../ports/scheduler-mirror.ts';
 import { applyChanges } from './update-schedule.ts';
 import { computeNextRunAt, updateWithMirror } from './schedule-rules.ts';
+import { retryStale } from './retry.ts';
 
 export interface RunnerDeps {
   schedules: ScheduleStore;
@@ -83,25 +84,22 @@ async function recordSkip(deps: RunnerDeps, run: Run, reason: SkipReason, schedu
 
 async function completeOneTime(deps: RunnerDeps, read: Schedule, reason: SkipReason): Promise<void> {
   let schedule: Schedule | undefined = read;
-  for (let attempt = 0; attempt < 3 && schedule?.enabled; attempt += 1) {
-    const completed: Schedule = {
-      ...schedule,
-      enabled: false,
-      status: 'completed',
-      nextRunAt: null,
-      statusReason: `Its only run was skipped (${reason}).`,
-      updatedAt: deps.clock.now().toISOString(),
-      version: schedule.version + 1,
-    };
-    try {
+  await retryStale(
+    async (tryNumber) => {
+      if (tryNumber > 1) schedule = await deps.schedules.get(read.tenantId, read.id);
+      if (!schedule?.enabled) return;
       // Not through the mirror: EventBridge has already deleted the one-time schedule after firing it.
-      await deps.schedules.update(completed, schedule);
-      return;
-    } catch (error) {
-      if (!(error instanceof StaleVersionError)) throw error;
-      schedule = await deps.schedules.get(read.tenantId, read.id);
-    }
-  }
+      await deps.schedules.update(
+        { ...schedule, enabled: false, status: 'completed', nextRunAt: null, statusReason: `Its only run was skipped (${reason}).`, updatedAt: deps.clock.now().toISOString(), version: schedule.version + 1 },
+        schedule,
+      );
+    },
+    // Still changing after every try: the schedule stays as it is, which a later run or pause settles.
+    () => new StaleVersionError(`Schedule ${read.id} kept changing; it was not marked completed.`),
+    3,
+  ).catch((error: unknown) => {
+    if (!(error instanceof StaleVersionError)) throw error;
+  });
 }
 
 /** Handles one delivery of a Scheduler event; repeated deliveries of the same (schedule, scheduled time) do nothing. */
@@ -209,15 +207,15 @@ async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null
   }
   run.durationMs = Date.parse(run.finishedAt!) - Date.parse(run.startedAt!);
 
-  if (!schedule) {
-    await deps.runs.finishRun(run, null);
+  const result = await recordFinalState(deps, run, schedule);
+  if (result === 'already_final') {
+    // The sweeper ended it first (this runner outlived the run's deadline and grace): its record stands.
+    deps.log?.('Run was already ended by the service; its late result is not recorded', { runId: run.id, status: run.status });
     return run;
   }
-  const failed = run.status !== 'succeeded';
-  const result = await finishWithSchedule(deps, run, schedule);
   const threshold = deps.settings.autoDisableAfterFailures;
   // Checked against the schedule as it is now: overlapping runs may have failed meanwhile too.
-  if (failed && result === 'recorded' && threshold > 0 && schedule.scheduleType === 'recurring') {
+  if (schedule && run.status !== 'succeeded' && result === 'recorded' && threshold > 0 && schedule.scheduleType === 'recurring') {
     await pauseAfterFailures(deps, schedule, threshold, run).catch((error: unknown) =>
       deps.log?.('Could not pause a schedule after repeated failures', { scheduleId: schedule.id, error: error instanceof Error ? error.name : 'unknown' }),
     );
@@ -225,15 +223,40 @@ async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null
   return run;
 }
 
+type FinalDeps = Pick<RunnerDeps, 'runs' | 'schedules' | 'clock' | 'log'>;
+
+/**
+ * Writes a run's final state (with its schedule's counters when it has one). Nothing an agent returned can keep a
+ * run from ending: if that write fails, the run is recorded as failed without the agent's output and usage; if even
+ * that fails, the error propagates and the sweeper ends the run at its deadline.
+ */
+export async function recordFinalState(deps: FinalDeps, run: Run, schedule: Schedule | null): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
+  const write = (final: Run) => (schedule ? finishWithSchedule(deps, final, schedule) : deps.runs.finishRun(final, null).then((outcome) => (outcome === 'schedule_changed' ? 'recorded' : outcome)));
+  try {
+    return await write(run);
+  } catch (error) {
+    deps.log?.('Could not record a run\'s result; recording it as failed', { runId: run.id, error: error instanceof Error ? error.name : 'unknown' });
+    const reason = error instanceof Error ? error.name : 'unknown error';
+    return write({
+      ...run,
+      status: 'failed',
+      output: null,
+      truncated: false,
+      usage: null,
+      error: { kind: 'internal', message: `The run ended (${run.status}) but its result could not be stored (${reason}); it is recorded as failed without its output.` },
+    });
+  }
+}
+
 /** Writes the run's final state with its schedule's counters; a schedule paused or re-timed meanwhile is re-read. */
-async function finishWithSchedule(deps: RunnerDeps, run: Run, read: Schedule): Promise<'recorded' | 'schedule_gone'> {
+async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
   let schedule = read;
   for (let attempt = 1; ; attempt += 1) {
     const failed = run.status !== 'succeeded';
     const result = await deps.runs.finishRun(run, {
       schedule,
       status: run.status,
-      lastRunAt: run.startedAt!,
+      lastRunAt: run.startedAt ?? run.finishedAt!,
       lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
       nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
       complete: run.trigger === 'schedule' && schedule.scheduleType === 'one-time' && schedule.enabled,
@@ -241,8 +264,7 @@ async function finishWithSchedule(deps: RunnerDeps, run: Run, read: Schedule): P
     if (result !== 'schedule_changed') return result;
     const current = await deps.schedules.get(run.tenantId, schedule.id);
     if (!current || attempt >= 5) {
-      await deps.runs.finishRun(run, null);
-      return 'schedule_gone';
+      return (await deps.runs.finishRun(run, null)) === 'already_final' ? 'already_final' : 'schedule_gone';
     }
     schedule = current;
   }

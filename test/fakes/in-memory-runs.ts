@@ -1,11 +1,11 @@
 // In-memory fakes for the runner: a RunStore with DynamoRunStore's contract (sharing the schedule store's items, as the
 // DynamoDB adapter shares the table), a scripted AgentRunner that records every call, and a recording RunDispatcher.
 import type { Agent } from '#shared/domain/agent.ts';
-import type { Run } from '#shared/domain/run.ts';
+import { overdueAt, type Run } from '#shared/domain/run.ts';
 import { ownerScope, type RunStatus, type Schedule } from '#shared/domain/schedule.ts';
 import { AgentError, type AgentErrorKind, type AgentRequest, type AgentResult, type AgentRunner, type AgentUsage } from '#shared/ports/agent-runner.ts';
 import type { QueuedRunRef, RunDispatcher } from '#shared/ports/run-dispatcher.ts';
-import type { BeginOutcome, QuotaReservation, RunPage, RunStore, ScheduleOutcome } from '#shared/ports/run-store.ts';
+import type { BeginOutcome, FinishOutcome, QuotaReservation, RunPage, RunRef, RunStore, ScheduleOutcome } from '#shared/ports/run-store.ts';
 import type { InMemoryScheduleStore } from './in-memory.ts';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -86,6 +86,12 @@ export class InMemoryRunStore implements RunStore {
     return true;
   }
 
+  /** As DynamoRunStore's condition: only a queued or running run takes a final state. */
+  private isUnfinished(run: Run): boolean {
+    const status = this.items.get(this.runKey(run.tenantId, run.scheduleId, run.id))?.status;
+    return status === 'queued' || status === 'running';
+  }
+
   /** The fields DynamoRunStore's final update sets; the rest of the record stays as stored. */
   private writeFinal(run: Run): void {
     const key = this.runKey(run.tenantId, run.scheduleId, run.id);
@@ -104,7 +110,8 @@ export class InMemoryRunStore implements RunStore {
     });
   }
 
-  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone' | 'schedule_changed'> {
+  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<FinishOutcome> {
+    if (!this.isUnfinished(run)) return 'already_final';
     if (!outcome) {
       this.writeFinal(run);
       return 'recorded';
@@ -144,6 +151,17 @@ export class InMemoryRunStore implements RunStore {
     this.schedules.items.set(scheduleKey, next);
     if (complete) this.adjustEnabled(schedule, -1);
     return 'recorded';
+  }
+
+  async listOverdue(cutoff: string, limit: number): Promise<RunRef[]> {
+    return [...this.items.values()]
+      .flatMap((run) => {
+        const due = overdueAt(run);
+        return due !== null && due < cutoff ? [{ due, ref: { tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id } }] : [];
+      })
+      .sort((a, b) => a.due.localeCompare(b.due))
+      .slice(0, limit)
+      .map((entry) => entry.ref);
   }
 
   async releaseOverlap(run: Run): Promise<void> {

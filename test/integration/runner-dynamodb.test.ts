@@ -7,12 +7,13 @@ import { DynamoScheduleStore } from '#shared/adapters/dynamodb/schedule-store.ts
 import { settingsFromEnv, type Settings } from '#shared/config.ts';
 import type { Agent } from '#shared/domain/agent.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
-import { scheduledRunId, type Run } from '#shared/domain/run.ts';
+import { STUCK_RUN_GRACE_MS, scheduledRunId, type Run } from '#shared/domain/run.ts';
 import { parseScheduleInput, type Schedule } from '#shared/domain/schedule.ts';
 import { AgentError } from '#shared/ports/agent-runner.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
+import { endOverdueRuns } from '#shared/use-cases/end-overdue-runs.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerDeps, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 import { listRuns } from '#shared/use-cases/list-runs.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
@@ -273,5 +274,40 @@ describe('the runner on DynamoDB', () => {
     const failed = await listRuns(deps, alice, schedule.id, { status: 'failed' });
     expect(failed.items.map((run) => run.id)).toEqual([ids[3], ids[1]]);
     await expect(listRuns(deps, alice, schedule.id, { cursor: 'garbage.cursor' })).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('runs that never end, on DynamoDB Local', () => {
+  it('ends a run whose runner was killed through the due index, and the late runner cannot overwrite it', async () => {
+    const schedule = await newSchedule({ timeoutSeconds: 60 });
+    const held = agent.hold();
+    clock.current = new Date(minute(0));
+    const late = executeScheduledRun({ ...deps, deadlineSignal: () => new AbortController().signal }, eventFor(schedule, minute(0)));
+    await held.started;
+    const runId = scheduledRunId(schedule.id, minute(0));
+    expect(await runs.listOverdue(new Date(Date.parse(minute(1)) + STUCK_RUN_GRACE_MS - 1000).toISOString(), 10)).toEqual([]);
+
+    clock.current = new Date(Date.parse(minute(1)) + STUCK_RUN_GRACE_MS + 1000);
+    expect(await runs.listOverdue(clock.current.toISOString(), 10)).toEqual([{ tenantId: 'acme', scheduleId: schedule.id, runId }]);
+    expect((await endOverdueRuns(deps)).ended).toEqual([runId]);
+    expect(await runs.listOverdue('9999', 10)).toEqual([]);
+    expect(await runs.get('acme', schedule.id, runId)).toMatchObject({ status: 'timed_out', error: { kind: 'timeout' } });
+    expect(await stored(schedule)).toMatchObject({ runCount: 1, failureCount: 1, runningRunId: null, runningUntil: null });
+
+    held.release({ output: 'too late' });
+    await late;
+    expect(await runs.get('acme', schedule.id, runId)).toMatchObject({ status: 'timed_out' });
+    expect(await stored(schedule)).toMatchObject({ runCount: 1, failureCount: 1 });
+  });
+
+  it('records a run as failed when the agent usage cannot be stored, instead of leaving it running', async () => {
+    const schedule = await newSchedule();
+    // The adapters bound usage; an AgentRunner that does not is what this guards against.
+    agent.answer('x', { inputTokens: 1e20 });
+    clock.current = new Date(minute(0));
+    await executeScheduledRun(deps, eventFor(schedule, minute(0)));
+    expect(await runs.get('acme', schedule.id, scheduledRunId(schedule.id, minute(0)))).toMatchObject({ status: 'failed', usage: null, error: { kind: 'internal' } });
+    expect(await stored(schedule)).toMatchObject({ runCount: 1, failureCount: 1 });
+    expect(await runs.listOverdue('9999', 10)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -29,19 +30,22 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
         { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: index.projection },
     })),
   };
 }
 
 /** Creates the table if it is missing, waits until it and its indexes are ACTIVE, and turns TTL on. Safe to call concurrently. */
 export async function ensureTable(client: DynamoDBClient, tableName: string, options: { timeoutMs?: number } = {}): Promise<void> {
-  if ((await describe(client, tableName)) === undefined) {
+  const existing = await describe(client, tableName);
+  if (existing === undefined) {
     try {
       await client.send(new CreateTableCommand(createTableInput(tableName)));
     } catch (error) {
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
     }
+  } else {
+    await addMissingIndexes(client, tableName, existing);
   }
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
@@ -56,6 +60,23 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
   if (status !== 'ENABLED' && status !== 'ENABLING') {
     await client.send(
       new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true } }),
+    );
+  }
+}
+
+/** A table made by an older version (a DATA_DIR kept across upgrades) gets the indexes added since, one at a time. */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, table: TableDescription): Promise<void> {
+  const input = createTableInput(tableName);
+  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    const names = new Set(index.KeySchema!.map((key) => key.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: input.AttributeDefinitions!.filter((definition) => names.has(definition.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
     );
   }
 }

@@ -1,17 +1,27 @@
 // Run records in DynamoDB: exactly-once starts by conditional writes, and final states written with the schedule's counters.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Run } from '../../domain/run.ts';
+import { overdueAt, type Run } from '../../domain/run.ts';
 import { ownerScope } from '../../domain/owner.ts';
 import type { RunStatus } from '../../domain/schedule.ts';
-import type { BeginOutcome, QuotaReservation, RunPage, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
-import { runSk, runsPk, scheduleSk, tenantPk, usageSk } from '../../table.ts';
+import type { BeginOutcome, FinishOutcome, QuotaReservation, RunPage, RunRef, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
+import { DUE_INDEX, DUE_SHARDS, runDueKeys, runSk, runsDuePk, runsPk, scheduleSk, tenantPk, usageSk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';
 import { countersUpdate, type TransactItem } from './schedule-store.ts';
 
-const RUN_KEYS = ['pk', 'sk', 'entity'];
+const RUN_KEYS = ['pk', 'sk', 'gsi2pk', 'gsi2sk', 'entity'];
 
+/** The run as stored; an unfinished one is also placed in the due index, by when it would be overdue. */
 function toItem(run: Run): Record<string, unknown> {
-  return { ...run, pk: runsPk(run.tenantId, run.scheduleId), sk: runSk(run.id), entity: 'run' };
+  const due = overdueAt(run);
+  return { ...run, pk: runsPk(run.tenantId, run.scheduleId), sk: runSk(run.id), entity: 'run', ...(due ? runDueKeys(run.id, due) : {}) };
+}
+
+/** The run a due-index entry points at, from the base table keys the index projects. */
+function refOf(item: Record<string, unknown>): RunRef | undefined {
+  const partition = /^T#([^#]+)#S#(.+)$/.exec(String(item.pk));
+  const sort = /^RUN#(.+)$/.exec(String(item.sk));
+  if (!partition || !sort) return undefined;
+  return { tenantId: partition[1]!, scheduleId: partition[2] === '_api' ? null : partition[2]!, runId: sort[1]! };
 }
 
 function fromItem(item: Record<string, unknown>): Run {
@@ -101,15 +111,25 @@ export class DynamoRunStore implements RunStore {
   }
 
   async markRunning(run: Run): Promise<boolean> {
+    // Now overdue from its deadline on, no longer from when it was queued.
+    const due = runDueKeys(run.id, overdueAt({ ...run, status: 'running' })!);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: runsPk(run.tenantId, run.scheduleId), sk: runSk(run.id) },
-          UpdateExpression: 'SET #status = :running, startedAt = :startedAt, deadlineAt = :deadline, attempt = :attempt',
+          UpdateExpression: 'SET #status = :running, startedAt = :startedAt, deadlineAt = :deadline, attempt = :attempt, gsi2pk = :duePk, gsi2sk = :dueSk',
           ConditionExpression: '#status = :queued',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':running': 'running', ':queued': 'queued', ':startedAt': run.startedAt, ':deadline': run.deadlineAt, ':attempt': run.attempt },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':queued': 'queued',
+            ':startedAt': run.startedAt,
+            ':deadline': run.deadlineAt,
+            ':attempt': run.attempt,
+            ':duePk': due.gsi2pk,
+            ':dueSk': due.gsi2sk,
+          },
         }),
       );
       return true;
@@ -125,8 +145,9 @@ export class DynamoRunStore implements RunStore {
         TableName: this.tableName,
         Key: { pk: runsPk(run.tenantId, run.scheduleId), sk: runSk(run.id) },
         UpdateExpression:
-          'SET #status = :status, #reason = :reason, finishedAt = :finishedAt, durationMs = :duration, #output = :output, truncated = :truncated, #error = :error, #usage = :usage',
-        ConditionExpression: 'attribute_exists(pk)',
+          'SET #status = :status, #reason = :reason, finishedAt = :finishedAt, durationMs = :duration, #output = :output, truncated = :truncated, #error = :error, #usage = :usage REMOVE gsi2pk, gsi2sk',
+        // Only an unfinished run takes a final state: whoever ends it first (runner or sweeper) wins, once.
+        ConditionExpression: '#status IN (:queued, :running)',
         ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason', '#output': 'output', '#error': 'error', '#usage': 'usage' },
         ExpressionAttributeValues: {
           ':status': run.status,
@@ -137,6 +158,8 @@ export class DynamoRunStore implements RunStore {
           ':truncated': run.truncated,
           ':error': run.error,
           ':usage': run.usage,
+          ':queued': 'queued',
+          ':running': 'running',
         },
       },
     };
@@ -182,23 +205,51 @@ export class DynamoRunStore implements RunStore {
     };
   }
 
-  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<'recorded' | 'schedule_gone' | 'schedule_changed'> {
-    if (!outcome) {
-      await transactWrite(this.client, { TransactItems: [this.finalRunUpdate(run)] });
-      return 'recorded';
+  async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<FinishOutcome> {
+    const writes = [this.finalRunUpdate(run)];
+    if (outcome) {
+      writes.push(this.scheduleUpdate(run, outcome));
+      if (outcome.complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
     }
-    const writes = [this.finalRunUpdate(run), this.scheduleUpdate(run, outcome)];
-    if (outcome.complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
     try {
       await transactWrite(this.client, { TransactItems: writes });
       return 'recorded';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      const codes = cancellationCodes(error);
+      const runRefused = codes.length > 0 ? codes[0] === 'ConditionalCheckFailed' : !(await this.isUnfinished(run));
+      if (runRefused || !outcome) return 'already_final';
       const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(outcome.schedule.id) }, ConsistentRead: true }));
       if (current.Item) return 'schedule_changed';
-      await transactWrite(this.client, { TransactItems: [this.finalRunUpdate(run)] });
-      return 'schedule_gone';
+      return (await this.finishRun(run, null)) === 'recorded' ? 'schedule_gone' : 'already_final';
     }
+  }
+
+  private async isUnfinished(run: Run): Promise<boolean> {
+    const stored = await this.get(run.tenantId, run.scheduleId, run.id);
+    return stored?.status === 'queued' || stored?.status === 'running';
+  }
+
+  /** One Query per due-index shard, keys only: its cost follows the overdue runs, not the table. */
+  async listOverdue(cutoff: string, limit: number): Promise<RunRef[]> {
+    const shards = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :cutoff',
+            ExpressionAttributeValues: { ':pk': runsDuePk(shard), ':cutoff': cutoff },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return shards
+      .flatMap((page) => page.Items ?? [])
+      .sort((a, b) => String(a.gsi2sk).localeCompare(String(b.gsi2sk)))
+      .slice(0, limit)
+      .flatMap((item) => refOf(item) ?? []);
   }
 
   async releaseOverlap(run: Run): Promise<void> {
