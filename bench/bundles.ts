@@ -41,6 +41,12 @@ export const BUNDLE_RULES: readonly Rule[] = [
     why: 'only the runner calls agents',
   },
   {
+    applies: (spec) => (spec.role === 'api' && !spec.access.secrets) || spec.role === 'sweeper',
+    forbidden: inPackage('@aws-sdk/client-secrets-manager'),
+    what: '@aws-sdk/client-secrets-manager',
+    why: 'only the secret routes, the authorizer (admin key) and the runner (agent secrets) reach Secrets Manager',
+  },
+  {
     applies: () => true,
     forbidden: (input) => input.startsWith('local/'),
     what: 'local/',
@@ -55,12 +61,6 @@ export const UNUSED_CODE_CHECKS: readonly Rule[] = [
     forbidden: inPackage('@aws-sdk/client-dynamodb'),
     what: '@aws-sdk/client-dynamodb',
     why: 'its route reads no table',
-  },
-  {
-    applies: (spec) => spec.role === 'api',
-    forbidden: inPackage('@aws-sdk/client-secrets-manager'),
-    what: '@aws-sdk/client-secrets-manager',
-    why: 'API handlers read no secret',
   },
   {
     applies: (spec) => spec.name === 'get-health',

@@ -15,6 +15,8 @@ export interface FunctionAccess {
   scheduler: SchedulerAccess;
   /** Invoke the runner asynchronously. */
   invokeRunner: boolean;
+  /** Create, write and delete tenants' agent secrets under the agent secrets prefix. */
+  secrets: boolean;
 }
 
 export interface FunctionSpec {
@@ -28,15 +30,17 @@ export interface FunctionSpec {
 
 export const AUTHORIZER_FUNCTION = 'authorize';
 export const RUNNER_FUNCTION = 'runner';
+export const SWEEPER_FUNCTION = 'sweep-runs';
 
 /** The routes API Gateway serves without the authorizer. */
 export const PUBLIC_ROUTE_PATHS: readonly string[] = ['/health', '/openapi.json'];
 
 function accessOf(route: Route): FunctionAccess {
-  return { table: route.table, scheduler: route.scheduler ? 'manage' : 'none', invokeRunner: route.invokeRunner ?? false };
+  return { table: route.table, scheduler: route.scheduler ? 'manage' : 'none', invokeRunner: route.invokeRunner ?? false, secrets: route.secrets ?? false };
 }
 
-const sameAccess = (a: FunctionAccess, b: FunctionAccess): boolean => a.table === b.table && a.scheduler === b.scheduler && a.invokeRunner === b.invokeRunner;
+const sameAccess = (a: FunctionAccess, b: FunctionAccess): boolean =>
+  a.table === b.table && a.scheduler === b.scheduler && a.invokeRunner === b.invokeRunner && a.secrets === b.secrets;
 
 /**
  * One spec per function folder the route table names, in first-appearance order. Routes sharing a folder share one
@@ -56,11 +60,14 @@ export function apiFunctionSpecs(routes: readonly Route[] = ROUTES): FunctionSpe
 }
 
 /** The authorizer reads API keys (and the admin key secret); the runner reads and writes everything a run touches. */
-export const AUTHORIZER_SPEC: FunctionSpec = { name: AUTHORIZER_FUNCTION, role: 'authorizer', access: { table: 'read', scheduler: 'none', invokeRunner: false }, routes: [] };
-export const RUNNER_SPEC: FunctionSpec = { name: RUNNER_FUNCTION, role: 'runner', access: { table: 'write', scheduler: 'update', invokeRunner: false }, routes: [] };
+export const AUTHORIZER_SPEC: FunctionSpec = { name: AUTHORIZER_FUNCTION, role: 'authorizer', access: { table: 'read', scheduler: 'none', invokeRunner: false, secrets: false }, routes: [] };
+export const RUNNER_SPEC: FunctionSpec = { name: RUNNER_FUNCTION, role: 'runner', access: { table: 'write', scheduler: 'update', invokeRunner: false, secrets: false }, routes: [] };
+
+/** The sweeper ends runs whose runner died: it reads the due index and writes runs and their schedules' counters. */
+export const SWEEPER_SPEC: FunctionSpec = { name: SWEEPER_FUNCTION, role: 'sweeper', access: { table: 'write', scheduler: 'none', invokeRunner: false, secrets: false }, routes: [] };
 
 export function allFunctionSpecs(): FunctionSpec[] {
-  return [AUTHORIZER_SPEC, RUNNER_SPEC, ...apiFunctionSpecs()];
+  return [AUTHORIZER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, ...apiFunctionSpecs()];
 }
 
 /** The environment variables the function's code reads on AWS (from shared/config.ts, never listed here by hand). */

@@ -15,6 +15,8 @@ export interface Route {
   scheduler?: boolean;
   /** May invoke the runner function. */
   invokeRunner?: boolean;
+  /** May create, write and delete tenants' agent secrets in Secrets Manager (under the deployment's agent prefix). */
+  secrets?: boolean;
 }
 
 const read = { auth: 'tenant', table: 'read' } as const;
@@ -22,7 +24,7 @@ const mutate = { auth: 'tenant', table: 'write', scheduler: true } as const;
 const agentWrite = { auth: 'tenant', table: 'write' } as const;
 
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/health', function: 'get-health', auth: 'none', table: 'none' },
+  { method: 'GET', path: '/health', function: 'get-health', auth: 'none', table: 'read' },
   { method: 'GET', path: '/openapi.json', function: 'get-openapi', auth: 'none', table: 'none' },
 
   { method: 'POST', path: '/v1/schedules', function: 'create-schedule', ...mutate },
@@ -62,6 +64,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'PATCH', path: '/v1/agents/{id}', function: 'update-agent', ...agentWrite },
   { method: 'PUT', path: '/v1/agents/{id}', function: 'replace-agent', ...agentWrite },
   { method: 'DELETE', path: '/v1/agents/{id}', function: 'delete-agent', ...agentWrite },
+
+  { method: 'PUT', path: '/v1/secrets/{name}', function: 'put-secret', auth: 'tenant', table: 'write', secrets: true },
+  { method: 'GET', path: '/v1/secrets', function: 'list-secrets', ...read },
+  { method: 'DELETE', path: '/v1/secrets/{name}', function: 'delete-secret', auth: 'tenant', table: 'write', secrets: true },
 
   { method: 'POST', path: '/v1/admin/api-keys', function: 'create-api-key', auth: 'admin', table: 'write' },
   { method: 'DELETE', path: '/v1/admin/api-keys/{keyId}', function: 'delete-api-key', auth: 'admin', table: 'write' },

@@ -29,6 +29,15 @@ export const SCHEDULER_ACTIONS: Record<Exclude<SchedulerAccess, 'none'>, readonl
   update: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
 };
 
+/** Secrets Manager actions of the routes that store tenants' agent secrets (PUT/DELETE /v1/secrets/{name}). */
+export const SECRET_VAULT_ACTIONS: readonly string[] = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:TagResource',
+];
+
 /** The tag that names a function's folder on its Lambda (for cost reports, and how the tests find each function). */
 export const FUNCTION_TAG = 'agent-schedules:function';
 
@@ -172,6 +181,19 @@ export class AgentFunction extends Construct {
   bindSecret(secret: ISecret, envName: string): void {
     this.#allow(['secretsmanager:GetSecretValue'], [secret.secretArn]);
     this.#setEnv(envName, secret.secretArn);
+  }
+
+  /**
+   * Writing tenants' agent secrets: create, update, restore and delete secrets whose names start with the agent
+   * secrets prefix, nothing else (the code also scopes each name to the caller's tenant).
+   */
+  bindSecretVault(agentSecretsArnPattern: string): void {
+    this.#allow(SECRET_VAULT_ACTIONS, [agentSecretsArnPattern]);
+    acknowledgeWildcardResource(
+      this,
+      agentSecretsArnPattern,
+      'Tenants name their secrets through the API; the wildcard is confined to the deployment\'s agent secrets prefix, and each name is scoped to the caller\'s tenant in code.',
+    );
   }
 
   /** A permission that names no resource of this deployment (agent targets); the caller acknowledges any wildcard. */

@@ -22,13 +22,15 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
 import { routeKey } from '#shared/routes.ts';
-import { AUTHORIZER_SPEC, PUBLIC_ROUTE_PATHS, RUNNER_SPEC, apiFunctionSpecs, type FunctionSpec } from '../functions.ts';
+import { AUTHORIZER_SPEC, PUBLIC_ROUTE_PATHS, RUNNER_SPEC, SWEEPER_SPEC, apiFunctionSpecs, type FunctionSpec } from '../functions.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 import { resolveServiceOptions, runQuotasJson, type AgentSchedulesServiceOptions, type ResolvedServiceOptions } from '../props.ts';
 import { METRICS_NAMESPACE_ENV, RUN_METRICS } from '#shared/run-metrics.ts';
@@ -44,6 +46,9 @@ export interface AgentSchedulesServiceProps extends AgentSchedulesServiceOptions
 export const RUNNER_ASYNC_RETRIES = 2;
 export const RUNNER_ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 
+/** How often the sweeper looks for runs whose runner died. */
+export const SWEEP_INTERVAL_MINUTES = 5;
+
 /** The runner alarm fires when a run comes this close to the Lambda timeout (the run's own deadline then cut it short). */
 const NEAR_TIMEOUT_FRACTION = 0.9;
 
@@ -56,6 +61,8 @@ export class AgentSchedulesService extends Construct {
   readonly domainName: DomainName | undefined;
   readonly runner: AgentFunction;
   readonly authorizer: AgentFunction;
+  /** Ends runs whose runner died (killed, out of memory), every 5 minutes. */
+  readonly sweeper: AgentFunction;
   /** By function folder. */
   readonly apiFunctions: ReadonlyMap<string, AgentFunction>;
   /** The role EventBridge Scheduler assumes to invoke the runner. */
@@ -91,11 +98,13 @@ export class AgentSchedulesService extends Construct {
       maxEventAgeSeconds: options.schedulerMaxEventAge.toSeconds(),
     };
     const settings = settingsEnv(options);
+    const agentSecretsArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${options.agentSecretsPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const build = (spec: FunctionSpec, id: string, extra: { functionName?: string; timeout?: Duration; memorySize?: number } = {}): AgentFunction => {
       const fn = new AgentFunction(this, id, { spec, settings, logRetention: options.logRetention, ...extra });
       if (spec.access.table !== 'none') fn.bindTable(state.table, spec.access.table);
       if (spec.access.scheduler !== 'none') fn.bindScheduler(scheduler, spec.access.scheduler);
       if (spec.access.invokeRunner) fn.bindRunnerInvoke(runnerFunctionArn);
+      if (spec.access.secrets) fn.bindSecretVault(agentSecretsArn);
       return fn;
     };
 
@@ -108,6 +117,20 @@ export class AgentSchedulesService extends Construct {
       maxEventAge: RUNNER_ASYNC_MAX_EVENT_AGE,
       onFailure: new SqsDestination(state.deadLetterQueue),
     });
+
+    this.sweeper = build(SWEEPER_SPEC, 'Sweeper', { timeout: Duration.minutes(2) });
+    this.sweeper.addRuntimeEnvironment(METRICS_NAMESPACE_ENV, options.metricsNamespace);
+    new Schedule(this, 'SweeperSchedule', {
+      description: 'agent-schedules: end runs left unfinished past their deadline (README › Operations).',
+      schedule: ScheduleExpression.rate(Duration.minutes(SWEEP_INTERVAL_MINUTES)),
+      // A missed sweep is taken up by the next one: no retries, no dead letters.
+      target: new LambdaInvoke(this.sweeper.function, { role: this.schedulerRole, retryAttempts: 0 }),
+    });
+    acknowledgeWildcardResource(
+      this.schedulerRole,
+      `${this.sweeper.function.functionArn}:*`,
+      'The LambdaInvoke target grants the sweeper function and its versions (ARN:*); it is this deployment\'s own function and nothing else.',
+    );
 
     this.authorizer = build(AUTHORIZER_SPEC, 'Authorizer');
     this.authorizer.bindSecret(state.adminKeySecret, ENV.adminKeySecretArn);
@@ -134,7 +157,12 @@ export class AgentSchedulesService extends Construct {
     );
 
     // The Converse API is authorised as bedrock:InvokeModel; there is no separate IAM action for it.
-    const models = options.bedrockModelArns ?? [stack.formatArn({ service: 'bedrock', account: '', resource: 'foundation-model', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })];
+    // Newer models are invoked through cross-region inference profiles (model ids "us.…", "eu.…", "global.…"): that
+    // needs the profile in this account and region, and the foundation model in every region the profile routes to.
+    const models = options.bedrockModelArns ?? [
+      stack.formatArn({ service: 'bedrock', region: '*', account: '', resource: 'foundation-model', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    ];
     if (models.length > 0) {
       runner.allow(['bedrock:InvokeModel'], models);
       for (const model of models.filter((arn) => arn.includes('*'))) {
@@ -329,6 +357,7 @@ function settingsEnv(options: ResolvedServiceOptions): Record<string, string> {
     [ENV.runRetentionDays]: String(options.runRetentionDays),
     [ENV.autoDisable]: String(options.autoDisableAfterFailures),
     [ENV.runQuotas]: runQuotasJson(options.tenantRunQuotas),
+    [ENV.agentSecretsPrefix]: options.agentSecretsPrefix,
     [ENV.allowedAgentHosts]: options.allowedAgentHosts.join(','),
     [ENV.allowPrivateAgentTargets]: String(options.allowPrivateAgentTargets),
   };

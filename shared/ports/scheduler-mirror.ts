@@ -14,6 +14,17 @@ export interface MirroredSchedule {
   description: string;
 }
 
+/**
+ * The Scheduler refused the definition itself (EventBridge's ValidationException, or a quota): retrying the same
+ * request cannot help, unlike throttling or an outage. The message is EventBridge's, which names what it refused.
+ */
+export class SchedulerRejectedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SchedulerRejectedError';
+  }
+}
+
 export interface SchedulerMirror {
   create(schedule: MirroredSchedule): Promise<void>;
   update(schedule: MirroredSchedule): Promise<void>;

@@ -1,13 +1,14 @@
 // Rules every schedule use case shares: who may see a schedule, how input becomes a stored schedule, and the mirror's view of it.
 import { ExpressionError, formatInstant, nextRunsOfSchedulerExpression, resolveTiming, textToCron, type Timing } from '../expressions/index.ts';
 import type { Settings } from '../config.ts';
-import { ConflictError, MirrorError, NotFoundError, StaleVersionError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, MirrorError, NotFoundError, ValidationError, type DomainError } from '../domain/errors.ts';
+import { retryStale } from './retry.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { ownerScope, SCHEDULE_ID_PATTERN, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
-import type { MirroredSchedule, SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import { SchedulerRejectedError, type MirroredSchedule, type SchedulerMirror } from '../ports/scheduler-mirror.ts';
 
 export interface ScheduleDeps {
   schedules: ScheduleStore;
@@ -97,6 +98,16 @@ export async function assertAgentExists(deps: Pick<ScheduleDeps, 'agents'>, tena
   }
 }
 
+/** A schedule must have something to run: a task, or an agent (its own or the deployment's default) that needs none. */
+export function assertSomethingToRun(deps: Pick<ScheduleDeps, 'settings'>, task: string, agentId: string | null): void {
+  if (task.trim() === '' && agentId === null && !deps.settings.defaultAgentId) {
+    throw new ValidationError('task is required: this schedule names no agent and the deployment has no default agent, so it would have nothing to run.', {
+      field: 'task',
+      hint: 'Send "task": "what the agent should do" (alias prompt or message), or name an agent with "agentId".',
+    });
+  }
+}
+
 export function assertWindow(startAt: string | null, endAt: string | null, now: Date): void {
   if (startAt && endAt && Date.parse(endAt) <= Date.parse(startAt)) {
     throw new ValidationError('endAt must be after startAt.', { field: 'endAt' });
@@ -155,8 +166,22 @@ function describeFailure(error: unknown): string {
 }
 
 /**
+ * What to answer when EventBridge refused or failed a change that was then undone: a 400 when it refused the
+ * definition itself (retrying cannot help), a 503 when it was busy or unavailable (retrying will).
+ */
+export function mirrorFailure(error: unknown, unavailable: string): DomainError {
+  if (error instanceof SchedulerRejectedError) {
+    return new ValidationError(`EventBridge Scheduler refused the schedule (${error.message}); nothing was changed.`, {
+      hint: 'Change the field EventBridge names (a date, the expression or the timezone), or ask the operator about the Scheduler quota.',
+    });
+  }
+  return new MirrorError(unavailable, { cause: error });
+}
+
+/**
  * Writes a changed schedule to the store, then to the mirror; if the mirror fails the stored schedule is
- * restored, so the two never disagree when the request returns. `change` is re-applied on a version race.
+ * restored, so the two never disagree when the request returns. `change` is re-applied on a version race;
+ * a change that returns the schedule it was given changes nothing and writes nothing.
  */
 export async function updateWithMirror(
   deps: ScheduleDeps,
@@ -164,31 +189,27 @@ export async function updateWithMirror(
   id: string,
   change: (current: Schedule) => Schedule | Promise<Schedule>,
 ): Promise<Schedule> {
-  for (let attempt = 1; ; attempt += 1) {
-    const current = await loadVisibleSchedule(deps, principal, id);
-    const changed = await change(current);
-    const next: Schedule = { ...changed, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
-    next.nextRunAt = computeNextRunAt(next, deps.clock.now());
-    try {
+  return retryStale(
+    async () => {
+      const current = await loadVisibleSchedule(deps, principal, id);
+      const changed = await change(current);
+      if (changed === current) return current;
+      const next: Schedule = { ...changed, version: current.version + 1, updatedAt: deps.clock.now().toISOString() };
+      next.nextRunAt = computeNextRunAt(next, deps.clock.now());
       await deps.schedules.update(next, current);
-    } catch (error) {
-      if (error instanceof StaleVersionError && attempt < 5) continue;
-      if (error instanceof StaleVersionError) {
-        throw new ConflictError('The schedule kept changing while this update was applied; nothing was changed.', { hint: 'Retry the request.' });
-      }
-      throw error;
-    }
-    if (!mirrorChanged(current, next)) return next;
-    try {
-      await deps.mirror.update(toMirrored(next));
-      return next;
-    } catch (mirrorError) {
+      if (!mirrorChanged(current, next)) return next;
       try {
-        await deps.schedules.update({ ...current, version: next.version + 1, updatedAt: next.updatedAt }, next);
-      } catch (restoreError) {
-        deps.log?.('Could not restore a schedule after the Scheduler update failed', { tenantId: principal.tenantId, scheduleId: id, restoreError: describeFailure(restoreError) });
+        await deps.mirror.update(toMirrored(next));
+        return next;
+      } catch (mirrorError) {
+        try {
+          await deps.schedules.update({ ...current, version: next.version + 1, updatedAt: next.updatedAt }, next);
+        } catch (restoreError) {
+          deps.log?.('Could not restore a schedule after the Scheduler update failed', { tenantId: principal.tenantId, scheduleId: id, restoreError: describeFailure(restoreError) });
+        }
+        throw mirrorFailure(mirrorError, `EventBridge Scheduler did not accept the change (${describeFailure(mirrorError)}); the schedule was left as it was.`);
       }
-      throw new MirrorError(`EventBridge Scheduler did not accept the change (${describeFailure(mirrorError)}); the schedule was left as it was.`, { cause: mirrorError });
-    }
-  }
+    },
+    () => new ConflictError('The schedule kept changing while this update was applied; nothing was changed.', { hint: 'Retry the request.' }),
+  );
 }

@@ -63,6 +63,7 @@ describe('AgentSchedules embedded in another stack', () => {
       runRetentionDays: 30,
       autoDisableAfterFailures: 3,
       runQuotas: { default: 1000, tenants: { acme: 5000 } },
+      secretPolicy: { secretsPrefix: 'agent-schedules/prod/agents/', envNames: [] },
     });
     const runnerEnv = lambdas.get('runner')!.properties.Environment.Variables as Record<string, string>;
     expect(runnerEnv[ENV.allowedAgentHosts]).toBe('agents.internal.example.com');

@@ -43,12 +43,17 @@ describe('cdk-nag AwsSolutions', () => {
       counts[rule] = (counts[rule] ?? 0) + 1;
     }
     expect(counts).toEqual({
-      // X-Ray: one per function (26).
-      'AwsSolutions-IAM5[Resource::*]': 26,
+      // X-Ray: one per function (30).
+      'AwsSolutions-IAM5[Resource::*]': 30,
       // The routes that change schedules (6 folders) and the runner.
       'AwsSolutions-IAM5[Resource::<schedules of the group>]': 7,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:agent-schedules/test/agents/*]': 1,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/*]': 1,
+      // The runner reads agent secrets; PUT and DELETE /v1/secrets/{name} write them.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:agent-schedules/test/agents/*]': 3,
+      // Cross-region inference: foundation models in any region, inference profiles of this account.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*]': 1,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*]': 1,
+      // The Scheduler role invoking the sweeper (LambdaInvoke grants ARN and ARN:*).
+      'AwsSolutions-IAM5[Resource::<ServiceSweeperFunction049D0420.Arn>:*]': 1,
       'AwsSolutions-APIG4': 2,
       'AwsSolutions-SQS3': 1,
       'AwsSolutions-SMG4': 2,

@@ -6,7 +6,7 @@ import { Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '#infra/bundling.ts';
-import { AUTHORIZER_FUNCTION, PUBLIC_ROUTE_PATHS, RUNNER_FUNCTION, allFunctionSpecs } from '#infra/functions.ts';
+import { AUTHORIZER_FUNCTION, PUBLIC_ROUTE_PATHS, RUNNER_FUNCTION, SWEEPER_FUNCTION, allFunctionSpecs } from '#infra/functions.ts';
 import { RUN_METRICS } from '#shared/run-metrics.ts';
 import { toScheduleRequest, schedulerMirrorConfigFromEnv } from '#shared/adapters/eventbridge-scheduler/scheduler-mirror.ts';
 import { ENV, LOCAL_ONLY_ENV, SCHEDULER_ENV, envNamesFor, settingsFromEnv } from '#shared/config.ts';
@@ -28,6 +28,7 @@ for (const route of ROUTES) routesByFunction.set(route.function, [...(routesByFu
 function expectedEnv(folder: string): string[] {
   if (folder === AUTHORIZER_FUNCTION) return envNamesFor({ role: 'authorizer', table: true });
   if (folder === RUNNER_FUNCTION) return envNamesFor({ role: 'runner', table: true });
+  if (folder === SWEEPER_FUNCTION) return envNamesFor({ role: 'sweeper', table: true });
   const route = routesByFunction.get(folder)![0]!;
   return envNamesFor({ role: 'api', table: route.table !== 'none', scheduler: route.scheduler ?? false, invokeRunner: route.invokeRunner ?? false });
 }
@@ -41,11 +42,19 @@ const pairs = (actions: string[], resources: string[]) => actions.flatMap((actio
 function expectedGrants(folder: string, scheduleArns: string): string[] {
   const expected = [...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<logs:${folder}>`]), ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*'])];
   const route = routesByFunction.get(folder)?.[0];
-  const table = folder === RUNNER_FUNCTION ? 'write' : folder === AUTHORIZER_FUNCTION ? 'read' : route!.table;
+  const table = folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION ? 'write' : folder === AUTHORIZER_FUNCTION ? 'read' : route!.table;
   if (table === 'read') expected.push(...pairs(READ, TABLE_RESOURCES));
   if (table === 'write') expected.push(...pairs(WRITE, TABLE_RESOURCES));
   if (route?.scheduler) expected.push(...pairs(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'], [scheduleArns]));
   if (route?.invokeRunner) expected.push('lambda:InvokeFunction <runner>');
+  if (route?.secrets) {
+    expected.push(
+      ...pairs(
+        ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:RestoreSecret', 'secretsmanager:TagResource'],
+        ['arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:agent-schedules/test/agents/*'],
+      ),
+    );
+  }
   if (route?.scheduler || folder === RUNNER_FUNCTION) expected.push('iam:PassRole <scheduler-role>');
   if (folder === AUTHORIZER_FUNCTION) expected.push('secretsmanager:GetSecretValue <admin-key>');
   if (folder === RUNNER_FUNCTION) {
@@ -53,7 +62,8 @@ function expectedGrants(folder: string, scheduleArns: string): string[] {
       ...pairs(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'], [scheduleArns]),
       'secretsmanager:GetSecretValue <signing-secret>',
       'secretsmanager:GetSecretValue arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:agent-schedules/test/agents/*',
-      'bedrock:InvokeModel arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/*',
+      'bedrock:InvokeModel arn:${AWS::Partition}:bedrock:*::foundation-model/*',
+      'bedrock:InvokeModel arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/*',
       // The async-invoke on-failure destination (CDK's SqsDestination grants these three).
       ...pairs(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], ['<dlq>']),
     );
@@ -75,7 +85,7 @@ beforeAll(() => {
     [logicalId(svc.schedulerRole), 'scheduler-role'],
     [logicalId(svc.alarmTopic), 'alarm-topic'],
   ]);
-  for (const fn of [svc.runner, svc.authorizer, ...svc.apiFunctions.values()]) {
+  for (const fn of [svc.runner, svc.authorizer, svc.sweeper, ...svc.apiFunctions.values()]) {
     labels.set(logicalId(fn.logGroup), `logs:${fn.spec.name}`);
     labels.set(logicalId(fn.function), `fn:${fn.spec.name}`);
   }
@@ -89,8 +99,8 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('builds one Lambda per function folder in the route table, plus the authorizer and the runner', () => {
-    const expected = new Set([AUTHORIZER_FUNCTION, RUNNER_FUNCTION, ...ROUTES.map((route) => route.function)]);
+  it('builds one Lambda per function folder in the route table, plus the authorizer, the runner and the sweeper', () => {
+    const expected = new Set([AUTHORIZER_FUNCTION, RUNNER_FUNCTION, SWEEPER_FUNCTION, ...ROUTES.map((route) => route.function)]);
     expect(new Set(lambdas.keys())).toEqual(expected);
     expect(Object.values(service).filter((resource) => resource.Type === 'AWS::Lambda::Function')).toHaveLength(expected.size);
     for (const folder of expected) expect(existsSync(join(PROJECT_ROOT, 'functions', folder, 'handler.ts')), folder).toBe(true);
@@ -98,10 +108,16 @@ describe('functions', () => {
 
   it('serves routes that share a function only when they name identical access', () => {
     for (const [folder, routes] of routesByFunction) {
-      const flags = routes.map((route) => ({ auth: route.auth === 'none' ? 'none' : 'key', table: route.table, scheduler: route.scheduler ?? false, invokeRunner: route.invokeRunner ?? false }));
+      const flags = routes.map((route) => ({
+        auth: route.auth === 'none' ? 'none' : 'key',
+        table: route.table,
+        scheduler: route.scheduler ?? false,
+        invokeRunner: route.invokeRunner ?? false,
+        secrets: route.secrets ?? false,
+      }));
       expect(flags, folder).toEqual(flags.map(() => flags[0]));
     }
-    expect(allFunctionSpecs()).toHaveLength(routesByFunction.size + 2);
+    expect(allFunctionSpecs()).toHaveLength(routesByFunction.size + 3);
   });
 
   it('runs every function on Node 24, arm64, with active tracing, JSON logs and a log group with retention', () => {
@@ -152,14 +168,28 @@ describe('permissions', () => {
     }
   });
 
-  it('lets only EventBridge Scheduler of this account assume the Scheduler role, to invoke the runner and dead-letter', () => {
+  it('lets only EventBridge Scheduler of this account assume the Scheduler role, to invoke the runner and the sweeper and dead-letter', () => {
     const roleId = logicalId(deployment.service.service.schedulerRole);
     const role = service[roleId]!.Properties!;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
     ]);
     expect(role.ManagedPolicyArns).toBeUndefined();
-    expect(grants(reader, statementsOfRole(service, roleId))).toEqual(['lambda:InvokeFunction <runner>', 'sqs:SendMessage <dlq>']);
+    expect(grants(reader, statementsOfRole(service, roleId))).toEqual([
+      'lambda:InvokeFunction <fn:sweep-runs>',
+      'lambda:InvokeFunction <fn:sweep-runs>:*',
+      'lambda:InvokeFunction <runner>',
+      'sqs:SendMessage <dlq>',
+    ]);
+  });
+
+  it('sweeps for runs whose runner died every 5 minutes, through EventBridge Scheduler, without retries', () => {
+    const [schedule] = Object.values(service).filter((resource) => resource.Type === 'AWS::Scheduler::Schedule');
+    expect(schedule!.Properties!.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(schedule!.Properties!.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    expect(reader.text(schedule!.Properties!.Target.Arn)).toBe('<fn:sweep-runs>');
+    expect(reader.text(schedule!.Properties!.Target.RoleArn)).toBe('<scheduler-role>');
+    expect(schedule!.Properties!.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
   });
 });
 
@@ -229,7 +259,7 @@ describe('data', () => {
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection },
       })),
     );
   });

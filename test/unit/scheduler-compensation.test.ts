@@ -1,10 +1,11 @@
 // The EventBridge adapter (client mocked) behind the schedule use cases: what is sent, and what is undone when it fails.
-import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, ThrottlingException, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, ThrottlingException, UpdateScheduleCommand, ValidationException } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeSchedulerMirror, type SchedulerMirrorConfig } from '#shared/adapters/eventbridge-scheduler/scheduler-mirror.ts';
 import { settingsFromEnv } from '#shared/config.ts';
-import { MirrorError } from '#shared/domain/errors.ts';
+import { MirrorError, ValidationError } from '#shared/domain/errors.ts';
+import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { parseScheduleInput } from '#shared/domain/schedule.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
@@ -33,11 +34,12 @@ beforeEach(() => {
   deps = {
     schedules: store,
     agents: new InMemoryAgentStore(),
-    mirror: new EventBridgeSchedulerMirror({ client: new SchedulerClient({ region: 'eu-west-1' }), config }),
+    mirror: undefined as never,
     clock: new FixedClock(new Date('2026-11-20T00:00:00Z')),
     ids: new SequentialIds(),
     settings: settingsFromEnv({}),
   };
+  deps.mirror = new EventBridgeSchedulerMirror({ client: new SchedulerClient({ region: 'eu-west-1' }), config, clock: deps.clock });
 });
 
 const weekdays = parseScheduleInput({ name: 'Sales', task: 'Summarise', cronExpression: '0 9 * * 1-5', timezone: 'America/New_York' }).input;
@@ -86,6 +88,30 @@ describe('creating through EventBridge Scheduler', () => {
     expect(store.items.size).toBe(0);
     expect(await store.counts('acme', ['user#alice'])).toEqual({ total: 0, enabled: 0 });
     expect(scheduler.commandCalls(DeleteScheduleCommand)).toHaveLength(0);
+  });
+});
+
+describe('EventBridge refusing a definition', () => {
+  it('answers a 400 saying what EventBridge refused, not a retryable 503, and keeps nothing half-done', async () => {
+    scheduler.on(CreateScheduleCommand).rejects(new ValidationException({ message: 'Invalid Schedule Expression', Message: 'Invalid Schedule Expression', $metadata: {} }));
+    const error = await createSchedule(deps, alice, weekdays).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).status).toBe(400);
+    expect((error as ValidationError).message).toContain('Invalid Schedule Expression');
+    expect(store.items.size).toBe(0);
+  });
+
+  it('pauses and changes a schedule whose startAt has passed: no stale StartDate goes to EventBridge', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    const clock = deps.clock as FixedClock;
+    const { schedule } = await createSchedule(deps, alice, parseScheduleInput({ ...weekdays, startAt: '2026-11-25T00:00:00Z' }).input);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.StartDate).toEqual(new Date('2026-11-25T00:00:00Z'));
+    clock.current = new Date('2026-12-10T00:00:00Z');
+    await setScheduleEnabled(deps, alice, schedule.id, false);
+    await updateSchedule(deps, alice, schedule.id, parseScheduleInput({ cronExpression: '0 10 * * *' }).input);
+    for (const call of scheduler.commandCalls(UpdateScheduleCommand)) expect(call.args[0].input.StartDate).toBeUndefined();
+    expect(await store.get('acme', schedule.id)).toMatchObject({ enabled: false, startAt: '2026-11-25T00:00:00Z', cronExpression: '0 10 * * *' });
   });
 });
 

@@ -8,7 +8,8 @@ import {
   type SchedulerClient,
   type UpdateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
-import { scheduledEventTemplate, type MirroredSchedule, type SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { SchedulerRejectedError, scheduledEventTemplate, type MirroredSchedule, type SchedulerMirror } from '../../ports/scheduler-mirror.ts';
 
 export interface SchedulerMirrorConfig {
   groupName: string;
@@ -25,8 +26,12 @@ export const MAX_DESCRIPTION_LENGTH = 512;
 /** A request both CreateSchedule and UpdateSchedule accept: the schedule's whole definition. */
 export type ScheduleRequest = CreateScheduleCommandInput & UpdateScheduleCommandInput;
 
-/** The full EventBridge definition of a mirrored schedule, sent alike on create and on update (which replaces it). */
-export function toScheduleRequest(schedule: MirroredSchedule, config: SchedulerMirrorConfig): ScheduleRequest {
+/**
+ * The full EventBridge definition of a mirrored schedule, sent alike on create and on update (which replaces it).
+ * A startAt that has passed is not sent: EventBridge refuses a StartDate more than 5 minutes old, and a schedule
+ * already under way needs none.
+ */
+export function toScheduleRequest(schedule: MirroredSchedule, config: SchedulerMirrorConfig, now: Date = new Date()): ScheduleRequest {
   return {
     Name: schedule.name,
     GroupName: config.groupName,
@@ -46,7 +51,7 @@ export function toScheduleRequest(schedule: MirroredSchedule, config: SchedulerM
       DeadLetterConfig: { Arn: config.deadLetterArn },
     },
     ...(schedule.oneTime ? { ActionAfterCompletion: 'DELETE' as const } : { ActionAfterCompletion: 'NONE' as const }),
-    ...(schedule.startAt ? { StartDate: new Date(schedule.startAt) } : {}),
+    ...(schedule.startAt && Date.parse(schedule.startAt) > now.getTime() ? { StartDate: new Date(schedule.startAt) } : {}),
     ...(schedule.endAt ? { EndDate: new Date(schedule.endAt) } : {}),
   };
 }
@@ -55,17 +60,37 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.name === 'ResourceNotFoundException';
 }
 
+/** EventBridge errors that say the request itself is wrong (not that the service is busy or down). */
+const REJECTIONS = new Set(['ValidationException', 'ServiceQuotaExceededException']);
+
+/** Sends a command; a refusal of the definition becomes SchedulerRejectedError, anything else propagates unchanged. */
+async function sendOrRejected<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof Error && REJECTIONS.has(error.name)) throw new SchedulerRejectedError(`${error.name}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
 export class EventBridgeSchedulerMirror implements SchedulerMirror {
   readonly #client: SchedulerClient;
   readonly #config: SchedulerMirrorConfig;
+  readonly #clock: Clock | undefined;
 
-  constructor({ client, config }: { client: SchedulerClient; config: SchedulerMirrorConfig }) {
+  constructor({ client, config, clock }: { client: SchedulerClient; config: SchedulerMirrorConfig; clock?: Clock }) {
     this.#client = client;
     this.#config = config;
+    this.#clock = clock;
+  }
+
+  #request(schedule: MirroredSchedule): ScheduleRequest {
+    return toScheduleRequest(schedule, this.#config, this.#clock?.now() ?? new Date());
   }
 
   async create(schedule: MirroredSchedule): Promise<void> {
-    await this.#client.send(new CreateScheduleCommand(toScheduleRequest(schedule, this.#config)));
+    const request = this.#request(schedule);
+    await sendOrRejected(() => this.#client.send(new CreateScheduleCommand(request)));
   }
 
   /**
@@ -73,12 +98,12 @@ export class EventBridgeSchedulerMirror implements SchedulerMirror {
    * fired, or one removed out of band) is created again, so the mirror always ends up matching the store.
    */
   async update(schedule: MirroredSchedule): Promise<void> {
-    const request = toScheduleRequest(schedule, this.#config);
+    const request = this.#request(schedule);
     try {
-      await this.#client.send(new UpdateScheduleCommand(request));
+      await sendOrRejected(() => this.#client.send(new UpdateScheduleCommand(request)));
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await this.#client.send(new CreateScheduleCommand(request));
+      await sendOrRejected(() => this.#client.send(new CreateScheduleCommand(request)));
     }
   }
 
