@@ -12,7 +12,7 @@ import { randomToken } from '#shared/ports/random-ids.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { matchRoute, pathExists, routeKey, type Route } from '#shared/routes.ts';
 import { hashKey, sameHash } from '#shared/use-cases/resolve-api-key.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { lockDataDir, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -27,6 +27,10 @@ export interface LocalServerOptions {
   tickIntervalMs?: number;
   /** Keep DynamoDB Local's data in memory instead of DATA_DIR (tests). */
   inMemory?: boolean;
+  /** How often runs whose deadline passed are ended (ms); 0 turns the periodic sweep off (the start-up one still runs). */
+  sweepIntervalMs?: number;
+  /** Told when DynamoDB Local died and could not be restarted; the server cannot serve data any more. */
+  onFatal?: (error: Error) => void;
 }
 
 export interface LocalServer {
@@ -37,8 +41,13 @@ export interface LocalServer {
   tick(): Promise<ScheduledEvent[]>;
   /** Waits for every triggered run started so far. */
   drain(): Promise<void>;
+  /** DynamoDB Local's JVM, for fault tests. */
+  dynamo: DynamoDbLocal;
   stop(): Promise<void>;
 }
+
+/** How many times a JVM that died is started again before the server gives up. */
+const JVM_RESTARTS = 3;
 
 const LOCAL_PRINCIPAL = { role: 'tenant', tenantId: 'local', userId: 'local', teamId: '', keyId: 'local' };
 // API Gateway refuses bodies over 10 MB itself; the local server stops reading at 1 MiB (the API's limit is 256 KiB).
@@ -46,6 +55,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 function errorBody(code: string, message: string, hint?: string): string {
   return JSON.stringify({ error: { code, message, ...(hint ? { details: { hint } } : {}) } });
+}
+
+/** A whole HTTP/1.1 answer for a request Node could not parse (bad request line, headers over 16 KB). */
+function rawAnswer(status: number, reason: string, body: string, requestId: string): string {
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nx-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
 /** Keys generated on first start are kept in DATA_DIR, so a restart keeps them. */
@@ -76,7 +90,15 @@ async function readBody(request: IncomingMessage): Promise<string | undefined | 
   return size > MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks).toString('utf8');
 }
 
-function toEvent(request: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: string | undefined, authorizer: Record<string, string> | undefined): APIGatewayProxyEventV2 {
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  route: Route,
+  params: Record<string, string>,
+  body: string | undefined,
+  authorizer: Record<string, string> | undefined,
+  requestId: string,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -98,7 +120,7 @@ function toEvent(request: IncomingMessage, url: URL, route: Route, params: Recor
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
       http: { method: route.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-      requestId: randomUUID(),
+      requestId,
       routeKey: routeKey(route),
       stage: '$default',
       time: now.toISOString(),
@@ -135,7 +157,16 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const localKeyHash = hashKey(keys.apiKey);
   const clock = options.clock ?? systemClock;
 
-  const dynamo: DynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') });
+  // One server, and so one JVM, per data dir; in-memory servers (tests) share nothing and need no lock.
+  const lock = options.inMemory ? undefined : lockDataDir(dataDir);
+  let dynamo: DynamoDbLocal;
+  try {
+    dynamo = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  lock?.recordJvm(dynamo.pid);
   process.env[ENV.tableName] = 'agent-schedules';
   process.env[ENV.dynamoEndpoint] = dynamo.endpoint;
   process.env[ENV.adminKey] = keys.adminKey;
@@ -162,12 +193,49 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     },
     onError: (error, event) => console.error(`local scheduler: run of ${event.scheduleId} at ${event.scheduledTime} failed:`, error),
   });
+  // Runs the previous process left queued or running can no longer finish: end them before anything fires.
+  const { endOverdueRuns } = await import('#shared/use-cases/end-overdue-runs.ts');
+  const { sweepDeps } = await import('#shared/adapters/wiring/core.ts');
+  wiring.resetRuntime();
+  wiring.overrideRuntime({ clock });
+  const sweep = { ...sweepDeps(), log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details) };
+  await endOverdueRuns(sweep, { everyUnfinished: true });
   scheduler.load(await loadMirroredSchedules(documentClient, 'agent-schedules'), clock.now());
   const dispatcher = new InProcessDispatcher((ref) => runner(ref));
   wiring.resetRuntime();
   // Locally agents may live on loopback and be local commands; on AWS both are refused.
-  wiring.overrideRuntime({ mirror: scheduler, clock, dispatcher, agentOptions: { allowLoopback: true, allowCommands: true } });
+  const { FileVault } = await import('#shared/adapters/secrets/file-vault.ts');
+  // Tenants' agent secrets (PUT /v1/secrets/{name}) stay in DATA_DIR, readable by this user only.
+  const vault = new FileVault(options.inMemory ? undefined : join(dataDir, 'secrets.json'));
+  wiring.overrideRuntime({ mirror: scheduler, clock, dispatcher, vault, agentOptions: { allowLoopback: true, allowCommands: true } });
   if (options.tickIntervalMs !== 0) scheduler.start(options.tickIntervalMs ?? 1000);
+  const sweeper =
+    options.sweepIntervalMs === 0
+      ? undefined
+      : setInterval(() => void endOverdueRuns(sweep).catch((error: unknown) => console.error('local sweeper: sweep failed', error)), options.sweepIntervalMs ?? 60_000);
+  sweeper?.unref();
+
+  // A JVM that dies is started again (same port, same data); meanwhile data requests answer 503 storage_unavailable.
+  let restarts = 0;
+  dynamo.onUnexpectedExit((code) => {
+    console.error(`local server: DynamoDB Local exited (code ${code}); restarting it.`);
+    void (async () => {
+      while (restarts < JVM_RESTARTS) {
+        restarts += 1;
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (restarts - 1)));
+        try {
+          await dynamo.restart();
+          lock?.recordJvm(dynamo.pid);
+          restarts = 0;
+          console.error('local server: DynamoDB Local is back.');
+          return;
+        } catch (error) {
+          console.error(`local server: restarting DynamoDB Local failed (attempt ${restarts} of ${JVM_RESTARTS}):`, error instanceof Error ? error.message : error);
+        }
+      }
+      options.onFatal?.(new Error(`DynamoDB Local died and could not be restarted after ${JVM_RESTARTS} attempts.`));
+    })();
+  });
 
   const handlers = new Map<string, Handler>();
   async function handlerFor(name: string): Promise<Handler> {
@@ -189,13 +257,19 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     return result.isAuthorized ? result.context : undefined;
   }
 
-  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+  async function serve(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
     const method = (request.method ?? 'GET').toUpperCase();
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.writeHead(status, { 'content-type': 'application/json', 'x-request-id': requestId, ...headers });
       response.end(body);
     };
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      request.resume();
+      return send(400, errorBody('bad_request', `The request target "${String(request.url).slice(0, 100)}" is not a valid path.`, 'Send a path such as /v1/schedules.'));
+    }
     const match = matchRoute(method, url.pathname.replace(/\/+$/, '') || '/');
     const body = await readBody(request);
     if (body === 'too_large') return send(413, errorBody('payload_too_large', `The request body is over ${MAX_BODY_BYTES} bytes; the limit is 256 KiB.`, 'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.'));
@@ -208,19 +282,30 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       authorizer = await authorize(request.headers.authorization);
       if (!authorizer) return send(401, errorBody('unauthorized', 'Missing or invalid API key.', 'Send "Authorization: Bearer <api key>".'));
     }
-    const event = toEvent(request, url, match.route, match.params, body, authorizer);
+    const event = toEvent(request, url, match.route, match.params, body, authorizer, requestId);
     const handler = await handlerFor(match.route.function);
-    const result = (await handler(event, lambdaContext(match.route.function, event.requestContext.requestId))) as { statusCode?: number; headers?: Record<string, string>; body?: string };
-    response.writeHead(result.statusCode ?? 200, result.headers ?? {});
+    const result = (await handler(event, lambdaContext(match.route.function, requestId))) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+    response.writeHead(result.statusCode ?? 200, { 'x-request-id': requestId, ...(result.headers ?? {}) });
     response.end(result.body ?? '');
   }
 
   const server: Server = createServer((request, response) => {
-    serve(request, response).catch((error: unknown) => {
-      console.error('local server: request failed', error);
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(errorBody('internal', 'The local server failed to handle the request; see its console.'));
+    const requestId = randomUUID();
+    serve(request, response, requestId).catch((error: unknown) => {
+      console.error(`local server: request ${requestId} failed`, error);
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json', 'x-request-id': requestId });
+      response.end(errorBody('internal', `The local server failed to handle the request; see its console. Request id: ${requestId}.`));
     });
+  });
+  // Requests Node cannot parse never reach serve(): answer them in the API's envelope too, as API Gateway would.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const requestId = randomUUID();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = tooLarge
+      ? errorBody('headers_too_large', 'The request headers are over 16 KB.', 'Send smaller headers (API Gateway allows 10 KB).')
+      : errorBody('bad_request', 'The request could not be parsed as HTTP/1.1.', 'Check the request line and headers.');
+    socket.end(rawAnswer(tooLarge ? 431 : 400, tooLarge ? 'Request Header Fields Too Large' : 'Bad Request', body, requestId));
   });
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
@@ -235,14 +320,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     adminKey: keys.adminKey,
     tick: () => scheduler.tick(),
     drain: () => dispatcher.drain(),
+    dynamo,
     async stop() {
       if (stopped) return;
       stopped = true;
+      if (sweeper) clearInterval(sweeper);
       await scheduler.stop();
       await dispatcher.drain();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await dynamo.stop();
+      lock?.release();
     },
   };
 }
@@ -257,7 +345,16 @@ Environment:
   AGENT_SCHEDULES_API_KEY    a fixed API key for tenant "local" (generated and kept in DATA_DIR when unset)
   AGENT_SCHEDULES_ADMIN_KEY  the admin key for /v1/admin/api-keys (same)
 
-Needs Java 17 for DynamoDB Local. Ctrl-C stops it; a restart on the same DATA_DIR loses nothing.`;
+  AGENT_SECRET_ENV_NAMES     environment variables agents may name as secretRef "env:NAME" (comma-separated; never
+                             AWS_* or the server's own). Prefer PUT /v1/secrets/{name} and "secret:NAME".
+
+Needs Java 17 for DynamoDB Local: one JVM per DATA_DIR (a second server on the same DATA_DIR is refused), which
+stops when the server stops or dies, even on kill -9. A JVM that dies is restarted (data requests answer 503
+storage_unavailable meanwhile); after ${JVM_RESTARTS} failed restarts the server exits with status 1. GET /health says
+whether storage answers. At start-up, runs the previous server left unfinished are ended (timed_out, or failed if
+they never started), and every minute runs past their deadline are.
+
+Ctrl-C stops it; a restart on the same DATA_DIR loses nothing.`;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -269,7 +366,12 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const server = await startLocalServer();
+  const server = await startLocalServer({
+    onFatal: (error) => {
+      console.error(`agent-schedules: ${error.message} Stopping.`);
+      void server.stop().finally(() => process.exit(1));
+    },
+  });
   console.log(`agent-schedules is running at ${server.url}
 
   API key (tenant "local"): ${server.apiKey}

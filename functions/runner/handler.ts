@@ -3,7 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { RUN_METRICS } from '#shared/run-metrics.ts';
-import { runnerDeps } from '#shared/adapters/wiring/runner.ts';
+import { runnerDeps, traceAwsClients } from '#shared/adapters/wiring/runner.ts';
 import { logger } from '#shared/logger.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 
@@ -20,9 +20,13 @@ const ScheduledEventInput = z.object({
 const metrics = new Metrics({ serviceName: 'agent-schedules' });
 metrics.clearDefaultDimensions();
 
+traceAwsClients();
+
 const QueuedRunInput = z.object({ kind: z.literal('queued'), tenantId: z.string().min(1), scheduleId: z.string().nullable(), runId: z.string().min(1) });
 
 export const handler = async (event: unknown, context?: Context): Promise<RunnerOutcome> => {
+  // Lambda request id and cold start on every log line (the local server calls this without a context).
+  if (context) logger.addContext(context);
   const deps = await runnerDeps(context ? () => context.getRemainingTimeInMillis() : undefined);
   const queued = QueuedRunInput.safeParse(event);
   const scheduled = queued.success ? undefined : ScheduledEventInput.safeParse(event);

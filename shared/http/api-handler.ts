@@ -1,4 +1,5 @@
 // The middy stack every API route uses: header normalising, auth from the authorizer, body limit, JSON, and the error mapper last.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -104,18 +105,44 @@ export function toErrorResponse(error: unknown, requestId: string): ApiResult {
   return json(500, { error: { code: 'internal', message: `Something went wrong on our side; nothing about your request was logged as its cause. Request id: ${requestId}.` } });
 }
 
+/** The id of one request: API Gateway's (in its access logs), else the Lambda invocation's. */
+function requestIdOf(event: APIGatewayProxyEventV2, context: Context | undefined): string {
+  return event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
+}
+
+/** The response header that carries the request id, so a client can quote it and operators find the logs. */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
 const errorMapper = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResult> => ({
   onError: (request) => {
-    const requestId = request.context?.awsRequestId ?? request.event.requestContext?.requestId ?? 'unknown';
+    const requestId = requestIdOf(request.event, request.context);
     const response = toErrorResponse(request.error, requestId);
     if ((response.statusCode ?? 500) >= 500) logger.error('Request failed', { requestId, routeKey: request.event.routeKey, error: request.error as Error });
     request.response = response;
   },
 });
 
+/** Every answer, success or error, names its request id; every log line carries it as the correlation id. */
+const requestIds = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResult, Error, Context> => {
+  const stamp = (request: middy.Request<APIGatewayProxyEventV2, ApiResult, Error, Context>) => {
+    if (!request.response) return;
+    request.response.headers = { ...request.response.headers, [REQUEST_ID_HEADER]: requestIdOf(request.event, request.context) };
+  };
+  return {
+    before: (request) => {
+      logger.setCorrelationId(requestIdOf(request.event, request.context));
+    },
+    after: stamp,
+    onError: stamp,
+  };
+};
+
 /** Builds a route's Lambda handler: middleware first, the route's function last. */
 export function apiHandler<A extends Auth>(auth: A, fn: (request: ApiRequest<A>) => Promise<ApiResult>) {
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
+    // Function request id and cold start on every log line, and the keys added per request cleared after it.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestIds())
     .use(httpHeaderNormalizer())
     .use(bodyLimit())
     // Seed clients send JSON without a JSON Content-Type; the option exists at runtime, not in middy 6's types.

@@ -256,4 +256,38 @@ describe('LocalScheduler timer', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(fired).toHaveLength(1);
   });
+
+  it('fires a schedule due while another schedule\'s run is still going, on the next timer tick (one slow agent delays no one)', async () => {
+    vi.useFakeTimers();
+    let releaseSlow!: () => void;
+    const slowDone = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const started: string[] = [];
+    scheduler = new LocalScheduler({
+      clock,
+      fire: async (event) => {
+        started.push(`${event.scheduleId}@${clock.now().toISOString()}`);
+        if (event.scheduleId === 'sched_slow') await slowDone;
+      },
+    });
+    setNow('2026-11-16T10:00:59Z');
+    await scheduler.create(schedule({ name: 'sched_slow' }));
+    await scheduler.create(schedule({ name: 'sched_once', expression: 'at(2026-11-16T10:01:03)', oneTime: true }));
+    scheduler.start(1000);
+    setNow('2026-11-16T10:01:00Z');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(started).toEqual(['sched_slow@2026-11-16T10:01:00.000Z']);
+    for (const second of ['01', '02', '03']) {
+      setNow(`2026-11-16T10:01:${second}Z`);
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    // Due at 10:01:03, fired at 10:01:03 although sched_slow's run has not finished.
+    expect(started).toEqual(['sched_slow@2026-11-16T10:01:00.000Z', 'sched_once@2026-11-16T10:01:03.000Z']);
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(stopped).toBe(false);
+    releaseSlow();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
 });

@@ -9,7 +9,7 @@ export const SIGNATURE_HEADER = 'X-Agent-Schedules-Signature';
 export const USER_AGENT = 'agent-schedules';
 
 /** Headers the adapter owns: an agent's static headers cannot replace them. */
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', SIGNATURE_HEADER.toLowerCase()]);
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'traceparent', SIGNATURE_HEADER.toLowerCase()]);
 
 function hmacHex(secret: string, timestamp: number, body: string | Buffer): string {
   return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
@@ -95,10 +95,11 @@ export class HttpAgentRunner {
           if (!RESERVED_HEADERS.has(lower)) headers[lower] = value;
         }
         if (agent.secretRef !== undefined) {
-          const secret = await readAgentSecret(agent.secretRef, this.#options.readSecret);
+          const secret = await readAgentSecret(agent.secretRef, request.tenantId, this.#options.readSecret);
           secrets.push(secret);
           headers.authorization = `Bearer ${secret}`;
         }
+        if (request.traceparent) headers.traceparent = request.traceparent;
         const nowSeconds = Math.floor((this.#options.now?.() ?? new Date()).getTime() / 1000);
         headers[SIGNATURE_HEADER.toLowerCase()] = signatureHeader(body, this.#options.signingSecret, nowSeconds);
         const answer = await guardedPost({ url, headers, body, signal, guard: this.#options, secrets });

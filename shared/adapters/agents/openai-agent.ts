@@ -44,8 +44,9 @@ export class OpenAiAgentRunner {
         messages.push({ role: 'user', content: request.task });
         const body = JSON.stringify({ model: agent.model, messages });
         const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT };
+        if (request.traceparent) headers.traceparent = request.traceparent;
         if (agent.secretRef !== undefined) {
-          const secret = await readAgentSecret(agent.secretRef, this.#options.readSecret);
+          const secret = await readAgentSecret(agent.secretRef, request.tenantId, this.#options.readSecret);
           secrets.push(secret);
           headers.authorization = `Bearer ${secret}`;
         }

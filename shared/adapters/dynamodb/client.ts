@@ -1,6 +1,7 @@
 // Builds the DynamoDB clients (AWS default chain in Lambda, dummy credentials for DynamoDB Local) and the error helpers the stores share.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { StorageUnavailableError } from '../../domain/errors.ts';
 
 export interface DynamoClientOptions {
   /** DynamoDB Local's URL, e.g. http://localhost:8000; omitted in AWS. */
@@ -20,9 +21,44 @@ export function createDynamoDbClient(options: DynamoClientOptions = {}): DynamoD
   });
 }
 
-/** Wraps a low-level client so items are plain JS values; undefined attributes are dropped, null is kept. */
+/** Failures that mean DynamoDB cannot be reached or will not serve now, as opposed to a refused request. */
+const UNAVAILABLE_NAMES = new Set([
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TimeoutError',
+]);
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether an SDK error says the store is unavailable (retryable later), not that the request was wrong. */
+export function isStorageUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return UNAVAILABLE_NAMES.has(error.name) || (code !== undefined && UNAVAILABLE_CODES.has(code)) || (status !== undefined && status >= 500) || /socket hang up/i.test(error.message);
+}
+
+/**
+ * Wraps a low-level client so items are plain JS values (undefined attributes dropped, null kept), and so that an
+ * unreachable or overloaded DynamoDB surfaces as StorageUnavailableError — a 503 `storage_unavailable` in the API —
+ * after the SDK's own retries. Conditional-check and validation failures pass through for the stores to handle.
+ */
 export function documentClientFor(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const document = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  document.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isStorageUnavailable(error)) throw new StorageUnavailableError(undefined, { cause: error });
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'storageUnavailable' },
+  );
+  return document;
 }
 
 export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {

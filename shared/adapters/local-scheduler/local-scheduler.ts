@@ -50,7 +50,8 @@ export class LocalScheduler implements SchedulerMirror {
   readonly #onError: (error: unknown, event: ScheduledEvent) => void;
   readonly #entries = new Map<string, Entry>();
   #timer: NodeJS.Timeout | undefined;
-  #inFlight: Promise<unknown> | undefined;
+  /** Fires started and not yet finished, so stop() can wait for them. */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor({ clock, fire, onError }: LocalSchedulerOptions) {
     this.#clock = clock;
@@ -112,29 +113,30 @@ export class LocalScheduler implements SchedulerMirror {
       }));
       if (events.length > 0) batches.push({ entry, events });
     }
-    const fired = await Promise.all(batches.map(({ entry, events }) => this.#fireAll(entry, events)));
+    const firing = Promise.all(batches.map(({ entry, events }) => this.#fireAll(entry, events)));
+    this.#inFlight.add(firing);
+    void firing.finally(() => this.#inFlight.delete(firing)).catch(() => undefined);
+    const fired = await firing;
     return fired.flat().sort((a, b) => a.scheduledTime.localeCompare(b.scheduledTime));
   }
 
-  /** Ticks every `intervalMs` on a real timer that does not keep the process alive. */
+  /**
+   * Ticks every `intervalMs` on a real timer that does not keep the process alive. Each tick claims what is due and
+   * fires it without waiting for earlier fires: one slow agent never delays another schedule.
+   */
   start(intervalMs = 1000): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => {
-      if (this.#inFlight) return;
-      this.#inFlight = this.tick()
-        .catch((error: unknown) => console.error('local scheduler: tick failed', error))
-        .finally(() => {
-          this.#inFlight = undefined;
-        });
+      this.tick().catch((error: unknown) => console.error('local scheduler: tick failed', error));
     }, intervalMs);
     this.#timer.unref();
   }
 
-  /** Stops the timer and waits for a tick in progress to finish. */
+  /** Stops the timer and waits for every fire in progress to finish. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#inFlight;
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
   #put(schedule: MirroredSchedule, lastChecked: number): void {

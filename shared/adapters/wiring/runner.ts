@@ -4,7 +4,11 @@ import type { AgentRunner } from '../../ports/agent-runner.ts';
 import type { RunnerDeps } from '../../use-cases/execute-run.ts';
 import { AgentRunnerRegistry } from '../agents/index.ts';
 import { readSecret } from '../secrets/secrets.ts';
-import { once, overrides, runStore } from './core.ts';
+import { minimalCommandEnv } from '../agents/command-agent.ts';
+import { traceparentFrom } from '../agents/common.ts';
+import { TracedAgentRunner, tracer } from '../tracing/traced-agent-runner.ts';
+import { once, overrideRuntime, overrides, runStore, settings } from './core.ts';
+import { agentSecretReader } from './secrets.ts';
 import { scheduleDeps } from './schedules.ts';
 
 /** The key receivers verify X-Agent-Schedules-Signature with: AGENT_SIGNING_SECRET, or the secret its ARN names. */
@@ -23,15 +27,25 @@ export async function agentRunner(): Promise<AgentRunner> {
   const secret = await signingSecret();
   return once('agentRunner', () => {
     const allowedHosts = (process.env[ENV.allowedAgentHosts] ?? '').split(',').map((host) => host.trim()).filter(Boolean);
-    return new AgentRunnerRegistry({
+    const reader = agentSecretReader();
+    const registry = new AgentRunnerRegistry({
       signingSecret: secret,
       allowedHosts,
       allowPrivateTargets: process.env[ENV.allowPrivateAgentTargets] === 'true',
+      readSecret: (reference, tenantId) => reader.read(tenantId, reference),
+      commandEnv: minimalCommandEnv(process.env, settings().secretPolicy.envNames),
       ...overrides.agentOptions,
     });
+    // The Lambda's X-Ray trace id, read per call: it changes with every invocation.
+    return new TracedAgentRunner(registry, () => traceparentFrom(process.env._X_AMZN_TRACE_ID));
   });
 }
 
 export async function runnerDeps(remainingMs?: () => number): Promise<RunnerDeps> {
   return { ...scheduleDeps(), runs: runStore(), agentRunner: await agentRunner(), ...(remainingMs ? { remainingMs } : {}) };
+}
+
+/** X-Ray capture of the runner's AWS SDK clients (DynamoDB, Secrets Manager, Scheduler); a no-op outside Lambda. */
+export function traceAwsClients(): void {
+  overrideRuntime({ instrument: (client) => tracer.captureAWSv3Client(client) });
 }

@@ -4,12 +4,17 @@ import type { AgentRunner } from '../../ports/agent-runner.ts';
 import { systemClock, type Clock } from '../../ports/clock.ts';
 import type { RunDispatcher } from '../../ports/run-dispatcher.ts';
 import type { SchedulerMirror } from '../../ports/scheduler-mirror.ts';
+import type { SecretVault } from '../../ports/secret-vault.ts';
 
 export interface Overrides {
   mirror?: SchedulerMirror;
   clock?: Clock;
   dispatcher?: RunDispatcher;
   agentRunner?: AgentRunner;
+  /** Tenants' agent secrets (the local server keeps them in DATA_DIR). */
+  vault?: SecretVault;
+  /** Wraps each AWS SDK client as it is built (the runner's X-Ray capture); none by default. */
+  instrument?: <T>(client: T) => T;
   /** Agent-call options the local server relaxes (loopback targets, command agents). */
   agentOptions?: { allowLoopback?: boolean; allowCommands?: boolean; allowPrivateTargets?: boolean };
 }

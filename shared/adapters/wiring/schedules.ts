@@ -8,8 +8,10 @@ import { logger } from '../../logger.ts';
 import { agentStore, clock, once, overrides, scheduleStore, settings } from './core.ts';
 
 
+const instrumented = <T>(client: T): T => (overrides.instrument ? overrides.instrument(client) : client);
+
 export function schedulerMirror(): SchedulerMirror {
-  return overrides.mirror ?? once('schedulerMirror', () => new EventBridgeSchedulerMirror({ client: new SchedulerClient({}), config: schedulerMirrorConfigFromEnv() }));
+  return overrides.mirror ?? once('schedulerMirror', () => new EventBridgeSchedulerMirror({ client: instrumented(new SchedulerClient({})), config: schedulerMirrorConfigFromEnv(), clock: clock() }));
 }
 
 export function scheduleDeps(): ScheduleDeps {

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunnerRegistry } from '#shared/adapters/agents/index.ts';
 import { type AgentServer, type ReceivedRequest, agentOf, agentRequest, failure, generous, json, startAgentServer } from './support.ts';
+import { AgentSecretReader } from '#shared/adapters/secrets/agent-secret-reader.ts';
+import { FileVault } from '#shared/adapters/secrets/file-vault.ts';
 
 const KEY = 'sk-test-9f8e7d6c5b4a';
 const KEY_ENV = 'AGENT_SCHEDULES_TEST_OPENAI_KEY';
@@ -36,7 +38,10 @@ afterEach(() => {
   server.requests.splice(0);
 });
 
-const registry = (): AgentRunnerRegistry => new AgentRunnerRegistry({ signingSecret: 'whsec_openai_tests', allowLoopback: true });
+// The runner's secret reader, with the test's variable allow-listed as an operator would (AGENT_SECRET_ENV_NAMES).
+const secrets = new AgentSecretReader({ vault: new FileVault(), policy: { secretsPrefix: 'agent-schedules/test/agents/', envNames: [KEY_ENV] } });
+const registry = (): AgentRunnerRegistry =>
+  new AgentRunnerRegistry({ signingSecret: 'whsec_openai_tests', allowLoopback: true, readSecret: (reference, tenantId) => secrets.read(tenantId, reference) });
 
 describe('the openai agent', () => {
   it('posts the model, the system prompt and the task to /chat/completions with the bearer, and returns the message with usage', async () => {
