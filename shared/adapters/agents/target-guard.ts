@@ -1,6 +1,7 @@
 // SSRF guard: vets an agent URL's resolved addresses (loopback, private, link-local…) and pins the connection to them.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIPv4, isIPv6, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { AgentError } from '../../ports/agent-runner.ts';
 
 export interface TargetGuardOptions {
@@ -12,11 +13,11 @@ export interface TargetGuardOptions {
   allowedHosts?: string[];
 }
 
-export type AddressClass = 'loopback' | 'unspecified' | 'private' | 'cgnat' | 'link-local';
+export type AddressClass = 'loopback' | 'unspecified' | 'private' | 'cgnat' | 'link-local' | 'special';
 
 export interface AddressClassification {
   class: AddressClass;
-  /** The refused range, for messages (e.g. "10.0.0.0/8"). */
+  /** The refused range, for messages (e.g. "10.0.0.0/8", or "benchmarking 198.18.0.0/15"). */
   range: string;
 }
 
@@ -26,62 +27,67 @@ const CLASS_LABEL: Record<AddressClass, string> = {
   private: 'a private network address',
   cgnat: 'a carrier-grade NAT (shared) address',
   'link-local': 'a link-local address',
+  special: 'a special-purpose address (not globally routable)',
 };
 
-function ipv4Octets(address: string): number[] | null {
-  if (!isIPv4(address)) return null;
-  return address.split('.').map(Number);
+/** ipaddr.js's ranges, as this guard's classes; every range it names that is not listed here is 'special'. */
+const CLASS_OF_RANGE: Record<string, AddressClass | null> = {
+  unicast: null,
+  loopback: 'loopback',
+  unspecified: 'unspecified',
+  private: 'private',
+  uniqueLocal: 'private',
+  deprecatedSiteLocal: 'private',
+  carrierGradeNat: 'cgnat',
+  linkLocal: 'link-local',
+};
+
+/** The CIDR of the special range an address falls in, from ipaddr.js's own table. */
+function cidrOf(address: ipaddr.IPv4 | ipaddr.IPv6, range: string): string {
+  type Subnet = [ipaddr.IPv4 | ipaddr.IPv6, number];
+  const table = (address.kind() === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6).prototype as unknown as { SpecialRanges: Record<string, Subnet | Subnet[]> };
+  const subnets = table.SpecialRanges[range] ?? [];
+  const list = (Array.isArray(subnets[0]) ? subnets : [subnets]) as Subnet[];
+  const match = list.find(([network, bits]) => network.kind() === address.kind() && (address as ipaddr.IPv4).match(network as ipaddr.IPv4, bits));
+  return match ? `${match[0].toString()}/${match[1]}` : range;
 }
 
-/** The 8 hextets of a valid IPv6 address (zone id ignored, embedded dotted IPv4 accepted). */
-function ipv6Hextets(address: string): number[] | null {
-  let text = address.split('%')[0] ?? '';
-  if (!isIPv6(text)) return null;
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const octets = ipv4Octets(tail);
-    if (octets === null) return null;
-    const [a = 0, b = 0, c = 0, d = 0] = octets;
-    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+/**
+ * The IPv4 address an IPv6 address carries and would reach: IPv4-mapped and -compatible (::ffff:a.b.c.d, ::a.b.c.d),
+ * SIIT (rfc6145), NAT64's well-known prefix (64:ff9b::/96), 6to4 (2002:AABB:CCDD::/48) and Teredo (client address
+ * in the last 32 bits, inverted). Undefined when it embeds none.
+ */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const parts = address.parts;
+  const fromWords = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  const range = address.range();
+  if (range === 'ipv4Mapped' || range === 'rfc6145') return fromWords(parts[6]!, parts[7]!);
+  if (range === 'rfc6052' && parts[1] === 0xff9b && parts[2] === 0) return fromWords(parts[6]!, parts[7]!);
+  if (range === '6to4') return fromWords(parts[1]!, parts[2]!);
+  if (range === 'teredo') return fromWords(parts[6]! ^ 0xffff, parts[7]! ^ 0xffff);
+  // IPv4-compatible (::a.b.c.d, deprecated): 96 zero bits, then an address other than :: and ::1.
+  if (parts.slice(0, 6).every((part) => part === 0) && (parts[6] !== 0 || parts[7]! > 1)) return fromWords(parts[6]!, parts[7]!);
+  return undefined;
+}
+
+function classify(address: ipaddr.IPv4 | ipaddr.IPv6): AddressClassification | null {
+  if (address.kind() === 'ipv6') {
+    const inner = embeddedIPv4(address as ipaddr.IPv6);
+    if (inner) return classify(inner);
   }
-  const [head = '', rest] = text.split('::');
-  const headParts = head === '' ? [] : head.split(':');
-  const restParts = rest === undefined || rest === '' ? [] : rest.split(':');
-  const zeros = rest === undefined ? 0 : 8 - headParts.length - restParts.length;
-  const hextets = [...headParts, ...Array<string>(zeros).fill('0'), ...restParts].map((part) => Number.parseInt(part, 16));
-  return hextets.length === 8 && hextets.every((h) => Number.isInteger(h) && h >= 0 && h <= 0xffff) ? hextets : null;
-}
-
-function classifyIPv4([a = 0, b = 0]: number[]): AddressClassification | null {
-  if (a === 127) return { class: 'loopback', range: '127.0.0.0/8' };
-  if (a === 0) return { class: 'unspecified', range: '0.0.0.0/8' };
-  if (a === 10) return { class: 'private', range: '10.0.0.0/8' };
-  if (a === 172 && b >= 16 && b <= 31) return { class: 'private', range: '172.16.0.0/12' };
-  if (a === 192 && b === 168) return { class: 'private', range: '192.168.0.0/16' };
-  if (a === 169 && b === 254) return { class: 'link-local', range: '169.254.0.0/16' };
-  if (a === 100 && b >= 64 && b <= 127) return { class: 'cgnat', range: '100.64.0.0/10' };
-  return null;
+  const range = address.range();
+  const known = CLASS_OF_RANGE[range];
+  if (known === null) return null;
+  const cidr = cidrOf(address, range);
+  if (known !== undefined) return { class: known, range: cidr };
+  return { class: 'special', range: cidr === range ? range : `${range} ${cidr}` };
 }
 
 /** The refused class of an IP address, or null when it is a public address (or not an IP address at all). */
 export function classifyAddress(address: string): AddressClassification | null {
-  const octets = ipv4Octets(address);
-  if (octets !== null) return classifyIPv4(octets);
-  const h = ipv6Hextets(address);
-  if (h === null) return null;
-  const [h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0, h7 = 0] = h;
-  const embeddedV4 = [h6 >> 8, h6 & 0xff, h7 >> 8, h7 & 0xff];
-  const firstFiveZero = h0 === 0 && h1 === 0 && h2 === 0 && h3 === 0 && h4 === 0;
-  // IPv4-mapped (::ffff:a.b.c.d) and the NAT64 well-known prefix (64:ff9b::a.b.c.d) reach the embedded IPv4 address.
-  if (firstFiveZero && h5 === 0xffff) return classifyIPv4(embeddedV4);
-  if (h0 === 0x64 && h1 === 0xff9b && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0) return classifyIPv4(embeddedV4);
-  if (firstFiveZero && h5 === 0 && h6 === 0 && h7 === 1) return { class: 'loopback', range: '::1/128' };
-  if (firstFiveZero && h5 === 0 && h6 === 0 && h7 === 0) return { class: 'unspecified', range: '::/128' };
-  if ((h0 & 0xfe00) === 0xfc00) return { class: 'private', range: 'fc00::/7' };
-  if ((h0 & 0xffc0) === 0xfe80) return { class: 'link-local', range: 'fe80::/10' };
-  if ((h0 & 0xffc0) === 0xfec0) return { class: 'private', range: 'fec0::/10' };
-  return null;
+  const text = address.split('%')[0] ?? '';
+  if (!ipaddr.isValid(text)) return null;
+  return classify(ipaddr.parse(text));
 }
 
 function isAllowed(classification: AddressClassification, options: TargetGuardOptions): boolean {
@@ -93,6 +99,7 @@ function isAllowed(classification: AddressClassification, options: TargetGuardOp
     case 'cgnat':
       return options.allowPrivateTargets === true;
     case 'link-local':
+    case 'special':
       return false;
   }
 }
@@ -108,6 +115,8 @@ function howToAllow(classification: AddressClassification, host: string): string
       return `Set allowPrivateTargets (agents inside your network) or ${listIt} to allow it.`;
     case 'link-local':
       return `This range holds the cloud metadata service, so only an explicit allowedHosts entry allows it: ${listIt}.`;
+    case 'special':
+      return `No agent can live there; if yours really does, ${listIt}.`;
   }
 }
 

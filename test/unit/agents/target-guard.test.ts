@@ -43,6 +43,47 @@ describe('classifyAddress', () => {
   );
 });
 
+describe('classifyAddress on ipaddr.js: special-purpose ranges and IPv6 forms that embed IPv4', () => {
+  it.each([
+    ['198.18.0.1', 'special', '198.18.0.0/15'],
+    ['192.0.0.8', 'special', '192.0.0.0/24'],
+    ['192.0.2.1', 'special', '192.0.2.0/24'],
+    ['198.51.100.7', 'special', '198.51.100.0/24'],
+    ['203.0.113.9', 'special', '203.0.113.0/24'],
+    ['224.0.0.1', 'special', '224.0.0.0/4'],
+    ['240.0.0.1', 'special', '240.0.0.0/4'],
+    ['255.255.255.255', 'special', '255.255.255.255/32'],
+    ['ff02::1', 'special', 'multicast'],
+    ['2001:db8::1', 'special', '2001:db8::/32'],
+    ['::127.0.0.1', 'loopback', '127.0.0.0/8'],
+    ['::a9fe:a9fe', 'link-local', '169.254.0.0/16'],
+    ['64:ff9b::a9fe:a9fe', 'link-local', '169.254.0.0/16'],
+    ['2002:7f00:1::', 'loopback', '127.0.0.0/8'],
+    ['2002:a00:1::1', 'private', '10.0.0.0/8'],
+    // Teredo: the client address is the last 32 bits inverted (80ff:fffe → 127.0.0.1).
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback', '127.0.0.0/8'],
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', 'private', '10.0.0.0/8'],
+    ['64:ff9b:1::1', 'special', '64:ff9b:1::/48'],
+  ])('classifies %s as %s (%s)', (address, expected, range) => {
+    const found = classifyAddress(address);
+    expect(found?.class).toBe(expected);
+    expect(found?.range).toContain(range);
+  });
+
+  it('refuses each of them as a target, even with private and loopback targets allowed, naming the address and range', async () => {
+    const all = { allowPrivateTargets: true, allowLoopback: true };
+    for (const url of ['http://198.18.0.1/', 'http://224.0.0.1/', 'http://255.255.255.255/', 'http://[::a9fe:a9fe]/', 'http://[64:ff9b::a9fe:a9fe]/']) {
+      const error = await vetTarget(new URL(url), all).catch((caught: unknown) => caught);
+      expect(error, url).toMatchObject({ kind: 'forbidden_target' });
+      expect((error as AgentError).message).toMatch(/Refused to call .+: it is a .+ in /);
+    }
+    await expect(vetTarget(new URL('http://[::127.0.0.1]/'), {})).rejects.toMatchObject({ kind: 'forbidden_target' });
+    await expect(vetTarget(new URL('http://[2002:7f00:1::]/'), {})).rejects.toMatchObject({ kind: 'forbidden_target' });
+    await expect(vetTarget(new URL('http://8.8.8.8/'), {})).resolves.toEqual([{ address: '8.8.8.8', family: 4 }]);
+    await expect(vetTarget(new URL('http://[2606:4700:4700::1111]/'), {})).resolves.toEqual([{ address: '2606:4700:4700::1111', family: 6 }]);
+  });
+});
+
 describe('vetTarget', () => {
   it('allows private targets only with allowPrivateTargets, and loopback only with allowLoopback', async () => {
     await expect(vetTarget(new URL('http://192.168.0.10/'), { allowPrivateTargets: true })).resolves.toEqual([{ address: '192.168.0.10', family: 4 }]);
