@@ -1,6 +1,6 @@
 // Create a schedule: validate, store it with its counters (and idempotency record), then mirror it into the Scheduler.
 import { createHash } from 'node:crypto';
-import { AlreadyExistsError, ConflictError, MirrorError, ValidationError } from '../domain/errors.ts';
+import { AlreadyExistsError, ConflictError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
 import {
@@ -8,7 +8,9 @@ import {
   assertWindow,
   computeNextRunAt,
   DEFAULT_TIMEOUT_SECONDS,
+  assertSomethingToRun,
   loadVisibleSchedule,
+  mirrorFailure,
   resolveScheduleTiming,
   toMirrored,
   withTiming,
@@ -50,6 +52,7 @@ export async function createSchedule(
   const startAt = input.startAt ?? null;
   const endAt = input.endAt ?? null;
   assertWindow(startAt, endAt, now);
+  assertSomethingToRun(deps, input.task ?? '', input.agentId ?? null);
 
   const enabled = input.enabled ?? true;
   const timestamp = now.toISOString();
@@ -118,7 +121,7 @@ export async function createSchedule(
       });
     }
     const reason = mirrorError instanceof Error ? mirrorError.name : 'unknown error';
-    throw new MirrorError(`EventBridge Scheduler could not create the schedule (${reason}); it was not created.`, { cause: mirrorError });
+    throw mirrorFailure(mirrorError, `EventBridge Scheduler could not create the schedule (${reason}); it was not created.`);
   }
   return { schedule, replayed: false };
 }

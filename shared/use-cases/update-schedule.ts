@@ -2,7 +2,7 @@
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
-import { assertAgentExists, assertWindow, resolveScheduleTiming, updateWithMirror, withTiming, type ScheduleDeps } from './schedule-rules.ts';
+import { assertAgentExists, assertSomethingToRun, assertWindow, resolveScheduleTiming, updateWithMirror, withTiming, type ScheduleDeps } from './schedule-rules.ts';
 
 const TIMING_FIELDS = ['scheduleType', 'cronExpression', 'scheduledTime', 'timezone'] as const;
 
@@ -54,5 +54,6 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   }
   next.status = next.enabled ? 'active' : current.status === 'completed' && !timingChanged ? 'completed' : 'paused';
   if (input.startAt !== undefined || input.endAt !== undefined) assertWindow(next.startAt, next.endAt, deps.clock.now());
+  if (input.task !== undefined || input.agentId !== undefined) assertSomethingToRun(deps, next.task, next.agentId);
   return next;
 }

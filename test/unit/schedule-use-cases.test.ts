@@ -40,7 +40,32 @@ beforeEach(() => {
   mirror = new RecordingMirror();
   agents = new InMemoryAgentStore();
   clock = new FixedClock(new Date('2026-11-20T00:00:00Z'));
-  deps = { schedules: store, agents, mirror, clock, ids: new SequentialIds(), settings: settingsFromEnv({}) };
+  // A deployment with a default agent: schedules here may leave task and agentId out and still have something to run.
+  deps = { schedules: store, agents, mirror, clock, ids: new SequentialIds(), settings: settingsFromEnv({ DEFAULT_AGENT_ID: 'default' }) };
+});
+
+describe('a schedule with nothing to run', () => {
+  const without = { cronExpression: '0 9 * * *', team: false };
+
+  it('is refused with a 400 naming task when it has no task, no agent and the deployment no default agent, and nothing is stored', async () => {
+    deps.settings = settingsFromEnv({});
+    for (const raw of [without, { ...without, task: '   ' }]) {
+      const error = await expectError(createSchedule(deps, alice, input(raw)), ValidationError);
+      expect(error.details?.field).toBe('task');
+      expect(error.details?.hint).toContain('agentId');
+    }
+    expect(store.items.size).toBe(0);
+    expect(mirror.calls).toHaveLength(0);
+  });
+
+  it('is accepted when it names an agent that needs no task (Toolhouse chat_id), and cannot later lose both', async () => {
+    deps.settings = settingsFromEnv({});
+    await agents.create({ tenantId: 'acme', id: 'bot', kind: 'http', name: 'Bot', url: 'https://agents.example.com/bot', createdAt: '2026-11-20T00:00:00Z', updatedAt: '2026-11-20T00:00:00Z', version: 1 } as never);
+    const { schedule } = await createSchedule(deps, alice, input({ ...without, chat_id: 'bot' }));
+    expect(schedule).toMatchObject({ task: '', agentId: 'bot' });
+    const error = await expectError(updateSchedule(deps, alice, schedule.id, input({ agentId: null })), ValidationError);
+    expect(error.details?.field).toBe('task');
+  });
 });
 
 describe('creating a schedule', () => {
