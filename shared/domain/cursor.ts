@@ -19,13 +19,10 @@ export function encodeCursor(position: string, binding: string): string {
 export function decodeCursor(cursor: string, binding: string): string {
   const [payload, signature, extra] = cursor.split('.');
   const expected = payload ? sign(payload, binding) : '';
-  if (
-    !payload ||
-    !signature ||
-    extra !== undefined ||
-    signature.length !== expected.length ||
-    !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
-  ) {
+  // Compared as bytes: a signature of 22 characters that are not all ASCII has more than 22 bytes.
+  const given = Buffer.from(signature ?? '', 'utf8');
+  const wanted = Buffer.from(expected, 'utf8');
+  if (!payload || !signature || extra !== undefined || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
     throw new ValidationError('cursor is not a cursor this list returned (or the filters changed since).', {
       field: 'cursor',
       hint: 'Pass next_cursor from the previous page unchanged, with the same filters; omit it to start from the first page.',

@@ -28,7 +28,7 @@ export class ValidationError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'route', id: string) {
+  constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'secret' | 'route', id: string) {
     super(404, 'not_found', `No ${kind} with id "${id}" exists for this account.`, {
       hint: kind === 'route' ? 'See GET /openapi.json for the routes.' : `List them with GET /v1/${kind === 'api key' ? 'admin/api-keys' : `${kind}s`}.`,
     });

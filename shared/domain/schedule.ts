@@ -2,9 +2,11 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
+import { maxChars, minChars } from './length-checks.ts';
 import { LIMITS } from './limits.ts';
+import { formatJsonPath, sameJson, storableJsonProblem, STORABLE_JSON_MAX_DEPTH } from './storable-json.ts';
 
-export { LIMITS };
+export { LIMITS, maxChars, minChars };
 
 export const SCHEDULE_ID_PATTERN = /^sched_[A-Za-z0-9]{8,40}$/;
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -40,28 +42,38 @@ const IGNORED_FIELDS = new Set(['bundle', 'toolhouse_id', 'agent_config']);
 const isoInstant = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 instant with Z or an offset.' });
 
 /** DynamoDB stores at most 32 levels; 16 is plenty for anyone's key/values. */
-export const METADATA_MAX_DEPTH = 16;
+export const METADATA_MAX_DEPTH = STORABLE_JSON_MAX_DEPTH;
 
-function depthOf(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  let deepest = 0;
-  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child));
-  return deepest + 1;
+/**
+ * Free-form JSON that DynamoDB can keep exactly (see storable-json.ts): at most `maxBytes` of JSON and 16 levels,
+ * no empty keys, numbers a string would have to carry refused with the path of the first one. zod only checks
+ * that it is an object; the storable-JSON check walks it without recursion, so no depth can overflow the stack.
+ */
+export function storableMetadata(maxBytes: number = LIMITS.metadataBytes) {
+  return z
+    .record(z.string(), z.unknown())
+    .superRefine((value, context) => {
+      const problem = storableJsonProblem(value, { maxBytes, maxDepth: METADATA_MAX_DEPTH });
+      if (problem) context.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    })
+    .meta({ description: `Your own key/values, returned as given: at most ${maxBytes / 1024} KiB of JSON and ${METADATA_MAX_DEPTH} levels, keys non-empty, numbers exact (larger ones as strings).` });
 }
 
-const metadata = z
-  .record(z.string(), z.unknown())
-  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= LIMITS.metadataBytes, {
-    message: `metadata must be at most ${LIMITS.metadataBytes} bytes of JSON`,
-  })
-  .refine((value) => depthOf(value) <= METADATA_MAX_DEPTH, { message: `metadata may nest at most ${METADATA_MAX_DEPTH} levels deep` })
-  .meta({ description: 'Your own key/values, returned as given (at most 8 KiB of JSON).' });
+const metadata = storableMetadata(LIMITS.metadataBytes);
+
+/** Characters are Unicode code points (as zod and JSON Schema count them); bytes are UTF-8, as DynamoDB counts them. */
+const NAME_LIMIT = `name must be at most ${LIMITS.nameChars} characters and ${LIMITS.nameBytes} bytes of UTF-8`;
 
 /** Every field a client may set; all optional here, the rules below say which are needed when. */
 export const ScheduleFields = z
   .object({
-    name: z.string().trim().min(1).max(LIMITS.nameChars).meta({ description: 'Schedule name (≤ 200 characters). Defaults to a description of the cadence.' }),
-    description: z.string().max(LIMITS.descriptionChars).nullable(),
+    name: z
+      .string()
+      .trim()
+      .check(minChars(1), maxChars(LIMITS.nameChars, NAME_LIMIT))
+      .refine((value) => Buffer.byteLength(value) <= LIMITS.nameBytes, { message: NAME_LIMIT })
+      .meta({ description: `Schedule name (≤ ${LIMITS.nameChars} characters and ≤ ${LIMITS.nameBytes} bytes of UTF-8). Defaults to a description of the cadence.` }),
+    description: z.string().check(maxChars(LIMITS.descriptionChars)).nullable(),
     task: z
       .string()
       .refine((value) => Buffer.byteLength(value) <= LIMITS.taskBytes, { message: `task must be at most ${LIMITS.taskBytes} bytes` })
@@ -71,12 +83,12 @@ export const ScheduleFields = z
       .regex(AGENT_ID_PATTERN, 'agentId must be 1–64 letters, digits, "_" or "-"')
       .nullable()
       .meta({ description: 'An agent of yours (GET /v1/agents). Omitted: the deployment default agent. Alias: chat_id.' }),
-    environmentId: z.string().max(128).nullable(),
-    appId: z.string().max(128).nullable().meta({ description: 'The app a schedule belongs to (seed 001 filters lists by it).' }),
+    environmentId: z.string().check(maxChars(128)).nullable(),
+    appId: z.string().check(maxChars(128)).nullable().meta({ description: 'The app a schedule belongs to (seed 001 filters lists by it).' }),
     scheduleType: z.enum(['recurring', 'one-time']).meta({ description: 'Inferred from cronExpression / scheduledTime when omitted.' }),
-    cronExpression: z.string().max(256).meta({ description: '5-field cron, read in `timezone`. Aliases: cron_schedule, cadence.' }),
-    scheduledTime: z.string().max(64).meta({ description: 'One-time: ISO 8601 instant; without an offset it is read in `timezone`.' }),
-    timezone: z.string().max(64).meta({ description: 'IANA timezone (default UTC).' }),
+    cronExpression: z.string().check(maxChars(256)).meta({ description: '5-field cron, read in `timezone`. Aliases: cron_schedule, cadence.' }),
+    scheduledTime: z.string().check(maxChars(64)).meta({ description: 'One-time: ISO 8601 instant; without an offset it is read in `timezone`.' }),
+    timezone: z.string().check(maxChars(64)).meta({ description: 'IANA timezone (default UTC).' }),
     enabled: z.boolean().meta({ description: 'Default true. Alias: active.' }),
     metadata: metadata.nullable(),
     startAt: isoInstant.nullable(),
@@ -110,7 +122,7 @@ export function normalizeAliases(raw: unknown): NormalizedBody {
     if (IGNORED_FIELDS.has(key)) continue;
     const canonical = Object.hasOwn(FIELD_ALIASES, key) ? FIELD_ALIASES[key]! : key;
     if (key === 'cadence' || key === 'chat_id' || key === 'active') dialect = 'toolhouse';
-    if (Object.hasOwn(body, canonical) && JSON.stringify(body[canonical]) !== JSON.stringify(value)) {
+    if (Object.hasOwn(body, canonical) && !sameJson(body[canonical], value)) {
       throw new ValidationError(`"${key}" and another spelling of ${canonical} were both given, with different values.`, {
         field: canonical,
         hint: `Send only "${canonical}".`,
@@ -128,7 +140,7 @@ export function toValidationError(error: z.ZodError): ValidationError {
       const keys = issue.keys.join('", "');
       return { field: issue.keys[0] ?? '', message: `unknown field${issue.keys.length > 1 ? 's' : ''} "${keys}"` };
     }
-    const field = issue.path.join('.') || 'body';
+    const field = formatJsonPath('', issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment))) || 'body';
     return { field, message: `${field}: ${issue.message}` };
   });
   const first = problems[0];

@@ -1,8 +1,9 @@
 // One-time schedules: an ISO 8601 instant (Z or an offset), or a wall time read in the schedule's timezone.
 import { ExpressionError } from './errors.ts';
-import { fromWallClock } from './timezone.ts';
+import { fromWallClock, toWallClock } from './timezone.ts';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const LAST_WALL_CLOCK_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 const EXAMPLE = 'Use an ISO 8601 time such as "2026-12-01T09:00:00Z" or "2026-12-01T09:00:00-05:00".';
 
 /** The instant a one-time schedule fires at. Throws when it is malformed, does not exist, or is not after `now`. */
@@ -35,6 +36,12 @@ export function parseScheduledTime(input: string, timezone: string, now: Date, f
         hint: 'Pick a time outside the skipped hour, or give an explicit offset such as "-05:00".',
       });
     }
+  }
+  // EventBridge's at() spells the wall clock in the schedule's timezone with a four-digit year.
+  if (toWallClock(instant, timezone) > LAST_WALL_CLOCK_MS) {
+    throw new ExpressionError(field, `"${input}" is after the last time a schedule can name (9999-12-31T23:59:59 in ${timezone}).`, {
+      hint: 'Pick an earlier time.',
+    });
   }
   if (instant <= now.getTime()) {
     throw new ExpressionError(field, `"${input}" is in the past (it is now ${now.toISOString()}).`, {

@@ -2,12 +2,13 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { AgentDefinition } from '../domain/agent.ts';
-import { RunView } from '../domain/run.ts';
+import { RunView } from './run-view.ts';
 import { ScheduleFields, ScheduleView } from '../domain/schedule.ts';
 import { ROUTES, type Route } from '../routes.ts';
 import { CreateApiKeyInput } from '../use-cases/api-keys.ts';
 import { ListSchedulesQuery } from '../use-cases/list-schedules.ts';
 import { PreviewInput } from '../use-cases/preview-schedule.ts';
+import { PutSecretInput } from '../use-cases/secrets.ts';
 
 const ErrorBody = z
   .object({
@@ -52,6 +53,11 @@ const ScheduledAgentList = z
 const ToolhouseEnvelope = z
   .object({ data: z.record(z.string(), z.unknown()).meta({ description: 'snake_case schedule with cadence and active' }), schedule: ScheduleView })
   .meta({ id: 'ToolhouseScheduleEnvelope' });
+const SecretView = z
+  .object({ object: z.literal('secret'), name: z.string(), reference: z.string().meta({ example: 'secret:openai-key' }), createdAt: z.string(), updatedAt: z.string() })
+  .meta({ id: 'Secret' });
+const SecretEnvelope = z.object({ secret: SecretView }).meta({ id: 'SecretEnvelope' });
+const SecretList = z.object({ object: z.literal('list'), data: z.array(SecretView), has_more: z.boolean(), next_cursor: z.string().nullable() }).meta({ id: 'SecretList' });
 const RunEnvelope = z.object({ run: RunView }).meta({ id: 'RunEnvelope' });
 const RunList = z.object({ object: z.literal('list'), data: z.array(RunView), has_more: z.boolean(), next_cursor: z.string().nullable() }).meta({ id: 'RunList' });
 const Triggered = z
@@ -90,7 +96,11 @@ const SCHEDULER_DOWN = { status: 503, description: 'EventBridge Scheduler failed
 const BUDGET = { status: 402, description: 'The monthly run budget is used up' };
 
 const OPERATIONS: Record<string, Operation> = {
-  'get-health': { summary: 'Liveness', success: { status: 200, schema: z.object({ status: z.literal('ok') }), description: 'Up' } },
+  'get-health': {
+    summary: 'Liveness, and whether storage answers',
+    success: { status: 200, schema: z.object({ status: z.literal('ok'), storage: z.literal('ok') }), description: 'Up' },
+    also: [{ status: 503, description: 'Up, but DynamoDB does not answer: {status: "degraded", storage: "unavailable", error}' }],
+  },
   'get-openapi': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
   'create-schedule': {
     summary: 'Create a schedule (Idempotency-Key header makes retries safe)',
@@ -118,6 +128,14 @@ const OPERATIONS: Record<string, Operation> = {
   'replace-agent': { summary: 'Replace an agent', body: AgentDefinition, success: { status: 200, schema: AgentEnvelope, description: 'Replaced' } },
   'delete-agent': { summary: 'Delete an agent', success: { status: 204, description: 'Deleted' } },
   'create-api-key': { summary: 'Issue an API key (admin key only); the key is shown once', body: CreateApiKeyInput, success: { status: 201, description: '{apiKey, keyId, tenantId, userId, teamId, name, createdAt}' } },
+  'put-secret': {
+    summary: 'Store an agent secret (write-only; agents reference it as secret:NAME)',
+    body: PutSecretInput,
+    success: { status: 201, schema: SecretEnvelope, description: 'Stored' },
+    also: [{ status: 200, schema: SecretEnvelope, description: 'Replaced' }],
+  },
+  'list-secrets': { summary: 'List the names of your agent secrets (never their values)', success: { status: 200, schema: SecretList, description: 'A page' } },
+  'delete-secret': { summary: 'Delete an agent secret', success: { status: 204, description: 'Deleted' } },
   'delete-api-key': { summary: 'Revoke an API key (admin key only)', success: { status: 204, description: 'Revoked' } },
 };
 

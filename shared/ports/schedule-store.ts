@@ -55,8 +55,32 @@ export interface ScheduleStore {
   counts(tenantId: string, ownerScopes: string[]): Promise<ScheduleCounts>;
 }
 
-/** The list position of a schedule: the name as a person sorts it (no case, no accents), then id as a stable tiebreak. */
+/** DynamoDB's limit on a sort key (of the table and of an index), in bytes of UTF-8. */
+export const SORT_KEY_MAX_BYTES = 1024;
+
+/**
+ * The list position of a schedule: the name as a person sorts it (no case, no accents), then id as a stable tiebreak.
+ * The name part is cut (on a character boundary) to what leaves room for "#" and the id, so the key stays within
+ * DynamoDB's 1,024 bytes whatever the name: NFKD can make a name several times longer (a Hangul syllable is 2–3
+ * jamo of 3 bytes each). Names alike up to the cut are then ordered by id.
+ */
 export function scheduleSortKey(schedule: Pick<Schedule, 'name' | 'id'>): string {
   const name = schedule.name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-  return `${name}#${schedule.id}`;
+  const budget = Math.max(0, SORT_KEY_MAX_BYTES - 1 - Buffer.byteLength(schedule.id));
+  return `${truncateUtf8(name, budget)}#${schedule.id}`;
+}
+
+/** The longest prefix of `text` of at most `maxBytes` bytes of UTF-8, never splitting a character. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    // A lone surrogate is written as U+FFFD: 3 bytes, as Buffer.byteLength counts it.
+    const size = Buffer.byteLength(char);
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }

@@ -1,5 +1,6 @@
 // API keys: issued by the deployment's admin, shown once, stored as SHA-256 hashes; and resolving a key to its caller.
 import { z } from 'zod';
+import { maxChars, minChars } from '../domain/length-checks.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../domain/principal.ts';
 import { toValidationError } from '../domain/schedule.ts';
@@ -14,7 +15,7 @@ export const CreateApiKeyInput = z
     tenantId: z.string().regex(TENANT_ID_PATTERN, 'tenantId must be 1–63 lower-case letters, digits or "-", starting with a letter or digit'),
     userId: z.string().regex(USER_ID_PATTERN, 'userId must be 1–128 letters, digits or "_.@-"'),
     teamId: z.string().regex(USER_ID_PATTERN, 'teamId must be 1–128 letters, digits or "_.@-"').nullable().optional(),
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().check(minChars(1), maxChars(200)),
   })
   .strict()
   .meta({ id: 'CreateApiKeyInput' });

@@ -1,19 +1,20 @@
 // POST /v1/runs (and the seed's POST /v1/threads): run an agent once now; with a `schedule` block, also create that schedule.
 import { z } from 'zod';
+import { maxChars, minChars } from '../domain/length-checks.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import type { Run } from '../domain/run.ts';
-import { normalizeAliases, parseScheduleInput, toValidationError, type Schedule } from '../domain/schedule.ts';
+import { normalizeAliases, parseScheduleInput, storableMetadata, toValidationError, type Schedule } from '../domain/schedule.ts';
 import { createSchedule } from './create-schedule.ts';
 import { assertAgentExists, type ScheduleDeps } from './schedule-rules.ts';
 import { enqueueRun, queuedRun, type TriggerDeps } from './trigger-schedule.ts';
 
 const RunBody = z
   .object({
-    task: z.string().min(1, 'task is required: what the agent should do').refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
-    agentId: z.string().max(64).nullable().optional(),
-    environmentId: z.string().max(128).nullable().optional(),
-    metadata: z.record(z.string(), z.unknown()).nullable().optional(),
+    task: z.string().check(minChars(1, 'task is required: what the agent should do')).refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
+    agentId: z.string().check(maxChars(64)).nullable().optional(),
+    environmentId: z.string().check(maxChars(128)).nullable().optional(),
+    metadata: storableMetadata().nullable().optional(),
     schedule: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()

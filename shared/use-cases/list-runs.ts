@@ -1,5 +1,6 @@
 // Run history: a schedule's runs newest first (cursor paged, filtered by status), one run, and one-off runs by id.
 import { z } from 'zod';
+import { maxChars } from '../domain/length-checks.ts';
 import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -12,7 +13,7 @@ import { loadVisibleSchedule } from './schedule-rules.ts';
 export const ListRunsQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(512).optional(),
+    cursor: z.string().check(maxChars(512)).optional(),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']).optional(),
   })
   .strict();

@@ -1,5 +1,6 @@
 // List the caller's and their team's schedules, sorted by name, with counters-based stats: a bounded number of reads.
 import { z } from 'zod';
+import { maxChars } from '../domain/length-checks.ts';
 import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -14,14 +15,14 @@ const booleanText = z.enum(['true', 'false']).transform((value) => value === 'tr
 
 export const ListSchedulesQuery = z
   .object({
-    agentId: z.string().max(64).optional(),
-    environmentId: z.string().max(128).optional(),
-    appId: z.string().max(128).optional(),
+    agentId: z.string().check(maxChars(64)).optional(),
+    environmentId: z.string().check(maxChars(128)).optional(),
+    appId: z.string().check(maxChars(128)).optional(),
     scheduleType: z.enum(['recurring', 'one-time']).optional(),
     enabled: booleanText.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
     offset: z.coerce.number().int().min(0).max(MAX_LIST_OFFSET).optional(),
-    cursor: z.string().max(2048).optional(),
+    cursor: z.string().check(maxChars(2048)).optional(),
   })
   .strict();
 

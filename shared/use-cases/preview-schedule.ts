@@ -1,5 +1,6 @@
 // Preview and text-to-cron: what a schedule would be, without storing anything.
 import { z } from 'zod';
+import { maxChars, minChars } from '../domain/length-checks.ts';
 import { resolveText, resolveTiming, formatInstant, type Timing } from '../expressions/index.ts';
 import type { Settings } from '../config.ts';
 import { toValidationError } from '../domain/schedule.ts';
@@ -8,9 +9,9 @@ import { toValidation } from './schedule-rules.ts';
 
 export const PreviewInput = z
   .object({
-    cronExpression: z.string().max(256).optional(),
-    scheduledTime: z.string().max(64).optional(),
-    timezone: z.string().max(64).optional(),
+    cronExpression: z.string().check(maxChars(256)).optional(),
+    scheduledTime: z.string().check(maxChars(64)).optional(),
+    timezone: z.string().check(maxChars(64)).optional(),
     count: z.number().int().min(1).max(50).optional(),
   })
   .strict()
@@ -38,7 +39,7 @@ export function previewSchedule(deps: { clock: Clock; settings: Settings }, raw:
   }
 }
 
-const TextQuery = z.object({ cron: z.string().min(1).max(500), timezone: z.string().max(64).optional() }).strict();
+const TextQuery = z.object({ cron: z.string().check(minChars(1), maxChars(500)), timezone: z.string().check(maxChars(64)).optional() }).strict();
 
 /** `data` is the bare cron string, as the Toolhouse text-to-cron endpoint answers. */
 export function textToCronPreview(deps: { clock: Clock; settings: Settings }, rawQuery: Record<string, string | undefined>) {

@@ -240,6 +240,143 @@ const cases: BadCase[] = [
     code: 'invalid_request',
     message: /unknown field "__proto__"/,
   },
+  // Metadata DynamoDB cannot store exactly: each was a 500 from the marshaller, DynamoDB or a stack overflow.
+  {
+    what: 'metadata with the number 1e20 (beyond exact integers)',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, metadata: { a: { b: 1e20 } } } },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata\.a\.b: number 100000000000000000000 cannot be stored exactly.*use a string/,
+  },
+  {
+    what: 'metadata with the number 9007199254740993',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: `${JSON.stringify(valid).slice(0, -1)}, "metadata": {"big": 9007199254740993}}` },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata\.big: .*cannot be stored exactly/,
+  },
+  {
+    what: 'metadata with the number 1e-300 (below DynamoDB\'s 1e-130)',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: `${JSON.stringify(valid).slice(0, -1)}, "metadata": {"tiny": [1, 1e-300]}}` },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata\.tiny\[1\]: number 1e-300 is too small/,
+  },
+  {
+    what: 'metadata with an empty key',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, metadata: { ok: { '': 1 } } } },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata\.ok: has an empty key/,
+  },
+  {
+    what: 'metadata nested 5,000 levels deep',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: `${JSON.stringify(valid).slice(0, -1)}, "metadata": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}` },
+    status: 400,
+    code: 'invalid_request',
+    message: /deeper than 16 levels/,
+  },
+  {
+    what: 'task and prompt both nested 5,000 levels deep',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: `{"task": ${'['.repeat(5000)}${']'.repeat(5000)}, "prompt": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}` },
+    status: 400,
+    code: 'invalid_request',
+    message: /task/,
+  },
+  {
+    what: 'metadata with a "constructor" key (the marshaller took it for the type and threw)',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, metadata: { a: { constructor: { name: 'Set' } } } } },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata\.a: has a key "constructor"/,
+  },
+  {
+    what: 'a run with metadata holding a "constructor" key',
+    method: 'POST',
+    path: '/v1/runs',
+    options: { body: { task: 'Summarise', metadata: { x: { constructor: 1, toString: 2 } } } },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata\.x: has a key "constructor"/,
+  },
+  {
+    what: 'a run with metadata holding 1e20',
+    method: 'POST',
+    path: '/v1/runs',
+    options: { body: { task: 'Summarise', metadata: { a: 1e20 } } },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata\.a: number 100000000000000000000 cannot be stored exactly/,
+  },
+  {
+    what: 'a run with metadata nested 5,000 levels deep',
+    method: 'POST',
+    path: '/v1/runs',
+    options: { rawBody: `{"task": "Summarise", "metadata": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}` },
+    status: 400,
+    code: 'invalid_request',
+    message: /deeper than 16 levels/,
+  },
+  {
+    what: 'a run with metadata over 8 KiB (runs had no limit)',
+    method: 'POST',
+    path: '/v1/runs',
+    options: { body: { task: 'Summarise', metadata: { blob: 'x'.repeat(kib(8)) } } },
+    status: 400,
+    code: 'invalid_request',
+    message: /^metadata: must be at most 8192 bytes of JSON/,
+  },
+  {
+    what: 'a name of 201 characters',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, name: '가'.repeat(201) } },
+    status: 400,
+    code: 'invalid_request',
+    message: /name must be at most 200 characters and 800 bytes of UTF-8/,
+  },
+  {
+    what: 'an appId that is an object with a "length" (zod measured it anyway and threw)',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: `${JSON.stringify(valid).slice(0, -1)}, "appId": {"length": {"toString": 1}}}` },
+    status: 400,
+    code: 'invalid_request',
+    message: /^appId: Invalid input: expected string, received object$/,
+  },
+  {
+    what: 'a name that is an array-like object with a "length"',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { rawBody: `${JSON.stringify(valid).slice(0, -1).replace('"name":"Daily report",', '')}, "name": {"length": {"valueOf": 1, "toString": 1}}}` },
+    status: 400,
+    code: 'invalid_request',
+    message: /^name: Invalid input: expected string, received object$/,
+  },
+  ...['/v1/schedules', '/v1/agents', '/v1/secrets'].map(
+    (list): BadCase => ({
+      what: `a ${list} cursor whose signature is 22 multi-byte characters`,
+      method: 'GET',
+      path: `${list}?cursor=abc.${encodeURIComponent('é'.repeat(22))}`,
+      status: 400,
+      code: 'invalid_request',
+      message: /cursor/,
+    }),
+  ),
   {
     what: 'an unknown route',
     method: 'GET',
@@ -316,5 +453,79 @@ describe('bad requests', () => {
     // The admin API's create answer is the one place a new key is meant to appear.
     const bodies = e2e.responses.filter((response) => !(response.method === 'POST' && response.path === '/v1/admin/api-keys'));
     for (const response of bodies) expectNoLeaks(response.text);
+  });
+});
+
+describe('agents: metadata DynamoDB cannot store is a 400 naming it, and no agent is stored', () => {
+  async function agentIds(): Promise<string[]> {
+    const response = await e2e.request('GET', '/v1/agents?limit=100', { key });
+    expect(response.status).toBe(200);
+    return (response.json.data as Array<{ id: string }>).map((agent) => agent.id).sort();
+  }
+
+  it.each([
+    ['1e20', `{"a": {"b": 1e20}}`, /^metadata\.a\.b: number 100000000000000000000 cannot be stored exactly/],
+    ['9007199254740993', `{"n": 9007199254740993}`, /^metadata\.n: .*cannot be stored exactly/],
+    ['1e-300', `{"n": 1e-300}`, /^metadata\.n: number 1e-300 is too small/],
+    ['an empty key', `{"": true}`, /^metadata: has an empty key/],
+    ['a "constructor" key', `{"constructor": "Bob"}`, /^metadata: has a key "constructor"/],
+    ['5,000 levels of nesting', `{"x": ${'['.repeat(2500)}${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}${']'.repeat(2500)}}`, /^metadata\.x(\[0\])+: nests deeper than 16 levels/],
+    ['over 8 KiB (agents had no limit)', JSON.stringify({ blob: 'x'.repeat(kib(8)) }), /^metadata: must be at most 8192 bytes of JSON/],
+  ])('refuses agent metadata with %s', async (_what, metadataJson, message) => {
+    const before = await agentIds();
+    const body = `{"id": "meta_agent", "name": "Meta", "kind": "http", "url": "http://127.0.0.1:9/agent", "metadata": ${metadataJson}}`;
+    for (const [method, path] of [['POST', '/v1/agents'], ['PATCH', '/v1/agents/reporter'], ['PUT', '/v1/agents/reporter']] as const) {
+      const raw = method === 'POST' ? body : body.replace('"id": "meta_agent", ', '');
+      const response = await e2e.request(method, path, { key, rawBody: raw });
+      expect(response.status, `${method} ${path}: ${response.text.slice(0, 300)}`).toBe(400);
+      expect(response.json?.error?.code).toBe('invalid_request');
+      expect(response.json.error.message).toMatch(message);
+      expect(String(response.json.error.details?.field)).toMatch(/^metadata/);
+      expectNoLeaks(response.text);
+    }
+    expect(await agentIds()).toEqual(before);
+    expect((await e2e.request('GET', '/v1/agents/reporter', { key })).json.agent.metadata ?? null).toBeNull();
+  });
+});
+
+describe('names whose index key would pass 1,024 bytes, against DynamoDB Local', () => {
+  let hangulKey: string;
+  beforeAll(async () => {
+    ({ apiKey: hangulKey } = await e2e.createKey({ tenantId: 'hangul', userId: 'minji' }));
+  });
+
+  // NFKD turns a syllable into 2 (가) or 3 (각) jamo of 3 bytes each: 200 × 가 and 111 × 각 made sort keys over 1,024 bytes.
+  const names = ['apple', 'Zebra', '가'.repeat(200), `${'가'.repeat(100)}${'나'.repeat(100)}`, `${'가'.repeat(100)}${'다'.repeat(100)}`, '각'.repeat(111), `${'각'.repeat(100)}${'낙'.repeat(100)}`];
+
+  it('creates each with 201, renames to 200 syllables with 200, and lists them in name order, page by page', async () => {
+    for (const name of [...names].reverse()) {
+      const created = await e2e.request('POST', '/v1/schedules', { key: hangulKey, body: { ...valid, name } });
+      expect(created.status, created.text.slice(0, 300)).toBe(201);
+      expect(created.json.schedule.name).toBe(name);
+    }
+    const renamed = await e2e.request('POST', '/v1/schedules', { key: hangulKey, body: { ...valid, name: 'rename me' } });
+    expect(renamed.status).toBe(201);
+    const patched = await e2e.request('PATCH', `/v1/schedules/${renamed.json.schedule.id}`, { key: hangulKey, body: { name: '힣'.repeat(200) } });
+    expect(patched.status, patched.text.slice(0, 300)).toBe(200);
+
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<E2eServer['request']>> = await e2e.request('GET', `/v1/schedules?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: hangulKey });
+      expect(page.status, page.text.slice(0, 300)).toBe(200);
+      listed.push(...(page.json.data as Array<{ name: string }>).map((schedule) => schedule.name));
+      cursor = page.json.next_cursor;
+    } while (cursor);
+    expect(listed).toEqual([...names, '힣'.repeat(200)]);
+  });
+});
+
+describe('a runs cursor whose signature is 22 multi-byte characters', () => {
+  it('is a 400 naming cursor', async () => {
+    const created = await e2e.request('POST', '/v1/schedules', { key, body: { ...valid, name: 'Cursor target' } });
+    expect(created.status).toBe(201);
+    const response = await e2e.request('GET', `/v1/schedules/${created.json.schedule.id}/runs?cursor=abc.${encodeURIComponent('é'.repeat(22))}`, { key });
+    expect(response.status, response.text).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'invalid_request', details: { field: 'cursor' } });
   });
 });

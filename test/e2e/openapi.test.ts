@@ -151,15 +151,16 @@ describe('what /openapi.json says each route answers', () => {
 });
 
 describe('GET /health', () => {
-  it('answers 200 {status: "ok"} without an API key', async () => {
+  it('answers 200 {status: "ok", storage: "ok"} without an API key', async () => {
     const response = await e2e.request('GET', '/health', { key: null });
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ status: 'ok' });
+    expect(response.json).toEqual({ status: 'ok', storage: 'ok' });
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('answers 200 {status: "ok"} even with an unknown key, since it checks none', async () => {
+  it('answers 200 {status: "ok", storage: "ok"} even with an unknown key, since it checks none', async () => {
     const response = await e2e.request('GET', '/health', { key: 'not-a-key' });
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ status: 'ok' });
+    expect(response.json).toEqual({ status: 'ok', storage: 'ok' });
   });
 });

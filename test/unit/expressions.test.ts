@@ -223,6 +223,12 @@ describe('one-time schedules', () => {
     expect(rejection(() => parseScheduledTime(input, 'UTC', now)).message).toContain('in the past');
   });
 
+  it('rejects an instant whose wall clock in the schedule timezone passes 9999-12-31T23:59:59, and accepts the last one', () => {
+    expect(rejection(() => parseScheduledTime('9999-12-31T23:59:59Z', 'Asia/Kathmandu', now)).message).toContain('after the last time');
+    expect(parseScheduledTime('9999-12-31T23:59:59Z', 'UTC', now).toISOString()).toBe('9999-12-31T23:59:59.000Z');
+    expect(parseScheduledTime('9999-12-31T23:59:59', 'Asia/Kathmandu', now).toISOString()).toBe('9999-12-31T18:14:59.000Z');
+  });
+
   it.each(['tomorrow', '2026-02-30T09:00:00Z', '2026-12-01T25:00:00Z', '1733043600'])('rejects %s as not a date and time', (input) => {
     expect(rejection(() => parseScheduledTime(input, 'UTC', now)).field).toBe('scheduledTime');
   });
