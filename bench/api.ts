@@ -1,7 +1,7 @@
 // Benchmark: DynamoDB requests per API call (counted on the client) and create/get/list latency on the local server.
 import { percentile } from './stats.ts';
 import { settingsFromEnv } from '#shared/config.ts';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { createDynamoDbClient, documentClientFor } from '#shared/adapters/dynamo
 import { ensureTable } from '#shared/adapters/dynamodb/create-table.ts';
 import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
 import { DynamoScheduleStore, scheduleItem } from '#shared/adapters/dynamodb/schedule-store.ts';
+import { cursorCodec } from '#shared/domain/cursor.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { parseScheduleInput } from '#shared/domain/schedule.ts';
 import { randomIds } from '#shared/ports/random-ids.ts';
@@ -68,6 +69,7 @@ async function countRequests(endpoint: string, preload: number) {
     { step: 'initialize', name: 'countRequests' },
   );
   const mirror = new CountingMirror();
+  const cursors = cursorCodec(randomBytes(32).toString('base64url'));
   const deps = { schedules: new DynamoScheduleStore({ client, tableName }), agents: new DynamoAgentStore({ client, tableName }), mirror, clock: systemClock, ids: randomIds, settings: settingsFromEnv({}) };
   const measure = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     current = name;
@@ -79,8 +81,8 @@ async function countRequests(endpoint: string, preload: number) {
 
   const { schedule } = await measure('create', () => createSchedule(deps, principal, parseScheduleInput({ name: 'bench', cronExpression: '0 9 * * *' }).input));
   await measure('get', () => getSchedule(deps, principal, schedule.id));
-  await measure('list page (limit 20)', () => listSchedules(deps, principal, {}));
-  await measure('list page (limit 100, enabled=true)', () => listSchedules(deps, principal, { limit: '100', enabled: 'true' }));
+  await measure('list page (limit 20)', () => listSchedules({ ...deps, cursors }, principal, {}));
+  await measure('list page (limit 100, enabled=true)', () => listSchedules({ ...deps, cursors }, principal, { limit: '100', enabled: 'true' }));
   await measure('update (cron)', () => updateSchedule(deps, principal, schedule.id, parseScheduleInput({ cronExpression: '0 10 * * *' }).input));
   await measure('delete', () => deleteSchedule(deps, principal, schedule.id));
   return counts;

@@ -17,6 +17,8 @@ export interface FunctionAccess {
   invokeRunner: boolean;
   /** Create, write and delete tenants' agent secrets under the agent secrets prefix. */
   secrets: boolean;
+  /** Read the deployment's cursor key (list routes sign and check their cursors with it). */
+  cursorKey: boolean;
 }
 
 export interface FunctionSpec {
@@ -36,11 +38,11 @@ export const SWEEPER_FUNCTION = 'sweep-runs';
 export const PUBLIC_ROUTE_PATHS: readonly string[] = ['/health', '/openapi.json'];
 
 function accessOf(route: Route): FunctionAccess {
-  return { table: route.table, scheduler: route.scheduler ? 'manage' : 'none', invokeRunner: route.invokeRunner ?? false, secrets: route.secrets ?? false };
+  return { table: route.table, scheduler: route.scheduler ? 'manage' : 'none', invokeRunner: route.invokeRunner ?? false, secrets: route.secrets ?? false, cursorKey: route.cursorKey ?? false };
 }
 
 const sameAccess = (a: FunctionAccess, b: FunctionAccess): boolean =>
-  a.table === b.table && a.scheduler === b.scheduler && a.invokeRunner === b.invokeRunner && a.secrets === b.secrets;
+  a.table === b.table && a.scheduler === b.scheduler && a.invokeRunner === b.invokeRunner && a.secrets === b.secrets && a.cursorKey === b.cursorKey;
 
 /**
  * One spec per function folder the route table names, in first-appearance order. Routes sharing a folder share one
@@ -60,11 +62,11 @@ export function apiFunctionSpecs(routes: readonly Route[] = ROUTES): FunctionSpe
 }
 
 /** The authorizer reads API keys (and the admin key secret); the runner reads and writes everything a run touches. */
-export const AUTHORIZER_SPEC: FunctionSpec = { name: AUTHORIZER_FUNCTION, role: 'authorizer', access: { table: 'read', scheduler: 'none', invokeRunner: false, secrets: false }, routes: [] };
-export const RUNNER_SPEC: FunctionSpec = { name: RUNNER_FUNCTION, role: 'runner', access: { table: 'write', scheduler: 'update', invokeRunner: false, secrets: false }, routes: [] };
+export const AUTHORIZER_SPEC: FunctionSpec = { name: AUTHORIZER_FUNCTION, role: 'authorizer', access: { table: 'read', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false }, routes: [] };
+export const RUNNER_SPEC: FunctionSpec = { name: RUNNER_FUNCTION, role: 'runner', access: { table: 'write', scheduler: 'update', invokeRunner: false, secrets: false, cursorKey: false }, routes: [] };
 
 /** The sweeper ends runs whose runner died: it reads the due index and writes runs and their schedules' counters. */
-export const SWEEPER_SPEC: FunctionSpec = { name: SWEEPER_FUNCTION, role: 'sweeper', access: { table: 'write', scheduler: 'none', invokeRunner: false, secrets: false }, routes: [] };
+export const SWEEPER_SPEC: FunctionSpec = { name: SWEEPER_FUNCTION, role: 'sweeper', access: { table: 'write', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false }, routes: [] };
 
 export function allFunctionSpecs(): FunctionSpec[] {
   return [AUTHORIZER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, ...apiFunctionSpecs()];
@@ -72,5 +74,5 @@ export function allFunctionSpecs(): FunctionSpec[] {
 
 /** The environment variables the function's code reads on AWS (from shared/config.ts, never listed here by hand). */
 export function envNamesOf(spec: FunctionSpec): string[] {
-  return envNamesFor({ role: spec.role, table: spec.access.table !== 'none', scheduler: spec.access.scheduler !== 'none', invokeRunner: spec.access.invokeRunner });
+  return envNamesFor({ role: spec.role, table: spec.access.table !== 'none', scheduler: spec.access.scheduler !== 'none', invokeRunner: spec.access.invokeRunner, cursorKey: spec.access.cursorKey });
 }

@@ -63,16 +63,18 @@ function rawAnswer(status: number, reason: string, body: string, requestId: stri
 }
 
 /** Keys generated on first start are kept in DATA_DIR, so a restart keeps them. */
-function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: string; adminKey: string; signingSecret: string } {
+function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: string; adminKey: string; signingSecret: string; cursorKey: string } {
   const file = join(dataDir, 'local-keys.json');
-  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string; signingSecret?: string }) : {};
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string; signingSecret?: string; cursorKey?: string }) : {};
   const keys = {
     apiKey: options.apiKey ?? process.env.AGENT_SCHEDULES_API_KEY ?? saved.apiKey ?? `as_local_${randomToken(43)}`,
     adminKey: options.adminKey ?? process.env.AGENT_SCHEDULES_ADMIN_KEY ?? saved.adminKey ?? `as_admin_${randomToken(43)}`,
     signingSecret: process.env[ENV.signingSecret] ?? saved.signingSecret ?? randomToken(43),
+    // Signs list cursors: this data dir's own, so a cursor cannot be forged from the source.
+    cursorKey: saved.cursorKey ?? randomToken(43),
   };
   if (!options.inMemory) {
-    const kept = { apiKey: saved.apiKey ?? keys.apiKey, adminKey: saved.adminKey ?? keys.adminKey, signingSecret: saved.signingSecret ?? keys.signingSecret };
+    const kept = { apiKey: saved.apiKey ?? keys.apiKey, adminKey: saved.adminKey ?? keys.adminKey, signingSecret: saved.signingSecret ?? keys.signingSecret, cursorKey: keys.cursorKey };
     writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
   }
   return keys;
@@ -171,6 +173,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   process.env[ENV.dynamoEndpoint] = dynamo.endpoint;
   process.env[ENV.adminKey] = keys.adminKey;
   process.env[ENV.signingSecret] = keys.signingSecret;
+  process.env[ENV.cursorKey] = keys.cursorKey;
   process.env.AWS_REGION ??= 'local';
 
   // Imported only now: the wiring reads the environment set above.

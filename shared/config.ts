@@ -33,6 +33,8 @@ export const ENV = {
   runnerFunction: 'RUNNER_FUNCTION_ARN',
   signingSecret: 'AGENT_SIGNING_SECRET',
   signingSecretArn: 'AGENT_SIGNING_SECRET_ARN',
+  cursorKey: 'AGENT_CURSOR_KEY',
+  cursorKeyArn: 'AGENT_CURSOR_KEY_ARN',
   allowedAgentHosts: 'ALLOWED_AGENT_HOSTS',
   allowPrivateAgentTargets: 'ALLOW_PRIVATE_AGENT_TARGETS',
   agentSecretsPrefix: 'AGENT_SECRETS_PREFIX',
@@ -52,7 +54,7 @@ export const SCHEDULER_ENV = {
 } as const;
 
 /** Variables only the local server sets (DynamoDB Local, keys in plain text); never set on AWS. */
-export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret, ENV.agentSecretEnvNames];
+export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret, ENV.cursorKey, ENV.agentSecretEnvNames];
 
 const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas, ENV.agentSecretsPrefix];
 
@@ -74,13 +76,14 @@ export type FunctionRole = 'api' | 'authorizer' | 'runner' | 'sweeper';
  * The variables a function's code reads on AWS, from what it does (the route table's access flags).
  * The CDK stack sets exactly these and the infra tests check them; nothing is listed by hand twice.
  */
-export function envNamesFor(needs: { role: FunctionRole; table: boolean; scheduler?: boolean; invokeRunner?: boolean }): string[] {
+export function envNamesFor(needs: { role: FunctionRole; table: boolean; scheduler?: boolean; invokeRunner?: boolean; cursorKey?: boolean }): string[] {
   const names = new Set<string>();
   if (needs.table) names.add(ENV.tableName);
   if (needs.role === 'authorizer') names.add(ENV.adminKeySecretArn);
   if (needs.role === 'api' || needs.role === 'runner') for (const name of SETTINGS_ENV) names.add(name);
   if (needs.scheduler || needs.role === 'runner') for (const name of Object.values(SCHEDULER_ENV)) names.add(name);
   if (needs.invokeRunner) names.add(ENV.runnerFunction);
+  if (needs.cursorKey) names.add(ENV.cursorKeyArn);
   if (needs.role === 'runner') {
     names.add(ENV.signingSecretArn);
     names.add(ENV.allowedAgentHosts);

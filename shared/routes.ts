@@ -17,10 +17,13 @@ export interface Route {
   invokeRunner?: boolean;
   /** May create, write and delete tenants' agent secrets in Secrets Manager (under the deployment's agent prefix). */
   secrets?: boolean;
+  /** Pages with signed cursors: reads the deployment's cursor key. */
+  cursorKey?: boolean;
 }
 
 const read = { auth: 'tenant', table: 'read' } as const;
 const mutate = { auth: 'tenant', table: 'write', scheduler: true } as const;
+const list = { ...read, cursorKey: true } as const;
 const agentWrite = { auth: 'tenant', table: 'write' } as const;
 
 export const ROUTES: readonly Route[] = [
@@ -28,7 +31,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/openapi.json', function: 'get-openapi', auth: 'none', table: 'none' },
 
   { method: 'POST', path: '/v1/schedules', function: 'create-schedule', ...mutate },
-  { method: 'GET', path: '/v1/schedules', function: 'list-schedules', ...read },
+  { method: 'GET', path: '/v1/schedules', function: 'list-schedules', ...list },
   { method: 'GET', path: '/v1/schedules/text-to-cron', function: 'text-to-cron', auth: 'tenant', table: 'none' },
   { method: 'POST', path: '/v1/schedules/preview', function: 'preview-schedule', auth: 'tenant', table: 'none' },
   { method: 'GET', path: '/v1/schedules/{id}', function: 'get-schedule', ...read },
@@ -40,7 +43,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/schedules/{id}/resume', function: 'enable-schedule', ...mutate },
   { method: 'POST', path: '/v1/schedules/{id}/pause', function: 'disable-schedule', ...mutate },
   { method: 'POST', path: '/v1/schedules/{id}/trigger', function: 'trigger-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
-  { method: 'GET', path: '/v1/schedules/{id}/runs', function: 'list-runs', ...read },
+  { method: 'GET', path: '/v1/schedules/{id}/runs', function: 'list-runs', ...list },
   { method: 'GET', path: '/v1/schedules/{id}/runs/{runId}', function: 'get-schedule-run', ...read },
 
   { method: 'POST', path: '/v1/runs', function: 'create-run', ...mutate, invokeRunner: true },
@@ -50,7 +53,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/agent-runs', function: 'create-schedule', ...mutate },
 
   // The scheduled-agents API's paths (seed 003), answered in its snake_case shapes by the same functions.
-  { method: 'GET', path: '/agent/schedules', function: 'list-schedules', ...read },
+  { method: 'GET', path: '/agent/schedules', function: 'list-schedules', ...list },
   { method: 'POST', path: '/agent/schedules', function: 'create-schedule', ...mutate },
   { method: 'GET', path: '/agent/schedules/{id}', function: 'get-schedule', ...read },
   { method: 'PUT', path: '/agent/schedules/{id}', function: 'update-schedule', ...mutate },
@@ -59,14 +62,14 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/agent/schedules/{id}/resume', function: 'enable-schedule', ...mutate },
 
   { method: 'POST', path: '/v1/agents', function: 'create-agent', ...agentWrite },
-  { method: 'GET', path: '/v1/agents', function: 'list-agents', ...read },
+  { method: 'GET', path: '/v1/agents', function: 'list-agents', ...list },
   { method: 'GET', path: '/v1/agents/{id}', function: 'get-agent', ...read },
   { method: 'PATCH', path: '/v1/agents/{id}', function: 'update-agent', ...agentWrite },
   { method: 'PUT', path: '/v1/agents/{id}', function: 'replace-agent', ...agentWrite },
   { method: 'DELETE', path: '/v1/agents/{id}', function: 'delete-agent', ...agentWrite },
 
   { method: 'PUT', path: '/v1/secrets/{name}', function: 'put-secret', auth: 'tenant', table: 'write', secrets: true },
-  { method: 'GET', path: '/v1/secrets', function: 'list-secrets', ...read },
+  { method: 'GET', path: '/v1/secrets', function: 'list-secrets', ...list },
   { method: 'DELETE', path: '/v1/secrets/{name}', function: 'delete-secret', auth: 'tenant', table: 'write', secrets: true },
 
   { method: 'POST', path: '/v1/admin/api-keys', function: 'create-api-key', auth: 'admin', table: 'write' },

@@ -22,6 +22,8 @@ export interface AgentSchedulesState {
   readonly adminKeySecret: ISecret;
   /** Keys the signature on http agent calls; read only by the runner. */
   readonly signingSecret: ISecret;
+  /** Keys the HMAC on list cursors; read only by the list routes. */
+  readonly cursorKeySecret: ISecret;
 }
 
 const attributeType = (type: 'S' | 'N' | 'B'): AttributeType => ({ S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY })[type];
@@ -34,6 +36,7 @@ export class AgentSchedulesData extends Construct implements AgentSchedulesState
   readonly scheduleGroupName: string;
   readonly adminKeySecret: Secret;
   readonly signingSecret: Secret;
+  readonly cursorKeySecret: Secret;
 
   constructor(scope: Construct, id: string, props: AgentSchedulesDataProps = {}) {
     super(scope, id);
@@ -92,6 +95,16 @@ export class AgentSchedulesData extends Construct implements AgentSchedulesState
       this.signingSecret,
       'SMG4',
       'Agents verify signatures with a copy of this key, so it is rotated together with them (put-secret-value, then update agents) rather than by an automatic rotation that would break every receiver.',
+    );
+
+    this.cursorKeySecret = new Secret(this, 'CursorKey', {
+      description: `agent-schedules ${this.stage}: HMAC key of list cursors (next_cursor), so a cursor cannot be forged or altered.`,
+      generateSecretString: { excludePunctuation: true, includeSpace: false, passwordLength: 48 },
+    });
+    acknowledge(
+      this.cursorKeySecret,
+      'SMG4',
+      'Rotating it only invalidates cursors handed out before (clients start again from the first page); put-secret-value rotates it by hand, and the list routes read it once per cold start.',
     );
   }
 }

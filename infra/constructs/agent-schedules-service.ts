@@ -105,6 +105,7 @@ export class AgentSchedulesService extends Construct {
       if (spec.access.scheduler !== 'none') fn.bindScheduler(scheduler, spec.access.scheduler);
       if (spec.access.invokeRunner) fn.bindRunnerInvoke(runnerFunctionArn);
       if (spec.access.secrets) fn.bindSecretVault(agentSecretsArn);
+      if (spec.access.cursorKey) fn.bindSecret(state.cursorKeySecret, ENV.cursorKeyArn);
       return fn;
     };
 

@@ -6,7 +6,7 @@ import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } fro
 import { retryStale } from './retry.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { AGENT_ID_PATTERN, toValidationError } from '../domain/schedule.ts';
-import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import type { Cursors } from '../domain/cursor.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Settings } from '../config.ts';
@@ -53,13 +53,13 @@ export async function getAgent(deps: Pick<AgentDeps, 'agents'>, principal: Tenan
 
 const ListAgentsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
 
-export async function listAgents(deps: Pick<AgentDeps, 'agents'>, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
+export async function listAgents(deps: Pick<AgentDeps, 'agents'> & { cursors: Cursors }, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
   const parsed = ListAgentsQuery.safeParse(rawQuery);
   if (!parsed.success) throw toValidationError(parsed.error);
   const binding = `agents\n${principal.tenantId}`;
-  const after = parsed.data.cursor === undefined ? undefined : decodeCursor(parsed.data.cursor, binding);
+  const after = parsed.data.cursor === undefined ? undefined : deps.cursors.decode(parsed.data.cursor, binding);
   const page = await deps.agents.list(principal.tenantId, parsed.data.limit, after);
-  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : encodeCursor(page.nextAfter, binding) };
+  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
 }
 
 /** PATCH merges the given settings into the agent; PUT (`replace`) takes a whole definition. `kind` may change only with PUT. */

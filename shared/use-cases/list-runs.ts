@@ -1,7 +1,7 @@
 // Run history: a schedule's runs newest first (cursor paged, filtered by status), one run, and one-off runs by id.
 import { z } from 'zod';
 import { maxChars } from '../domain/length-checks.ts';
-import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import type { Cursors } from '../domain/cursor.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { RUN_ID_PATTERN, type Run } from '../domain/run.ts';
@@ -18,14 +18,14 @@ export const ListRunsQuery = z
   })
   .strict();
 
-export async function listRuns(deps: { schedules: ScheduleStore; runs: RunStore }, principal: TenantPrincipal, scheduleId: string, rawQuery: Record<string, string | undefined>) {
+export async function listRuns(deps: { schedules: ScheduleStore; runs: RunStore; cursors: Cursors }, principal: TenantPrincipal, scheduleId: string, rawQuery: Record<string, string | undefined>) {
   const parsed = ListRunsQuery.safeParse(rawQuery);
   if (!parsed.success) throw toValidationError(parsed.error);
   await loadVisibleSchedule(deps, principal, scheduleId);
   const binding = JSON.stringify(['runs', principal.tenantId, scheduleId, parsed.data.status ?? null]);
-  const after = parsed.data.cursor === undefined ? undefined : decodeCursor(parsed.data.cursor, binding);
+  const after = parsed.data.cursor === undefined ? undefined : deps.cursors.decode(parsed.data.cursor, binding);
   const page = await deps.runs.list(principal.tenantId, scheduleId, { limit: parsed.data.limit, after, status: parsed.data.status });
-  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : encodeCursor(page.nextAfter, binding) };
+  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
 }
 
 export async function getScheduleRun(deps: { schedules: ScheduleStore; runs: RunStore }, principal: TenantPrincipal, scheduleId: string, runId: string): Promise<Run> {

@@ -1,7 +1,7 @@
 // List the caller's and their team's schedules, sorted by name, with counters-based stats: a bounded number of reads.
 import { z } from 'zod';
 import { maxChars } from '../domain/length-checks.ts';
-import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import type { Cursors } from '../domain/cursor.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { toValidationError, type Schedule } from '../domain/schedule.ts';
@@ -36,7 +36,7 @@ export interface ScheduleList {
 }
 
 export async function listSchedules(
-  deps: { schedules: ScheduleStore },
+  deps: { schedules: ScheduleStore; cursors: Cursors },
   principal: TenantPrincipal,
   rawQuery: Record<string, string | undefined>,
 ): Promise<ScheduleList> {
@@ -55,7 +55,7 @@ export async function listSchedules(
   };
   const scopes = visibleScopes(principal);
   const binding = JSON.stringify([principal.tenantId, principal.userId, principal.teamId ?? null, filters]);
-  let after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding);
+  let after = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, binding);
 
   // An offset is walked in pages of keys; MAX_LIST_OFFSET and the page bound keep that a fixed cost too.
   let exhausted = false;
@@ -79,7 +79,7 @@ export async function listSchedules(
   return {
     items: page.items,
     hasMore: page.nextAfter !== undefined,
-    nextCursor: page.nextAfter === undefined ? null : encodeCursor(page.nextAfter, binding),
+    nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding),
     totalCount,
     stats,
   };

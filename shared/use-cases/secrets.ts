@@ -1,7 +1,7 @@
 // Tenants' agent secrets: stored (write-only) and deleted by name, listed without their values.
 import { z } from 'zod';
 import { maxChars, minChars } from '../domain/length-checks.ts';
-import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import type { Cursors } from '../domain/cursor.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { toValidationError } from '../domain/schedule.ts';
@@ -57,11 +57,11 @@ export async function deleteSecret(deps: Omit<SecretDeps, 'clock'>, principal: T
 
 const ListSecretsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
 
-export async function listSecrets(deps: Pick<SecretDeps, 'catalog'>, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
+export async function listSecrets(deps: Pick<SecretDeps, 'catalog'> & { cursors: Cursors }, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
   const parsed = ListSecretsQuery.safeParse(rawQuery);
   if (!parsed.success) throw toValidationError(parsed.error);
   const binding = `secrets\n${principal.tenantId}`;
-  const after = parsed.data.cursor === undefined ? undefined : decodeCursor(parsed.data.cursor, binding);
+  const after = parsed.data.cursor === undefined ? undefined : deps.cursors.decode(parsed.data.cursor, binding);
   const page = await deps.catalog.list(principal.tenantId, parsed.data.limit, after);
-  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : encodeCursor(page.nextAfter, binding) };
+  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
 }

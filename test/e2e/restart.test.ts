@@ -48,6 +48,9 @@ describe('restarting the local server on the same DATA_DIR', () => {
     expect((await call('POST', '/v1/agents', { id: 'echo', name: 'Echo', kind: 'http', url: agentUrl })).status).toBe(201);
     const created = await call('POST', '/v1/schedules', { name: 'Every minute', task: 't', cronExpression: '* * * * *', agentId: 'echo' });
     const id = created.body.schedule.id as string;
+    expect((await call('POST', '/v1/schedules', { name: 'Zzz later', task: 't', scheduledTime: '2027-06-01T00:00:00Z', agentId: 'echo' })).status).toBe(201);
+    const firstPage = await call('GET', '/v1/schedules?limit=1');
+    expect(firstPage.body.data.map((schedule: { name: string }) => schedule.name)).toEqual(['Every minute']);
     now = new Date('2026-11-20T08:59:00Z');
     expect((await server.tick()).map((event) => event.scheduledTime)).toEqual(['2026-11-20T08:59:00Z']);
     await server.stop();
@@ -56,6 +59,9 @@ describe('restarting the local server on the same DATA_DIR', () => {
     server = await startLocalServer({ dataDir, port: 0, tickIntervalMs: 0, clock });
 
     expect({ apiKey: server.apiKey, adminKey: server.adminKey }).toEqual(firstKeys);
+    // The cursor key is the data dir's own and kept with it: a cursor from before the restart still pages on.
+    const secondPage = await call('GET', `/v1/schedules?limit=1&cursor=${encodeURIComponent(firstPage.body.next_cursor)}`);
+    expect([secondPage.status, secondPage.body.data.map((schedule: { name: string }) => schedule.name)]).toEqual([200, ['Zzz later']]);
     expect((await call('GET', `/v1/schedules/${id}`)).body.schedule).toMatchObject({ name: 'Every minute', runCount: 1, nextRunAt: '2026-11-20T09:01:00Z' });
     // 09:00 passed while the server was down: it is not replayed, and 09:01 fires once.
     now = new Date('2026-11-20T09:01:00Z');

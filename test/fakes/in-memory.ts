@@ -1,5 +1,6 @@
 // In-memory fakes of the ports, with the same contracts as the DynamoDB adapters (versions, counters, idempotency).
 import type { Agent } from '#shared/domain/agent.ts';
+import { cursorCodec } from '#shared/domain/cursor.ts';
 import { AlreadyExistsError, StaleVersionError } from '#shared/domain/errors.ts';
 import { ownerScope, type Schedule } from '#shared/domain/schedule.ts';
 import type { AgentStore } from '#shared/ports/agent-store.ts';
@@ -195,3 +196,6 @@ export function serviceError(name: string): Error {
   error.name = name;
   return error;
 }
+
+/** A cursor signer with a fixed test key (deployments use their own generated key). */
+export const testCursors = cursorCodec('test-cursor-key-0123456789');

@@ -56,7 +56,7 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::<ServiceSweeperFunction049D0420.Arn>:*]': 1,
       'AwsSolutions-APIG4': 2,
       'AwsSolutions-SQS3': 1,
-      'AwsSolutions-SMG4': 2,
+      'AwsSolutions-SMG4': 3,
     });
     const distinctReasons = new Set(acknowledgements.map((ack) => `${ack.id.split('[')[0]}|${ack.reason}`));
     expect(distinctReasons.size).toBeGreaterThanOrEqual(8);

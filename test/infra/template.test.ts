@@ -30,7 +30,7 @@ function expectedEnv(folder: string): string[] {
   if (folder === RUNNER_FUNCTION) return envNamesFor({ role: 'runner', table: true });
   if (folder === SWEEPER_FUNCTION) return envNamesFor({ role: 'sweeper', table: true });
   const route = routesByFunction.get(folder)![0]!;
-  return envNamesFor({ role: 'api', table: route.table !== 'none', scheduler: route.scheduler ?? false, invokeRunner: route.invokeRunner ?? false });
+  return envNamesFor({ role: 'api', table: route.table !== 'none', scheduler: route.scheduler ?? false, invokeRunner: route.invokeRunner ?? false, cursorKey: route.cursorKey ?? false });
 }
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
@@ -56,6 +56,7 @@ function expectedGrants(folder: string, scheduleArns: string): string[] {
     );
   }
   if (route?.scheduler || folder === RUNNER_FUNCTION) expected.push('iam:PassRole <scheduler-role>');
+  if (route?.cursorKey) expected.push('secretsmanager:GetSecretValue <cursor-key>');
   if (folder === AUTHORIZER_FUNCTION) expected.push('secretsmanager:GetSecretValue <admin-key>');
   if (folder === RUNNER_FUNCTION) {
     expected.push(
@@ -82,6 +83,7 @@ beforeAll(() => {
     [logicalId(state.deadLetterQueue), 'dlq'],
     [logicalId(state.adminKeySecret), 'admin-key'],
     [logicalId(state.signingSecret), 'signing-secret'],
+    [logicalId(state.cursorKeySecret), 'cursor-key'],
     [logicalId(svc.schedulerRole), 'scheduler-role'],
     [logicalId(svc.alarmTopic), 'alarm-topic'],
   ]);
@@ -209,6 +211,7 @@ describe('environment', () => {
       if (env[ENV.runnerFunction] !== undefined) expect(env[ENV.runnerFunction], folder).toBe('<runner>');
       if (folder === AUTHORIZER_FUNCTION) expect(env[ENV.adminKeySecretArn]).toBe('<admin-key>');
       if (folder === RUNNER_FUNCTION) expect(env[ENV.signingSecretArn]).toBe('<signing-secret>');
+      if (routesByFunction.get(folder)?.[0]?.cursorKey) expect(env[ENV.cursorKeyArn]).toBe('<cursor-key>');
       if (folder !== AUTHORIZER_FUNCTION) expect(() => settingsFromEnv(env), folder).not.toThrow();
     }
   });

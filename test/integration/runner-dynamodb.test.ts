@@ -19,7 +19,7 @@ import { listRuns } from '#shared/use-cases/list-runs.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { BudgetExhaustedError, triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { deferred, FakeAgentRunner, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
-import { FixedClock, RecordingMirror, SequentialIds } from '../fakes/in-memory.ts';
+import { FixedClock, RecordingMirror, SequentialIds, testCursors } from '../fakes/in-memory.ts';
 import { freshTable } from './dynamodb-local.ts';
 
 const endpoint = inject('dynamoEndpoint');
@@ -265,15 +265,15 @@ describe('the runner on DynamoDB', () => {
       ids.push(ranRun(await executeScheduledRun(deps, eventFor(schedule, minute(n)))).id);
     }
 
-    const first = await listRuns(deps, alice, schedule.id, { limit: '2' });
-    const second = await listRuns(deps, alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
-    const third = await listRuns(deps, alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
+    const first = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2' });
+    const second = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
+    const third = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
     expect([first, second, third].map((page) => page.items.map((run) => run.id))).toEqual([[ids[4], ids[3]], [ids[2], ids[1]], [ids[0]]]);
     expect(third).toMatchObject({ hasMore: false, nextCursor: null });
 
-    const failed = await listRuns(deps, alice, schedule.id, { status: 'failed' });
+    const failed = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { status: 'failed' });
     expect(failed.items.map((run) => run.id)).toEqual([ids[3], ids[1]]);
-    await expect(listRuns(deps, alice, schedule.id, { cursor: 'garbage.cursor' })).rejects.toMatchObject({ status: 400 });
+    await expect(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { cursor: 'garbage.cursor' })).rejects.toMatchObject({ status: 400 });
   });
 });
 

@@ -17,7 +17,7 @@ import { listRuns } from '#shared/use-cases/list-runs.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { BudgetExhaustedError, triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds } from '../fakes/in-memory.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, testCursors } from '../fakes/in-memory.ts';
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
 const START = new Date('2026-11-20T00:00:00Z');
@@ -706,12 +706,12 @@ describe('listing a schedule’s runs', () => {
   it('pages newest first with an opaque cursor', async () => {
     const { schedule, ids } = await history();
 
-    const first = await listRuns(deps, alice, schedule.id, { limit: '2' });
+    const first = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2' });
     expect(first.items.map((run) => run.id)).toEqual([ids[4], ids[3]]);
     expect(first.hasMore).toBe(true);
-    const second = await listRuns(deps, alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
+    const second = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
     expect(second.items.map((run) => run.id)).toEqual([ids[2], ids[1]]);
-    const third = await listRuns(deps, alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
+    const third = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
     expect(third.items.map((run) => run.id)).toEqual([ids[0]]);
     expect(third).toMatchObject({ hasMore: false, nextCursor: null });
     expect(first.items[0]).toMatchObject({ output: '5', status: 'succeeded' });
@@ -719,19 +719,19 @@ describe('listing a schedule’s runs', () => {
 
   it('filters by status', async () => {
     const { schedule, ids } = await history();
-    const failed = await listRuns(deps, alice, schedule.id, { status: 'failed' });
+    const failed = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { status: 'failed' });
     expect(failed.items.map((run) => run.id)).toEqual([ids[3], ids[1]]);
     expect(failed.items.map((run) => run.error?.kind)).toEqual(['network', 'http_status']);
   });
 
   it('answers 400 for a garbage cursor, and for a cursor reused with another filter', async () => {
     const { schedule } = await history();
-    const garbage = await rejection(listRuns(deps, alice, schedule.id, { cursor: 'not-a-cursor' }));
+    const garbage = await rejection(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { cursor: 'not-a-cursor' }));
     expect(garbage).toBeInstanceOf(ValidationError);
     expect(garbage).toMatchObject({ status: 400, details: { field: 'cursor' } });
 
-    const page = await listRuns(deps, alice, schedule.id, { limit: '1' });
-    const reused = await rejection(listRuns(deps, alice, schedule.id, { limit: '1', cursor: page.nextCursor!, status: 'failed' }));
+    const page = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '1' });
+    const reused = await rejection(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '1', cursor: page.nextCursor!, status: 'failed' }));
     expect(reused).toMatchObject({ status: 400, details: { field: 'cursor' } });
   });
 });

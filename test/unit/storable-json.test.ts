@@ -4,7 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAgentInput } from '#shared/domain/agent.ts';
-import { decodeCursor, encodeCursor } from '#shared/domain/cursor.ts';
+import { cursorCodec } from '#shared/domain/cursor.ts';
+
+const { encode: encodeCursor, decode: decodeCursor } = cursorCodec('test-cursor-key-0123456789');
 import { ValidationError } from '#shared/domain/errors.ts';
 import { LIMITS } from '#shared/domain/limits.ts';
 import { normalizeAliases, parseScheduleInput } from '#shared/domain/schedule.ts';
@@ -209,6 +211,12 @@ describe('list cursors', () => {
 
   it('reads back a cursor it wrote', () => {
     expect(decodeCursor(encodeCursor('name#sched_1', binding), binding)).toBe('name#sched_1');
+  });
+
+  it("refuses a cursor signed with another deployment's key, and a key too short to be one", () => {
+    const other = cursorCodec('another-deployment-key-000');
+    expect(validationError(() => decodeCursor(other.encode('name#sched_1', binding), binding)).details?.field).toBe('cursor');
+    expect(() => cursorCodec('short')).toThrow(/at least 16/);
   });
 
   it('refuses a signature of 22 multi-byte characters (equal string length, unequal bytes) with a 400 naming cursor', () => {

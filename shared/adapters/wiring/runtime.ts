@@ -22,8 +22,13 @@ export interface Overrides {
 export const overrides: Overrides = {};
 const cache = new Map<string, unknown>();
 
+/** Builds a value once per container; a promise that rejects (a secret read that failed) is forgotten, so the next call retries. */
 export function once<T>(key: string, make: () => T): T {
-  if (!cache.has(key)) cache.set(key, make());
+  if (!cache.has(key)) {
+    const value = make();
+    cache.set(key, value);
+    if (value instanceof Promise) value.catch(() => cache.get(key) === value && cache.delete(key));
+  }
   return cache.get(key) as T;
 }
 
