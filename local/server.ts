@@ -29,6 +29,8 @@ export interface LocalServerOptions {
   inMemory?: boolean;
   /** How often runs whose deadline passed are ended (ms); 0 turns the periodic sweep off (the start-up one still runs). */
   sweepIntervalMs?: number;
+  /** How long stop() waits for runs in flight before it stops anyway (ms, default 5000). */
+  stopGraceMs?: number;
   /** Told when DynamoDB Local died and could not be restarted; the server cannot serve data any more. */
   onFatal?: (error: Error) => void;
 }
@@ -328,8 +330,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       if (stopped) return;
       stopped = true;
       if (sweeper) clearInterval(sweeper);
-      await scheduler.stop();
-      await dispatcher.drain();
+      // Runs still in flight get a few seconds; any left are ended (timed_out) by the next start's sweep.
+      const settled = Promise.all([scheduler.stop(), dispatcher.drain()]).then(() => true);
+      const grace = new Promise<false>((resolve) => setTimeout(() => resolve(false), options.stopGraceMs ?? 5_000).unref());
+      if (!(await Promise.race([settled, grace]))) {
+        console.error('local server: stopping with runs still in flight; the next start ends them as timed_out.');
+      }
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
       await dynamo.stop();
@@ -357,7 +363,8 @@ storage_unavailable meanwhile); after ${JVM_RESTARTS} failed restarts the server
 whether storage answers. At start-up, runs the previous server left unfinished are ended (timed_out, or failed if
 they never started), and every minute runs past their deadline are.
 
-Ctrl-C stops it; a restart on the same DATA_DIR loses nothing.`;
+Ctrl-C stops it (runs still in flight after 5 s are ended as timed_out at the next start); a restart on the same
+DATA_DIR loses nothing.`;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
