@@ -1,6 +1,6 @@
 // Faults on the real local server process: kill -9 mid-run, a second server on the same data dir, a killed JVM.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,8 @@ afterAll(async () => {
 describe('the local server under faults', () => {
   it('after kill -9 mid-run: the JVM dies with it, a restart ends every unfinished run, and the next firing runs', async () => {
     const first = await startServer();
+    // DynamoDB Local runs without telemetry.
+    expect(readFileSync(`/proc/${first.jvmPid}/cmdline`, 'utf8').split('\0')).toContain('-disableTelemetry');
     expect((await call(first, 'POST', '/v1/agents', { id: 'slow', name: 'Slow', kind: 'http', url: agentUrl })).status).toBe(201);
     const created = await call(first, 'POST', '/v1/schedules', { name: 'Every minute', task: 't', cronExpression: '* * * * *', agentId: 'slow' });
     expect(created.status).toBe(201);
