@@ -13,8 +13,8 @@ import { DynamoScheduleStore, scheduleItem } from '#shared/adapters/dynamodb/sch
 import { cursorCodec } from '#shared/domain/cursor.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { parseScheduleInput } from '#shared/domain/schedule.ts';
-import { randomIds } from '#shared/ports/random-ids.ts';
-import { systemClock } from '#shared/ports/clock.ts';
+import { randomIds } from '#shared/adapters/system/ids.ts';
+import { systemClock } from '#shared/adapters/system/clock.ts';
 import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';

@@ -16,7 +16,7 @@ import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { parseScheduleInput } from '#shared/domain/schedule.ts';
 import type { AgentRunner } from '#shared/ports/agent-runner.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import { randomIds } from '#shared/ports/random-ids.ts';
+import { randomIds } from '#shared/adapters/system/ids.ts';
 import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';

@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ENV } from '#shared/config.ts';
-import { systemClock, type Clock } from '#shared/ports/clock.ts';
-import { randomToken } from '#shared/ports/random-ids.ts';
+import { systemClock } from '#shared/adapters/system/clock.ts';
+import type { Clock } from '#shared/ports/clock.ts';
+import { randomToken } from '#shared/adapters/system/ids.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { matchRoute, pathExists, routeKey, type Route } from '#shared/routes.ts';
 import { hashKey, sameHash } from '#shared/use-cases/resolve-api-key.ts';
@@ -179,7 +180,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   process.env.AWS_REGION ??= 'local';
 
   // Imported only now: the wiring reads the environment set above.
-  const wiring = await import('#shared/adapters/wiring/runtime.ts');
+  const wiring = await import('#shared/composition/runtime.ts');
   const runner = (await import('../functions/runner/handler.ts')).handler;
   const { InProcessDispatcher } = await import('./in-process-dispatcher.ts');
   const { ensureTable } = await import('#shared/adapters/dynamodb/create-table.ts');
@@ -200,10 +201,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   });
   // Runs the previous process left queued or running can no longer finish: end them before anything fires.
   const { endOverdueRuns } = await import('#shared/use-cases/end-overdue-runs.ts');
-  const { sweepDeps } = await import('#shared/adapters/wiring/core.ts');
+  const { sweepDeps } = await import('#shared/composition/sweeper.ts');
   wiring.resetRuntime();
   wiring.overrideRuntime({ clock });
-  const sweep = { ...sweepDeps(), log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details) };
+  const sweep = { ...(await sweepDeps()), log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details) };
   await endOverdueRuns(sweep, { everyUnfinished: true });
   scheduler.load(await loadMirroredSchedules(documentClient, 'agent-schedules'), clock.now());
   const dispatcher = new InProcessDispatcher((ref) => runner(ref));

@@ -1,5 +1,5 @@
 // The runner's CloudWatch metrics (EMF, no dimensions): the names the runner emits and the dashboard and alarms read.
-import type { RunStatus } from './domain/schedule.ts';
+import type { RunStatus } from './domain/run.ts';
 
 /** One count per finished run, by its final status; queued and running are never final. */
 export const RUN_METRICS = {

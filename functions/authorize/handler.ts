@@ -1,7 +1,6 @@
 // The HTTP API Lambda authorizer (simple responses): resolves the bearer API key to its tenant, user and team.
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { adminKeyHash } from '#shared/adapters/wiring/admin.ts';
-import { apiKeyStore } from '#shared/adapters/wiring/core.ts';
+import { authorizerDeps } from '#shared/composition/admin.ts';
 import { logger } from '#shared/logger.ts';
 import { resolveApiKey } from '#shared/use-cases/resolve-api-key.ts';
 
@@ -15,7 +14,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   if (!token) return { isAuthorized: false };
   try {
-    const principal = await resolveApiKey({ keys: apiKeyStore(), adminKeyHash: await adminKeyHash() }, token);
+    const principal = await resolveApiKey(await authorizerDeps(), token);
     if (!principal) return { isAuthorized: false };
     if (principal.role === 'admin') return { isAuthorized: true, context: { role: 'admin' } };
     return {

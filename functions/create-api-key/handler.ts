@@ -1,6 +1,6 @@
 // POST /v1/admin/api-keys (admin key only): issue a tenant API key, shown once.
-import { apiKeyStore, clock } from '#shared/adapters/wiring/core.ts';
+import { apiKeyDeps } from '#shared/composition/admin.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { createApiKey } from '#shared/use-cases/api-keys.ts';
 
-export const handler = apiHandler('admin', async ({ body }) => json(201, await createApiKey({ keys: apiKeyStore(), clock: clock() }, body), { 'cache-control': 'no-store' }));
+export const handler = apiHandler('admin', async ({ body }) => json(201, await createApiKey(await apiKeyDeps(), body), { 'cache-control': 'no-store' }));

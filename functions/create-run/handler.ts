@@ -1,13 +1,12 @@
 // POST /v1/runs (and /v1/threads): run an agent once now; a `schedule` block also creates that schedule.
-import { triggerDeps } from '#shared/adapters/wiring/runs.ts';
-import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
-import { presentRun } from '#shared/http/run-view.ts';
+import { createRunDeps } from '#shared/composition/runs.ts';
+import { presentRun } from '#shared/http/runs.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
-import { presentSchedule } from '#shared/http/presenters.ts';
+import { presentSchedule } from '#shared/http/schedules.ts';
 import { createRun } from '#shared/use-cases/create-run.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, body }) => {
-  const deps = { ...scheduleDeps(), ...triggerDeps() };
+  const deps = await createRunDeps();
   const { run, schedule } = await createRun(deps, principal, body);
   return json(202, {
     run: presentRun(run),

@@ -1,9 +1,9 @@
 // DELETE /v1/agents/{id}: 204; schedules that still name it fail their runs with a clear error.
-import { agentStore } from '#shared/adapters/wiring/core.ts';
+import { agentDeps } from '#shared/composition/agents.ts';
 import { apiHandler, noContent } from '#shared/http/api-handler.ts';
 import { deleteAgent } from '#shared/use-cases/agents.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, params }) => {
-  await deleteAgent({ agents: agentStore() }, principal, params.id!);
+  await deleteAgent(await agentDeps(), principal, params.id!);
   return noContent();
 });

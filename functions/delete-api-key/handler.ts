@@ -1,9 +1,9 @@
 // DELETE /v1/admin/api-keys/{keyId} (admin key only): revoke a key; 204.
-import { apiKeyStore } from '#shared/adapters/wiring/core.ts';
+import { apiKeyDeps } from '#shared/composition/admin.ts';
 import { apiHandler, noContent } from '#shared/http/api-handler.ts';
 import { deleteApiKey } from '#shared/use-cases/api-keys.ts';
 
 export const handler = apiHandler('admin', async ({ params }) => {
-  await deleteApiKey({ keys: apiKeyStore() }, params.keyId!);
+  await deleteApiKey(await apiKeyDeps(), params.keyId!);
   return noContent();
 });

@@ -1,9 +1,9 @@
 // DELETE /v1/schedules/{id}: 204; the EventBridge schedule goes too. /agent/schedules/{id} answers {success: true}.
-import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
+import { scheduleDeps } from '#shared/composition/schedules.ts';
 import { apiHandler, json, noContent } from '#shared/http/api-handler.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, params, routeDialect }) => {
-  await deleteSchedule(scheduleDeps(), principal, params.id!);
+  await deleteSchedule(await scheduleDeps(), principal, params.id!);
   return routeDialect === 'agent' ? json(200, { success: true }) : noContent();
 });

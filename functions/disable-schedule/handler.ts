@@ -1,11 +1,11 @@
 // PATCH /v1/schedules/{id}/disable, POST …/pause: turn the schedule off in both stores.
-import { scheduleDeps } from '#shared/adapters/wiring/schedules.ts';
+import { scheduleDeps } from '#shared/composition/schedules.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
-import { scheduleBody } from '#shared/http/presenters.ts';
+import { scheduleBody } from '#shared/http/schedules.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, params, routeDialect }) => {
-  const deps = scheduleDeps();
+  const deps = await scheduleDeps();
   const schedule = await setScheduleEnabled(deps, principal, params.id!, false);
   return json(200, scheduleBody(schedule, deps.clock.now(), routeDialect));
 });

@@ -1,7 +1,7 @@
 // GET /v1/agents/{id}: one agent definition (secret references only, never secret values).
-import { agentStore } from '#shared/adapters/wiring/core.ts';
+import { readDeps } from '#shared/composition/reads.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
-import { presentAgent } from '#shared/http/agent-presenter.ts';
+import { presentAgent } from '#shared/http/agents.ts';
 import { getAgent } from '#shared/use-cases/agents.ts';
 
-export const handler = apiHandler('tenant', async ({ principal, params }) => json(200, { agent: presentAgent(await getAgent({ agents: agentStore() }, principal, params.id!)) }));
+export const handler = apiHandler('tenant', async ({ principal, params }) => json(200, { agent: presentAgent(await getAgent(await readDeps(), principal, params.id!)) }));

@@ -1,9 +1,9 @@
 // GET /health: liveness and whether storage answers, for load balancers and the local server's start-up check; no auth.
-import { storageHealthy } from '#shared/adapters/wiring/storage.ts';
+import { healthDeps } from '#shared/composition/storage.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 
 export const handler = apiHandler('none', async () =>
-  (await storageHealthy())
+  (await (await healthDeps()).storageAnswers())
     ? json(200, { status: 'ok', storage: 'ok' })
     : json(503, {
         status: 'degraded',

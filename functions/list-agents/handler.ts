@@ -1,11 +1,10 @@
 // GET /v1/agents: the tenant's agents, by id, cursor paged.
-import { agentStore } from '#shared/adapters/wiring/core.ts';
-import { cursors } from '#shared/adapters/wiring/cursors.ts';
+import { listDeps } from '#shared/composition/reads.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
-import { presentAgent } from '#shared/http/agent-presenter.ts';
+import { presentAgent } from '#shared/http/agents.ts';
 import { listAgents } from '#shared/use-cases/agents.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, query }) => {
-  const page = await listAgents({ agents: agentStore(), cursors: await cursors() }, principal, query);
+  const page = await listAgents(await listDeps(), principal, query);
   return json(200, { object: 'list', data: page.items.map(presentAgent), has_more: page.hasMore, next_cursor: page.nextCursor });
 });

@@ -3,7 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { RUN_METRICS } from '#shared/run-metrics.ts';
-import { runnerDeps, traceAwsClients } from '#shared/adapters/wiring/runner.ts';
+import { runnerDeps, traceAwsClients } from '#shared/composition/runner.ts';
 import { logger } from '#shared/logger.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 

@@ -1,6 +1,6 @@
 // GET /v1/schedules/text-to-cron?cron=TEXT: plain English to cron, with description and next runs.
-import { clock, settings } from '#shared/adapters/wiring/runtime.ts';
+import { previewDeps } from '#shared/composition/runtime.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { textToCronPreview } from '#shared/use-cases/preview-schedule.ts';
 
-export const handler = apiHandler('tenant', async ({ query }) => json(200, textToCronPreview({ clock: clock(), settings: settings() }, query)));
+export const handler = apiHandler('tenant', async ({ query }) => json(200, textToCronPreview(await previewDeps(), query)));

@@ -1,11 +1,11 @@
 // POST /v1/schedules/{id}/trigger: run now, through the same runner as scheduled runs; 202 with the queued run.
-import { triggerDeps } from '#shared/adapters/wiring/runs.ts';
-import { presentRun } from '#shared/http/run-view.ts';
+import { triggerDeps } from '#shared/composition/runs.ts';
+import { presentRun } from '#shared/http/runs.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, params }) => {
-  const run = await triggerSchedule(triggerDeps(), principal, params.id!);
+  const run = await triggerSchedule(await triggerDeps(), principal, params.id!);
   // `thread` is how seed 001's clients read the started execution.
   return json(202, { run: presentRun(run), thread: { id: run.id, status: run.status }, message: 'Schedule triggered - execution started' });
 });

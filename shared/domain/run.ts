@@ -1,9 +1,10 @@
 // Runs: one execution of an agent, its record and its id; scheduled runs get ids derived from (schedule, scheduled time).
 import { createHash } from 'node:crypto';
-import type { AgentErrorKind, AgentUsage } from '../ports/agent-runner.ts';
-import type { RunStatus } from './schedule.ts';
+import type { AgentErrorKind, AgentUsage } from './agent-outcome.ts';
 
 export const OUTPUT_LIMIT_BYTES = 64 * 1024;
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped';
 
 export type RunTrigger = 'schedule' | 'manual' | 'api';
 export type SkipReason = 'disabled' | 'ended' | 'not_started' | 'overlap' | 'budget' | 'deleted';

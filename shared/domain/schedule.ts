@@ -1,6 +1,7 @@
 // Schedules: the request schemas (with the replaced services' spellings as aliases), the stored shape, and the rules.
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import type { RunStatus } from './run.ts';
 
 import { maxChars, minChars } from './length-checks.ts';
 import { LIMITS } from './limits.ts';
@@ -102,7 +103,7 @@ export const ScheduleFields = z
 
 export type ScheduleInput = z.infer<typeof ScheduleFields>;
 
-/** Which request dialect a body used, so the response can answer in kind (see shared/http/presenters.ts). */
+/** Which request dialect a body used, so the response can answer in kind (see shared/http/schedules.ts). */
 export type Dialect = 'v1' | 'toolhouse' | 'agent';
 
 export interface NormalizedBody {
@@ -158,8 +159,6 @@ export function parseScheduleInput(raw: unknown): { input: ScheduleInput; dialec
   return { input: result.data, dialect };
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped';
-
 /** The stored schedule. `version` makes updates conditional; `owner` decides who may see it. */
 export interface Schedule {
   tenantId: string;
@@ -208,48 +207,3 @@ export interface Schedule {
 }
 
 export { ownerScope } from './owner.ts';
-
-const nullableString = z.string().nullable();
-
-/** The schedule as the API returns it (seed 001's object plus run state and the Scheduler's view). */
-export const ScheduleView = z
-  .object({
-    id: z.string().meta({ example: 'sched_3xK9mQ2vLp8RtY6wZa1B' }),
-    object: z.literal('schedule'),
-    userId: z.string(),
-    teamId: nullableString,
-    name: z.string(),
-    description: nullableString,
-    task: z.string(),
-    agentId: nullableString,
-    environmentId: nullableString,
-    appId: nullableString,
-    scheduleType: z.enum(['recurring', 'one-time']),
-    cronExpression: nullableString,
-    scheduledTime: nullableString,
-    timezone: z.string(),
-    enabled: z.boolean(),
-    status: z.enum(['active', 'paused', 'completed']),
-    statusReason: nullableString.meta({ description: 'Why the service paused it (autoDisableAfterFailures); null otherwise.' }),
-    nextRunAt: nullableString.meta({ description: 'The instant EventBridge Scheduler will fire next (UTC); null when it will not.' }),
-    lastRunAt: nullableString,
-    lastRunStatus: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']).nullable(),
-    lastError: z.object({ message: z.string(), kind: z.string(), at: z.string() }).nullable(),
-    runCount: z.number().int(),
-    successCount: z.number().int(),
-    failureCount: z.number().int(),
-    consecutiveFailures: z.number().int(),
-    schedulerExpression: z.string().meta({ example: 'cron(0 9 ? * MON-FRI *)' }),
-    schedulerTimezone: z.string(),
-    cronDescription: z.string().meta({ example: 'At 09:00, Monday through Friday (America/New_York)' }),
-    startAt: nullableString,
-    endAt: nullableString,
-    overlapPolicy: z.enum(['skip', 'allow']),
-    timeoutSeconds: z.number().int(),
-    metadata: z.record(z.string(), z.unknown()).nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: 'Schedule' });
-
-export type ScheduleViewShape = z.infer<typeof ScheduleView>;

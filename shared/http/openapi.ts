@@ -2,8 +2,10 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { AgentDefinition } from '../domain/agent.ts';
-import { RunView } from './run-view.ts';
-import { ScheduleFields, ScheduleView } from '../domain/schedule.ts';
+import { AgentView } from './agents.ts';
+import { RunView } from './runs.ts';
+import { ScheduleView } from './schedules.ts';
+import { ScheduleFields } from '../domain/schedule.ts';
 import { ROUTES, type Route } from '../routes.ts';
 import { CreateApiKeyInput } from '../use-cases/api-keys.ts';
 import { ListSchedulesQuery } from '../use-cases/list-schedules.ts';
@@ -32,7 +34,7 @@ const ScheduleListBody = z
     next_cursor: z.string().nullable(),
   })
   .meta({ id: 'ScheduleList' });
-const AgentEnvelope = z.object({ agent: z.record(z.string(), z.unknown()) }).meta({ id: 'AgentEnvelope' });
+const AgentEnvelope = z.object({ agent: AgentView }).meta({ id: 'AgentEnvelope' });
 const ScheduledAgent = z
   .object({
     id: z.string(),

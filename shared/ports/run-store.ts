@@ -1,6 +1,7 @@
 // Where run records live, and the writes that keep them and their schedule's counters in step.
 import type { Run } from '../domain/run.ts';
-import type { RunStatus, Schedule } from '../domain/schedule.ts';
+import type { RunStatus } from '../domain/run.ts';
+import type { Schedule } from '../domain/schedule.ts';
 
 /** A monthly run quota to reserve against, when the tenant has one. */
 export interface QuotaReservation {

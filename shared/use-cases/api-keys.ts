@@ -5,8 +5,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../domain/principal.ts';
 import { toValidationError } from '../domain/schedule.ts';
 import type { ApiKeyStore } from '../ports/api-key-store.ts';
-import type { Clock } from '../ports/clock.ts';
-import { randomToken } from '../ports/random-ids.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
 import { hashKey } from './resolve-api-key.ts';
 
 
@@ -22,13 +21,13 @@ export const CreateApiKeyInput = z
 
 const KEY_ID_FORMAT = /^key_([a-z0-9][a-z0-9-]{0,62})_([A-Za-z0-9]{16})$/;
 
-export async function createApiKey(deps: { keys: ApiKeyStore; clock: Clock }, raw: unknown) {
+export async function createApiKey(deps: { keys: ApiKeyStore; clock: Clock; ids: IdGenerator }, raw: unknown) {
   const parsed = CreateApiKeyInput.safeParse(raw);
   if (!parsed.success) throw toValidationError(parsed.error);
   const { tenantId, userId, name } = parsed.data;
   const teamId = parsed.data.teamId ?? null;
-  const apiKey = `as_${tenantId}_${randomToken(43)}`;
-  const keyId = `key_${tenantId}_${randomToken(16)}`;
+  const apiKey = `as_${tenantId}_${deps.ids.token(43)}`;
+  const keyId = `key_${tenantId}_${deps.ids.token(16)}`;
   const createdAt = deps.clock.now().toISOString();
   await deps.keys.create({ tenantId, keyId, hash: hashKey(apiKey), userId, teamId, name, createdAt });
   return { apiKey, keyId, tenantId, userId, teamId, name, createdAt };

@@ -4,11 +4,10 @@ import type { TenantPrincipal } from '../domain/principal.ts';
 import { makeRun, newRunId, type Run } from '../domain/run.ts';
 import { formatInstant } from '../expressions/index.ts';
 import type { RunDispatcher } from '../ports/run-dispatcher.ts';
-import { randomToken } from '../ports/random-ids.ts';
 import { expiresAt, quotaReservation, type RunnerDeps } from './execute-run.ts';
 import { loadVisibleSchedule } from './schedule-rules.ts';
 
-export type TriggerDeps = Pick<RunnerDeps, 'schedules' | 'runs' | 'clock' | 'settings' | 'log'> & { dispatcher: RunDispatcher };
+export type TriggerDeps = Pick<RunnerDeps, 'schedules' | 'runs' | 'clock' | 'ids' | 'settings' | 'log'> & { dispatcher: RunDispatcher };
 
 export class BudgetExhaustedError extends DomainError {
   constructor(limit: number, month: string) {
@@ -36,10 +35,10 @@ export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
 }
 
 /** A run waiting for the runner, started by a person (manual) or by POST /v1/runs (api). */
-export function queuedRun(deps: Pick<TriggerDeps, 'clock' | 'settings'>, fields: Pick<Run, 'tenantId' | 'scheduleId' | 'userId' | 'trigger' | 'agentId'> & Partial<Run>): Run {
+export function queuedRun(deps: Pick<TriggerDeps, 'clock' | 'ids' | 'settings'>, fields: Pick<Run, 'tenantId' | 'scheduleId' | 'userId' | 'trigger' | 'agentId'> & Partial<Run>): Run {
   const now = deps.clock.now();
   return makeRun({
-    id: newRunId(now, randomToken(12)),
+    id: newRunId(now, deps.ids.token(12)),
     status: 'queued',
     queuedAt: formatInstant(now),
     expiresAt: expiresAt(deps.settings, now),

@@ -2,7 +2,8 @@
 // DynamoDB adapter shares the table), a scripted AgentRunner that records every call, and a recording RunDispatcher.
 import type { Agent } from '#shared/domain/agent.ts';
 import { overdueAt, type Run } from '#shared/domain/run.ts';
-import { ownerScope, type RunStatus, type Schedule } from '#shared/domain/schedule.ts';
+import type { RunStatus } from '#shared/domain/run.ts';
+import { ownerScope, type Schedule } from '#shared/domain/schedule.ts';
 import { AgentError, type AgentErrorKind, type AgentRequest, type AgentResult, type AgentRunner, type AgentUsage } from '#shared/ports/agent-runner.ts';
 import type { QueuedRunRef, RunDispatcher } from '#shared/ports/run-dispatcher.ts';
 import type { BeginOutcome, FinishOutcome, QuotaReservation, RunPage, RunRef, RunStore, ScheduleOutcome } from '#shared/ports/run-store.ts';

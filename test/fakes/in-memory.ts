@@ -189,6 +189,9 @@ export class SequentialIds implements IdGenerator {
   newId(prefix: string) {
     return `${prefix}_${String(this.next++).padStart(10, '0')}`;
   }
+  token(length: number) {
+    return String(this.next++).padStart(length, '0');
+  }
 }
 
 export function serviceError(name: string): Error {

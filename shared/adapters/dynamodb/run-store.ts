@@ -2,7 +2,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { overdueAt, type Run } from '../../domain/run.ts';
 import { ownerScope } from '../../domain/owner.ts';
-import type { RunStatus } from '../../domain/schedule.ts';
+import type { RunStatus } from '../../domain/run.ts';
 import type { BeginOutcome, FinishOutcome, QuotaReservation, RunPage, RunRef, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
 import { DUE_INDEX, DUE_SHARDS, runDueKeys, runSk, runsDuePk, runsPk, scheduleSk, tenantPk, usageSk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';

@@ -1,6 +1,6 @@
 // Random, URL-safe ids from the platform's CSPRNG.
 import { randomBytes } from 'node:crypto';
-import type { IdGenerator } from './clock.ts';
+import type { IdGenerator } from '../../ports/clock.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -18,4 +18,5 @@ export function randomToken(length: number): string {
 
 export const randomIds: IdGenerator = {
   newId: (prefix) => `${prefix}_${randomToken(20)}`,
+  token: randomToken,
 };

@@ -1,11 +1,12 @@
 // Wiring for the routes that change schedules: the stores plus the EventBridge Scheduler mirror.
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { randomIds } from '../../ports/random-ids.ts';
-import type { SchedulerMirror } from '../../ports/scheduler-mirror.ts';
-import type { ScheduleDeps } from '../../use-cases/schedule-rules.ts';
-import { EventBridgeSchedulerMirror, schedulerMirrorConfigFromEnv } from '../eventbridge-scheduler/scheduler-mirror.ts';
-import { logger } from '../../logger.ts';
-import { agentStore, clock, once, overrides, scheduleStore, settings } from './core.ts';
+import { randomIds } from '../adapters/system/ids.ts';
+import type { SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import type { ScheduleDeps } from '../use-cases/schedule-rules.ts';
+import { EventBridgeSchedulerMirror, schedulerMirrorConfigFromEnv } from '../adapters/eventbridge-scheduler/scheduler-mirror.ts';
+import { logger } from '../logger.ts';
+import { clock, once, overrides, settings } from './runtime.ts';
+import { agentStore, scheduleStore } from './stores.ts';
 
 
 const instrumented = <T>(client: T): T => (overrides.instrument ? overrides.instrument(client) : client);
@@ -14,7 +15,7 @@ export function schedulerMirror(): SchedulerMirror {
   return overrides.mirror ?? once('schedulerMirror', () => new EventBridgeSchedulerMirror({ client: instrumented(new SchedulerClient({})), config: schedulerMirrorConfigFromEnv(), clock: clock() }));
 }
 
-export function scheduleDeps(): ScheduleDeps {
+export async function scheduleDeps(): Promise<ScheduleDeps> {
   return {
     schedules: scheduleStore(),
     agents: agentStore(),

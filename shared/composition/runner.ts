@@ -1,13 +1,14 @@
 // Wiring for the runner Lambda: the agent adapters, signed with the deployment's signing secret.
-import { ENV } from '../../config.ts';
-import type { AgentRunner } from '../../ports/agent-runner.ts';
-import type { RunnerDeps } from '../../use-cases/execute-run.ts';
-import { AgentRunnerRegistry } from '../agents/index.ts';
-import { readSecret } from '../secrets/secrets.ts';
-import { minimalCommandEnv } from '../agents/command-agent.ts';
-import { traceparentFrom } from '../agents/common.ts';
-import { TracedAgentRunner, tracer } from '../tracing/traced-agent-runner.ts';
-import { once, overrideRuntime, overrides, runStore, settings } from './core.ts';
+import { ENV } from '../config.ts';
+import type { AgentRunner } from '../ports/agent-runner.ts';
+import type { RunnerDeps } from '../use-cases/execute-run.ts';
+import { AgentRunnerRegistry } from '../adapters/agents/index.ts';
+import { readSecret } from '../adapters/secrets/secrets.ts';
+import { minimalCommandEnv } from '../adapters/agents/command-agent.ts';
+import { traceparentFrom } from '../adapters/agents/common.ts';
+import { TracedAgentRunner, tracer } from '../adapters/tracing/traced-agent-runner.ts';
+import { once, overrideRuntime, overrides, settings } from './runtime.ts';
+import { runStore } from './stores.ts';
 import { agentSecretReader } from './secrets.ts';
 import { scheduleDeps } from './schedules.ts';
 
@@ -42,7 +43,7 @@ export async function agentRunner(): Promise<AgentRunner> {
 }
 
 export async function runnerDeps(remainingMs?: () => number): Promise<RunnerDeps> {
-  return { ...scheduleDeps(), runs: runStore(), agentRunner: await agentRunner(), ...(remainingMs ? { remainingMs } : {}) };
+  return { ...(await scheduleDeps()), runs: runStore(), agentRunner: await agentRunner(), ...(remainingMs ? { remainingMs } : {}) };
 }
 
 /** X-Ray capture of the runner's AWS SDK clients (DynamoDB, Secrets Manager, Scheduler); a no-op outside Lambda. */

@@ -1,10 +1,11 @@
 // The composition root's base: configuration, the clock and the local server's overrides, built once per container.
-import { settingsFromEnv, type Settings } from '../../config.ts';
-import type { AgentRunner } from '../../ports/agent-runner.ts';
-import { systemClock, type Clock } from '../../ports/clock.ts';
-import type { RunDispatcher } from '../../ports/run-dispatcher.ts';
-import type { SchedulerMirror } from '../../ports/scheduler-mirror.ts';
-import type { SecretVault } from '../../ports/secret-vault.ts';
+import { settingsFromEnv, type Settings } from '../config.ts';
+import type { AgentRunner } from '../ports/agent-runner.ts';
+import { systemClock } from '../adapters/system/clock.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { RunDispatcher } from '../ports/run-dispatcher.ts';
+import type { SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import type { SecretVault } from '../ports/secret-vault.ts';
 
 export interface Overrides {
   mirror?: SchedulerMirror;
@@ -45,3 +46,8 @@ export function resetRuntime(): void {
 
 export const settings = (): Settings => once('settings', () => settingsFromEnv());
 export const clock = (): Clock => overrides.clock ?? systemClock;
+
+/** Dependencies of the routes that only compute (preview, text-to-cron): the clock and the settings. */
+export async function previewDeps(): Promise<{ clock: Clock; settings: Settings }> {
+  return { clock: clock(), settings: settings() };
+}

@@ -1,7 +1,7 @@
 // The list routes' cursor signer, keyed by AGENT_CURSOR_KEY (local) or the secret AGENT_CURSOR_KEY_ARN names (AWS), read once.
-import { ENV } from '../../config.ts';
-import { cursorCodec, type Cursors } from '../../domain/cursor.ts';
-import { readSecret } from '../secrets/secrets.ts';
+import { ENV } from '../config.ts';
+import { cursorCodec, type Cursors } from '../domain/cursor.ts';
+import { readSecret } from '../adapters/secrets/secrets.ts';
 import { once } from './runtime.ts';
 
 export function cursors(): Promise<Cursors> {

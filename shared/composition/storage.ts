@@ -1,7 +1,7 @@
 // The DynamoDB document client and table name, built once per container; kept apart from the stores so /health bundles no schema code.
-import { ENV, requireEnv } from '../../config.ts';
-import { createDocumentClient } from '../dynamodb/client.ts';
-import { storageAnswers } from '../dynamodb/storage-probe.ts';
+import { ENV, requireEnv } from '../config.ts';
+import { createDocumentClient } from '../adapters/dynamodb/client.ts';
+import { storageAnswers } from '../adapters/dynamodb/storage-probe.ts';
 import { once, overrides } from './runtime.ts';
 
 export const documentClient = () =>
@@ -11,5 +11,7 @@ export const documentClient = () =>
   });
 export const tableName = (): string => once('tableName', () => requireEnv(ENV.tableName));
 
-/** /health's check that the table answers. */
-export const storageHealthy = () => storageAnswers(documentClient(), tableName());
+/** /health's dependency: whether the table answers. */
+export async function healthDeps(): Promise<{ storageAnswers: () => Promise<boolean> }> {
+  return { storageAnswers: () => storageAnswers(documentClient(), tableName()) };
+}

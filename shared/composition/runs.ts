@@ -1,0 +1,25 @@
+// Wiring for starting runs: the dispatcher that hands a queued run to the runner.
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ENV, requireEnv } from '../config.ts';
+import type { RunDispatcher } from '../ports/run-dispatcher.ts';
+import type { TriggerDeps } from '../use-cases/trigger-schedule.ts';
+import { LambdaRunDispatcher } from '../adapters/lambda/run-dispatcher.ts';
+import { clock, once, overrides, settings } from './runtime.ts';
+import { runStore, scheduleStore } from './stores.ts';
+import { logger } from '../logger.ts';
+import { randomIds } from '../adapters/system/ids.ts';
+import type { ScheduleDeps } from '../use-cases/schedule-rules.ts';
+import { scheduleDeps } from './schedules.ts';
+
+export function runDispatcher(): RunDispatcher {
+  return overrides.dispatcher ?? once('runDispatcher', () => new LambdaRunDispatcher({ client: new LambdaClient({}), functionName: requireEnv(ENV.runnerFunction) }));
+}
+
+export async function triggerDeps(): Promise<TriggerDeps> {
+  return { schedules: scheduleStore(), runs: runStore(), clock: clock(), ids: randomIds, settings: settings(), dispatcher: runDispatcher(), log: (message, details) => logger.warn(message, details) };
+}
+
+/** POST /v1/runs: starting a run, and with a `schedule` block creating that schedule too. */
+export async function createRunDeps(): Promise<ScheduleDeps & TriggerDeps> {
+  return { ...(await scheduleDeps()), ...(await triggerDeps()) };
+}

@@ -1,0 +1,21 @@
+// What clients see of an agent: one view per kind with explicit fields (secret references, never secret values).
+import { z } from 'zod';
+import { AgentDefinition, type Agent } from '../domain/agent.ts';
+
+const identity = { object: z.literal('agent'), id: z.string(), createdAt: z.string(), updatedAt: z.string() };
+
+/** Each kind's settings as defined, plus identity and dates; tenant and version stay inside. */
+const [first, ...rest] = AgentDefinition.options.map((definition) => definition.extend(identity));
+const KIND_VIEWS = [first!, ...rest] as const;
+
+export const AgentView = z.discriminatedUnion('kind', KIND_VIEWS).meta({ id: 'Agent' });
+export type AgentViewShape = z.infer<typeof AgentView>;
+
+const FIELDS_BY_KIND = new Map<string, string[]>(KIND_VIEWS.map((view) => [view.shape.kind.value, Object.keys(view.shape).filter((key) => key !== 'object')]));
+
+export function presentAgent(agent: Agent): AgentViewShape {
+  const stored = agent as unknown as Record<string, unknown>;
+  const view: Record<string, unknown> = { object: 'agent' };
+  for (const field of FIELDS_BY_KIND.get(agent.kind) ?? []) if (stored[field] !== undefined) view[field] = stored[field];
+  return view as AgentViewShape;
+}
