@@ -1,9 +1,8 @@
 // Wiring for starting runs: the dispatcher that hands a queued run to the runner.
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ENV, requireEnv } from '../config.ts';
 import type { RunDispatcher } from '../ports/run-dispatcher.ts';
 import type { TriggerDeps } from '../use-cases/trigger-schedule.ts';
-import { LambdaRunDispatcher } from '../adapters/lambda/run-dispatcher.ts';
+import { lambdaRunDispatcher } from '../adapters/lambda/run-dispatcher.ts';
 import { clock, once, overrides, settings } from './runtime.ts';
 import { runStore, scheduleStore } from './stores.ts';
 import { logger } from '../logger.ts';
@@ -12,7 +11,7 @@ import type { ScheduleDeps } from '../use-cases/schedule-rules.ts';
 import { scheduleDeps } from './schedules.ts';
 
 export function runDispatcher(): RunDispatcher {
-  return overrides.dispatcher ?? once('runDispatcher', () => new LambdaRunDispatcher({ client: new LambdaClient({}), functionName: requireEnv(ENV.runnerFunction) }));
+  return overrides.dispatcher ?? once('runDispatcher', () => lambdaRunDispatcher(requireEnv(ENV.runnerFunction)));
 }
 
 export async function triggerDeps(): Promise<TriggerDeps> {

@@ -1,9 +1,8 @@
 // Wiring for the routes that change schedules: the stores plus the EventBridge Scheduler mirror.
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { randomIds } from '../adapters/system/ids.ts';
 import type { SchedulerMirror } from '../ports/scheduler-mirror.ts';
 import type { ScheduleDeps } from '../use-cases/schedule-rules.ts';
-import { EventBridgeSchedulerMirror, schedulerMirrorConfigFromEnv } from '../adapters/eventbridge-scheduler/scheduler-mirror.ts';
+import { eventBridgeSchedulerMirror } from '../adapters/eventbridge-scheduler/scheduler-mirror.ts';
 import { logger } from '../logger.ts';
 import { clock, once, overrides, settings } from './runtime.ts';
 import { agentStore, scheduleStore } from './stores.ts';
@@ -12,7 +11,7 @@ import { agentStore, scheduleStore } from './stores.ts';
 const instrumented = <T>(client: T): T => (overrides.instrument ? overrides.instrument(client) : client);
 
 export function schedulerMirror(): SchedulerMirror {
-  return overrides.mirror ?? once('schedulerMirror', () => new EventBridgeSchedulerMirror({ client: instrumented(new SchedulerClient({})), config: schedulerMirrorConfigFromEnv(), clock: clock() }));
+  return overrides.mirror ?? once('schedulerMirror', () => eventBridgeSchedulerMirror(clock(), instrumented));
 }
 
 export async function scheduleDeps(): Promise<ScheduleDeps> {

@@ -5,7 +5,7 @@ import {
   DeleteScheduleCommand,
   UpdateScheduleCommand,
   type CreateScheduleCommandInput,
-  type SchedulerClient,
+  SchedulerClient,
   type UpdateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
 import type { Clock } from '../../ports/clock.ts';
@@ -142,4 +142,9 @@ export function schedulerMirrorConfigFromEnv(env: NodeJS.ProcessEnv = process.en
     maximumRetryAttempts: nonNegativeInteger(env, SCHEDULER_ENV.maxRetryAttempts, 3),
     maximumEventAgeInSeconds: nonNegativeInteger(env, SCHEDULER_ENV.maxEventAgeSeconds, 3600),
   };
+}
+
+/** The mirror the deployment uses: a Scheduler client (wrapped by `instrument`, e.g. X-Ray) and the target settings from the environment. */
+export function eventBridgeSchedulerMirror(clock: Clock, instrument: <T>(client: T) => T = (client) => client): EventBridgeSchedulerMirror {
+  return new EventBridgeSchedulerMirror({ client: instrument(new SchedulerClient({})), config: schedulerMirrorConfigFromEnv(), clock });
 }

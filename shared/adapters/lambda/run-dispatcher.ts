@@ -1,5 +1,5 @@
 // Hands a queued run to the runner Lambda with an asynchronous invoke (retried by Lambda; the runner dedupes).
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { QueuedRunRef, RunDispatcher } from '../../ports/run-dispatcher.ts';
 
 export class LambdaRunDispatcher implements RunDispatcher {
@@ -17,4 +17,9 @@ export class LambdaRunDispatcher implements RunDispatcher {
     );
     if (result.StatusCode !== 202) throw new Error(`Lambda accepted the runner invoke with status ${result.StatusCode}, not 202.`);
   }
+}
+
+/** The dispatcher the deployment uses: an asynchronous invoke of the runner function. */
+export function lambdaRunDispatcher(functionName: string): LambdaRunDispatcher {
+  return new LambdaRunDispatcher({ client: new LambdaClient({}), functionName });
 }

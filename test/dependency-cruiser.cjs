@@ -1,0 +1,47 @@
+// Architecture rules, checked by `npm test` (npm run lint:architecture): the layering DESIGN.md describes.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-stays-pure',
+      comment: 'shared/domain holds types, rules and domain errors: it imports no port, adapter, use case, wire code or wiring.',
+      severity: 'error',
+      from: { path: '^shared/domain/' },
+      to: { path: '^shared/(ports|adapters|use-cases|http|composition)/' },
+    },
+    {
+      name: 'use-cases-take-ports',
+      comment: 'Use cases get their dependencies as ports; they never reach an adapter, the wiring or the HTTP layer.',
+      severity: 'error',
+      from: { path: '^shared/use-cases/' },
+      to: { path: '^shared/(adapters|composition|http)/' },
+    },
+    {
+      name: 'only-adapters-import-the-aws-sdk',
+      comment: 'Only shared/adapters/ talks to AWS; everything else goes through a port.',
+      severity: 'error',
+      from: { path: '^(shared|functions)/', pathNot: '^shared/adapters/' },
+      to: { path: '@aws-sdk/' },
+    },
+    {
+      name: 'handlers-use-the-composition-root',
+      comment: 'A handler gets its dependencies from shared/composition/, never by building an adapter itself.',
+      severity: 'error',
+      from: { path: '^functions/' },
+      to: { path: '^shared/adapters/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.json'] },
+  },
+};
