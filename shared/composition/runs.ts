@@ -7,7 +7,7 @@ import { clock, once, overrides, settings } from './runtime.ts';
 import { runStore, scheduleStore } from './stores.ts';
 import { logger } from '../logger.ts';
 import { randomIds } from '../adapters/system/ids.ts';
-import type { ScheduleDeps } from '../use-cases/schedule-rules.ts';
+import type { ScheduleDeps } from '../use-cases/schedule-deps.ts';
 import { scheduleDeps } from './schedules.ts';
 
 export function runDispatcher(): RunDispatcher {

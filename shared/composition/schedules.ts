@@ -1,7 +1,7 @@
 // Wiring for the routes that change schedules: the stores plus the EventBridge Scheduler mirror.
 import { randomIds } from '../adapters/system/ids.ts';
 import type { SchedulerMirror } from '../ports/scheduler-mirror.ts';
-import type { ScheduleDeps } from '../use-cases/schedule-rules.ts';
+import type { ScheduleDeps } from '../use-cases/schedule-deps.ts';
 import { eventBridgeSchedulerMirror } from '../adapters/eventbridge-scheduler/scheduler-mirror.ts';
 import { logger } from '../logger.ts';
 import { clock, once, overrides, settings } from './runtime.ts';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Dialect, Schedule } from '../domain/schedule.ts';
 import type { ScheduleList } from '../use-cases/list-schedules.ts';
-import { computeNextRunAt } from '../use-cases/schedule-rules.ts';
+import { computeNextRunAt } from '../use-cases/schedule-timing.ts';
 
 const nullableString = z.string().nullable();
 

@@ -6,7 +6,8 @@ import type { TenantPrincipal } from '../domain/principal.ts';
 import type { Run } from '../domain/run.ts';
 import { normalizeAliases, parseScheduleInput, storableMetadata, toValidationError, type Schedule } from '../domain/schedule.ts';
 import { createSchedule } from './create-schedule.ts';
-import { assertAgentExists, type ScheduleDeps } from './schedule-rules.ts';
+import { assertAgentExists } from './schedule-checks.ts';
+import { type ScheduleDeps } from './schedule-deps.ts';
 import { enqueueRun, queuedRun, type TriggerDeps } from './trigger-schedule.ts';
 
 const RunBody = z

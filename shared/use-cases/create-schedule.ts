@@ -3,19 +3,11 @@ import { createHash } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
-import {
-  assertAgentExists,
-  assertWindow,
-  computeNextRunAt,
-  DEFAULT_TIMEOUT_SECONDS,
-  assertSomethingToRun,
-  loadVisibleSchedule,
-  mirrorFailure,
-  resolveScheduleTiming,
-  toMirrored,
-  withTiming,
-  type ScheduleDeps,
-} from './schedule-rules.ts';
+import { assertAgentExists, assertSomethingToRun } from './schedule-checks.ts';
+import { assertWindow, computeNextRunAt, resolveScheduleTiming, withTiming } from './schedule-timing.ts';
+import { DEFAULT_TIMEOUT_SECONDS, type ScheduleDeps } from './schedule-deps.ts';
+import { loadVisibleSchedule } from './schedule-access.ts';
+import { mirrorFailure, toMirrored } from './scheduler-sync.ts';
 
 export interface CreateScheduleResult {
   schedule: Schedule;

@@ -3,7 +3,9 @@
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { retryStale } from './retry.ts';
-import { loadVisibleSchedule, mirrorFailure, toMirrored, type ScheduleDeps } from './schedule-rules.ts';
+import { loadVisibleSchedule } from './schedule-access.ts';
+import { mirrorFailure, toMirrored } from './scheduler-sync.ts';
+import { type ScheduleDeps } from './schedule-deps.ts';
 
 export async function deleteSchedule(deps: ScheduleDeps, principal: TenantPrincipal, id: string): Promise<void> {
   let found = false;

@@ -13,9 +13,11 @@ import type { QueuedRunRef } from '../ports/run-dispatcher.ts';
 import type { FinishOutcome, QuotaReservation, RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { ScheduledEvent, SchedulerMirror } from '../ports/scheduler-mirror.ts';
-import { applyChanges } from './update-schedule.ts';
-import { computeNextRunAt, updateWithMirror } from './schedule-rules.ts';
+import { applyChanges } from './schedule-changes.ts';
+import { computeNextRunAt } from './schedule-timing.ts';
+import { updateWithMirror } from './scheduler-sync.ts';
 import { retryStale } from './retry.ts';
+import { expiresAt, quotaReservation } from './run-rules.ts';
 
 export interface RunnerDeps {
   schedules: ScheduleStore;
@@ -42,19 +44,6 @@ export type RunnerOutcome =
 /** Time kept back from the Lambda's timeout so the final state is always written. */
 export const FINISH_MARGIN_MS = 10_000;
 
-
-function monthOf(date: Date): string {
-  return date.toISOString().slice(0, 7);
-}
-
-export function quotaReservation(deps: { settings: Settings }, tenantId: string, now: Date): QuotaReservation | undefined {
-  const limit = quotaFor(deps.settings, tenantId);
-  return limit === undefined ? undefined : { limit, month: monthOf(now) };
-}
-
-export function expiresAt(settings: Settings, now: Date): number {
-  return Math.floor(now.getTime() / 1000) + settings.runRetentionDays * 86_400;
-}
 
 function deadlineFor(deps: RunnerDeps, timeoutSeconds: number, now: Date): Date {
   const budget = Math.min(timeoutSeconds * 1000, (deps.remainingMs?.() ?? Number.POSITIVE_INFINITY) - FINISH_MARGIN_MS);

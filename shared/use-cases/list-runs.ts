@@ -8,7 +8,7 @@ import { RUN_ID_PATTERN, type Run } from '../domain/run.ts';
 import { toValidationError } from '../domain/schedule.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
-import { loadVisibleSchedule } from './schedule-rules.ts';
+import { loadVisibleSchedule } from './schedule-access.ts';
 
 export const ListRunsQuery = z
   .object({

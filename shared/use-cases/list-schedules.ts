@@ -6,7 +6,7 @@ import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { toValidationError, type Schedule } from '../domain/schedule.ts';
 import type { ScheduleFilters, ScheduleStore } from '../ports/schedule-store.ts';
-import { visibleScopes } from './schedule-rules.ts';
+import { visibleScopes } from './schedule-access.ts';
 
 export const MAX_LIST_LIMIT = 100;
 export const MAX_LIST_OFFSET = 1000;

@@ -5,7 +5,7 @@ import { resolveText, resolveTiming, formatInstant, type Timing } from '../expre
 import type { Settings } from '../config.ts';
 import { toValidationError } from '../domain/schedule.ts';
 import type { Clock } from '../ports/clock.ts';
-import { toValidation } from './schedule-rules.ts';
+import { toValidation } from './schedule-timing.ts';
 
 export const PreviewInput = z
   .object({

@@ -4,8 +4,9 @@ import type { TenantPrincipal } from '../domain/principal.ts';
 import { makeRun, newRunId, type Run } from '../domain/run.ts';
 import { formatInstant } from '../expressions/index.ts';
 import type { RunDispatcher } from '../ports/run-dispatcher.ts';
-import { expiresAt, quotaReservation, type RunnerDeps } from './execute-run.ts';
-import { loadVisibleSchedule } from './schedule-rules.ts';
+import type { RunnerDeps } from './execute-run.ts';
+import { expiresAt, quotaReservation } from './run-rules.ts';
+import { loadVisibleSchedule } from './schedule-access.ts';
 
 export type TriggerDeps = Pick<RunnerDeps, 'schedules' | 'runs' | 'clock' | 'ids' | 'settings' | 'log'> & { dispatcher: RunDispatcher };
 

@@ -2,58 +2,13 @@
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
-import { assertAgentExists, assertSomethingToRun, assertWindow, resolveScheduleTiming, updateWithMirror, withTiming, type ScheduleDeps } from './schedule-rules.ts';
-
-const TIMING_FIELDS = ['scheduleType', 'cronExpression', 'scheduledTime', 'timezone'] as const;
+import { assertAgentExists, assertSomethingToRun } from './schedule-checks.ts';
+import { assertWindow, resolveScheduleTiming, withTiming } from './schedule-timing.ts';
+import { applyChanges } from './schedule-changes.ts';
+import { updateWithMirror } from './scheduler-sync.ts';
+import { type ScheduleDeps } from './schedule-deps.ts';
 
 export async function updateSchedule(deps: ScheduleDeps, principal: TenantPrincipal, id: string, input: ScheduleInput): Promise<Schedule> {
   if (input.agentId !== undefined) await assertAgentExists(deps, principal.tenantId, input.agentId);
   return updateWithMirror(deps, principal, id, (current) => applyChanges(deps, current, input));
-}
-
-export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, current: Schedule, input: ScheduleInput): Schedule {
-  if (input.team !== undefined && input.team !== (current.ownerType === 'team')) {
-    throw new ValidationError('A schedule cannot move between you and your team; create a new one instead.', { field: 'team' });
-  }
-  let next: Schedule = { ...current };
-  if (input.name !== undefined) next.name = input.name;
-  if (input.description !== undefined) next.description = input.description;
-  if (input.task !== undefined) next.task = input.task;
-  if (input.agentId !== undefined) next.agentId = input.agentId;
-  if (input.environmentId !== undefined) next.environmentId = input.environmentId;
-  if (input.appId !== undefined) next.appId = input.appId;
-  if (input.metadata !== undefined) next.metadata = input.metadata;
-  if (input.startAt !== undefined) next.startAt = input.startAt;
-  if (input.endAt !== undefined) next.endAt = input.endAt;
-  if (input.overlapPolicy !== undefined) next.overlapPolicy = input.overlapPolicy;
-  if (input.timeoutSeconds !== undefined) next.timeoutSeconds = input.timeoutSeconds;
-
-  const timingChanged = TIMING_FIELDS.some((field) => input[field] !== undefined && input[field] !== current[field]);
-  if (timingChanged) {
-    // A new cron makes the schedule recurring, a new scheduledTime one-time, unless scheduleType says otherwise.
-    const type = input.scheduleType ?? (input.cronExpression !== undefined ? 'recurring' : input.scheduledTime !== undefined ? 'one-time' : current.scheduleType);
-    const timing = resolveScheduleTiming(
-      {
-        scheduleType: type,
-        cronExpression: type === 'recurring' ? (input.cronExpression ?? current.cronExpression ?? undefined) : undefined,
-        scheduledTime: type === 'one-time' ? (input.scheduledTime ?? current.scheduledTime ?? undefined) : undefined,
-        timezone: input.timezone ?? current.timezone,
-      },
-      deps,
-    );
-    next = withTiming(next, timing);
-    if (current.status === 'completed' && input.enabled === undefined) next.enabled = true;
-  }
-
-  if (input.enabled !== undefined) {
-    next.enabled = input.enabled;
-    next.statusReason = null;
-  }
-  if (next.enabled && current.status === 'completed' && !timingChanged) {
-    throw new ValidationError('This one-time schedule has already run; give it a new scheduledTime to run it again.', { field: 'scheduledTime' });
-  }
-  next.status = next.enabled ? 'active' : current.status === 'completed' && !timingChanged ? 'completed' : 'paused';
-  if (input.startAt !== undefined || input.endAt !== undefined) assertWindow(next.startAt, next.endAt, deps.clock.now());
-  if (input.task !== undefined || input.agentId !== undefined) assertSomethingToRun(deps, next.task, next.agentId);
-  return next;
 }

@@ -7,7 +7,7 @@ import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 import { getSchedule } from '#shared/use-cases/get-schedule.ts';
 import { listSchedules } from '#shared/use-cases/list-schedules.ts';
-import type { ScheduleDeps } from '#shared/use-cases/schedule-rules.ts';
+import type { ScheduleDeps } from '#shared/use-cases/schedule-deps.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, serviceError, testCursors } from '../fakes/in-memory.ts';

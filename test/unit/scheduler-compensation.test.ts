@@ -9,7 +9,7 @@ import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { parseScheduleInput } from '#shared/domain/schedule.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
-import type { ScheduleDeps } from '#shared/use-cases/schedule-rules.ts';
+import type { ScheduleDeps } from '#shared/use-cases/schedule-deps.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, SequentialIds } from '../fakes/in-memory.ts';
 
