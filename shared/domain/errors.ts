@@ -1,4 +1,4 @@
-// Domain errors: each carries the HTTP status and a stable code, so the error mapper never guesses.
+// Domain errors: each carries a stable code (shared/http/errors.ts maps codes to HTTP statuses) and an actionable message.
 
 export interface ErrorDetails {
   field?: string;
@@ -7,14 +7,12 @@ export interface ErrorDetails {
 }
 
 export class DomainError extends Error {
-  readonly status: number;
   readonly code: string;
   readonly details: ErrorDetails | undefined;
 
-  constructor(status: number, code: string, message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
+  constructor(code: string, message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DomainError';
-    this.status = status;
     this.code = code;
     this.details = details;
   }
@@ -22,14 +20,14 @@ export class DomainError extends Error {
 
 export class ValidationError extends DomainError {
   constructor(message: string, details?: ErrorDetails, options?: { cause?: unknown }) {
-    super(400, 'invalid_request', message, details, options);
+    super('invalid_request', message, details, options);
     this.name = 'ValidationError';
   }
 }
 
 export class NotFoundError extends DomainError {
   constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'secret' | 'route', id: string) {
-    super(404, 'not_found', `No ${kind} with id "${id}" exists for this account.`, {
+    super('not_found', `No ${kind} with id "${id}" exists for this account.`, {
       hint: kind === 'route' ? 'See GET /openapi.json for the routes.' : `List them with GET /v1/${kind === 'api key' ? 'admin/api-keys' : `${kind}s`}.`,
     });
     this.name = 'NotFoundError';
@@ -38,21 +36,21 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   constructor(message: string, details?: ErrorDetails) {
-    super(409, 'conflict', message, details);
+    super('conflict', message, details);
     this.name = 'ConflictError';
   }
 }
 
 export class ForbiddenError extends DomainError {
   constructor(message: string) {
-    super(403, 'forbidden', message);
+    super('forbidden', message);
     this.name = 'ForbiddenError';
   }
 }
 
 export class UnauthorizedError extends DomainError {
   constructor(message = 'Missing or invalid API key.') {
-    super(401, 'unauthorized', message, { hint: 'Send "Authorization: Bearer <api key>".' });
+    super('unauthorized', message, { hint: 'Send "Authorization: Bearer <api key>".' });
     this.name = 'UnauthorizedError';
   }
 }
@@ -60,7 +58,7 @@ export class UnauthorizedError extends DomainError {
 /** The EventBridge Scheduler call failed and the change was undone: nothing changed, the caller may retry. */
 export class MirrorError extends DomainError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(503, 'scheduler_unavailable', message, { hint: 'Nothing was changed. Retry the request in a few seconds.' }, options);
+    super('scheduler_unavailable', message, { hint: 'Nothing was changed. Retry the request in a few seconds.' }, options);
     this.name = 'MirrorError';
   }
 }
@@ -84,7 +82,25 @@ export class AlreadyExistsError extends Error {
 /** The data store could not be reached or refused for load (DynamoDB down, throttled, or a network failure): retryable. */
 export class StorageUnavailableError extends DomainError {
   constructor(message = 'The data store is unavailable; nothing was changed.', options?: { cause?: unknown }) {
-    super(503, 'storage_unavailable', message, { hint: 'Retry in a few seconds. If it persists, the operator should check DynamoDB (or DynamoDB Local).' }, options);
+    super('storage_unavailable', message, { hint: 'Retry in a few seconds. If it persists, the operator should check DynamoDB (or DynamoDB Local).' }, options);
     this.name = 'StorageUnavailableError';
+  }
+}
+
+/** The tenant's monthly run budget is spent: no run was started. */
+export class BudgetExhaustedError extends DomainError {
+  constructor(limit: number, month: string) {
+    super('budget_exhausted', `This account has used its ${limit} runs for ${month}; no run was started.`, {
+      hint: 'Runs resume next month, or ask the operator to raise RUN_QUOTAS for this tenant.',
+    });
+    this.name = 'BudgetExhaustedError';
+  }
+}
+
+/** The runner could not be handed a queued run; the run was recorded failed. */
+export class RunnerUnavailableError extends DomainError {
+  constructor(options?: { cause?: unknown }) {
+    super('runner_unavailable', 'The runner could not be started; the run was recorded as failed and nothing ran.', { hint: 'Retry in a few seconds.' }, options);
+    this.name = 'RunnerUnavailableError';
   }
 }

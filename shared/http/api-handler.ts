@@ -10,6 +10,7 @@ import type { Principal, TenantPrincipal } from '../domain/principal.ts';
 import { LIMITS } from '../domain/limits.ts';
 import type { Dialect } from '../domain/schedule.ts';
 import { logger } from '../logger.ts';
+import { statusOf } from './errors.ts';
 
 
 export type Auth = 'tenant' | 'admin' | 'none';
@@ -66,7 +67,7 @@ const bodyLimit = (): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
   before: ({ event }) => {
     const size = event.body === undefined ? 0 : event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
     if (size > LIMITS.bodyBytes) {
-      throw new DomainError(413, 'payload_too_large', `The request body is ${size} bytes; the limit is ${LIMITS.bodyBytes} bytes (256 KiB).`, {
+      throw new DomainError('payload_too_large', `The request body is ${size} bytes; the limit is ${LIMITS.bodyBytes} bytes (256 KiB).`, {
         hint: 'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.',
       });
     }
@@ -90,7 +91,7 @@ function isHttpError(error: unknown): error is HttpErrorLike {
 /** Maps every failure to `{error: {code, message, details?}}`; a 5xx never shows its internals. */
 export function toErrorResponse(error: unknown, requestId: string): ApiResult {
   if (error instanceof DomainError) {
-    return json(error.status, { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+    return json(statusOf(error), { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
   }
   if (error instanceof ExpressionError) {
     return json(400, { error: { code: 'invalid_request', message: error.message, details: { field: error.field, ...(error.hint ? { hint: error.hint } : {}) } } });

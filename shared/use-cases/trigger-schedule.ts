@@ -1,5 +1,5 @@
 // Run a schedule now: a queued manual run, executed by the same runner as scheduled runs; 402 past the budget.
-import { DomainError } from '../domain/errors.ts';
+import { BudgetExhaustedError, RunnerUnavailableError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { makeRun, newRunId, type Run } from '../domain/run.ts';
 import { formatInstant } from '../expressions/index.ts';
@@ -9,15 +9,6 @@ import { expiresAt, quotaReservation } from './run-rules.ts';
 import { loadVisibleSchedule } from './schedule-access.ts';
 
 export type TriggerDeps = Pick<RunnerDeps, 'schedules' | 'runs' | 'clock' | 'ids' | 'settings' | 'log'> & { dispatcher: RunDispatcher };
-
-export class BudgetExhaustedError extends DomainError {
-  constructor(limit: number, month: string) {
-    super(402, 'budget_exhausted', `This account has used its ${limit} runs for ${month}; no run was started.`, {
-      hint: 'Runs resume next month, or ask the operator to raise RUN_QUOTAS for this tenant.',
-    });
-    this.name = 'BudgetExhaustedError';
-  }
-}
 
 /** Stores a queued run (reserving budget), then hands it to the runner; a runner that cannot be reached fails the run. */
 export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
@@ -30,7 +21,7 @@ export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
   } catch (error) {
     const failed: Run = { ...run, status: 'failed', finishedAt: now.toISOString(), durationMs: 0, error: { message: 'The runner could not be started; nothing ran.', kind: 'internal' } };
     await deps.runs.finishRun(failed, null);
-    throw new DomainError(503, 'runner_unavailable', 'The runner could not be started; the run was recorded as failed and nothing ran.', { hint: 'Retry in a few seconds.' }, { cause: error });
+    throw new RunnerUnavailableError({ cause: error });
   }
   return run;
 }

@@ -17,10 +17,12 @@ import { endOverdueRuns } from '#shared/use-cases/end-overdue-runs.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerDeps, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 import { listRuns } from '#shared/use-cases/list-runs.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
-import { BudgetExhaustedError, triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
+import { BudgetExhaustedError } from '#shared/domain/errors.ts';
+import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { deferred, FakeAgentRunner, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
 import { FixedClock, RecordingMirror, SequentialIds, testCursors } from '../fakes/in-memory.ts';
 import { freshTable } from './dynamodb-local.ts';
+import { answered } from '../support/answered.ts';
 
 const endpoint = inject('dynamoEndpoint');
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
@@ -273,7 +275,7 @@ describe('the runner on DynamoDB', () => {
 
     const failed = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { status: 'failed' });
     expect(failed.items.map((run) => run.id)).toEqual([ids[3], ids[1]]);
-    await expect(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { cursor: 'garbage.cursor' })).rejects.toMatchObject({ status: 400 });
+    expect(answered(await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { cursor: 'garbage.cursor' }).catch((error: unknown) => error))).toMatchObject({ status: 400 });
   });
 });
 

@@ -15,9 +15,11 @@ import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 import { executeQueuedRun, executeScheduledRun, FINISH_MARGIN_MS, type RunnerDeps, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 import { listRuns } from '#shared/use-cases/list-runs.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
-import { BudgetExhaustedError, triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
+import { BudgetExhaustedError } from '#shared/domain/errors.ts';
+import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, testCursors } from '../fakes/in-memory.ts';
+import { answered } from '../support/answered.ts';
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
 const START = new Date('2026-11-20T00:00:00Z');
@@ -572,7 +574,7 @@ describe('budgets', () => {
 
     const error = await rejection(triggerSchedule(deps, alice, schedule.id));
     expect(error).toBeInstanceOf(BudgetExhaustedError);
-    expect(error).toMatchObject({ status: 402, code: 'budget_exhausted' });
+    expect(answered(error)).toMatchObject({ status: 402, code: 'budget_exhausted' });
     expect(dispatcher.dispatched).toEqual([]);
     expect((await runs.list('acme', schedule.id, { limit: 10 })).items.map((run) => run.trigger)).toEqual(['schedule', 'schedule', 'schedule']);
   });
@@ -628,7 +630,7 @@ describe('triggering a schedule', () => {
     dispatcher.failNext = new Error('Lambda throttled');
     const error = await rejection(triggerSchedule(deps, alice, schedule.id));
     expect(error).toBeInstanceOf(DomainError);
-    expect(error).toMatchObject({ status: 503, code: 'runner_unavailable' });
+    expect(answered(error)).toMatchObject({ status: 503, code: 'runner_unavailable' });
     const [run] = (await runs.list('acme', schedule.id, { limit: 10 })).items;
     expect(run).toMatchObject({ trigger: 'manual', status: 'failed', error: { kind: 'internal' } });
   });
@@ -728,10 +730,10 @@ describe('listing a schedule’s runs', () => {
     const { schedule } = await history();
     const garbage = await rejection(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { cursor: 'not-a-cursor' }));
     expect(garbage).toBeInstanceOf(ValidationError);
-    expect(garbage).toMatchObject({ status: 400, details: { field: 'cursor' } });
+    expect(answered(garbage)).toMatchObject({ status: 400, details: { field: 'cursor' } });
 
     const page = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '1' });
     const reused = await rejection(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '1', cursor: page.nextCursor!, status: 'failed' }));
-    expect(reused).toMatchObject({ status: 400, details: { field: 'cursor' } });
+    expect(answered(reused)).toMatchObject({ status: 400, details: { field: 'cursor' } });
   });
 });

@@ -11,6 +11,7 @@ import type { ScheduleDeps } from '#shared/use-cases/schedule-deps.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, serviceError, testCursors } from '../fakes/in-memory.ts';
+import { answered } from '../support/answered.ts';
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', teamId: 'ops', keyId: 'k1' };
 const bob: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'bob', teamId: 'ops', keyId: 'k2' };
@@ -152,7 +153,7 @@ describe('creating a schedule', () => {
   it('removes the stored schedule and its counters when EventBridge Scheduler refuses it', async () => {
     mirror.failNext.create = serviceError('ThrottlingException');
     const error = await expectError(createSchedule(deps, alice, input(daily), { idempotencyKey: 'retry-1' }), MirrorError);
-    expect(error.status).toBe(503);
+    expect(answered(error).status).toBe(503);
     expect(error.message).toContain('ThrottlingException');
     expect(store.items.size).toBe(0);
     expect(await store.counts('acme', ['user#alice'])).toEqual({ total: 0, enabled: 0 });

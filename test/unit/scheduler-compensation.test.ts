@@ -12,6 +12,7 @@ import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import type { ScheduleDeps } from '#shared/use-cases/schedule-deps.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, SequentialIds } from '../fakes/in-memory.ts';
+import { answered } from '../support/answered.ts';
 
 const config: SchedulerMirrorConfig = {
   groupName: 'agent-schedules-prod',
@@ -96,7 +97,7 @@ describe('EventBridge refusing a definition', () => {
     scheduler.on(CreateScheduleCommand).rejects(new ValidationException({ message: 'Invalid Schedule Expression', Message: 'Invalid Schedule Expression', $metadata: {} }));
     const error = await createSchedule(deps, alice, weekdays).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).status).toBe(400);
+    expect(answered(error).status).toBe(400);
     expect((error as ValidationError).message).toContain('Invalid Schedule Expression');
     expect(store.items.size).toBe(0);
   });
