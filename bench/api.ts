@@ -12,7 +12,7 @@ import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
 import { DynamoScheduleStore, scheduleItem } from '#shared/adapters/dynamodb/schedule-store.ts';
 import { cursorCodec } from '#shared/domain/cursor.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
-import { parseScheduleInput } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
 import { randomIds } from '#shared/adapters/system/ids.ts';
 import { systemClock } from '#shared/adapters/system/clock.ts';
 import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
@@ -23,6 +23,7 @@ import { listSchedules } from '#shared/use-cases/list-schedules.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { startLocalServer } from '#local/server.ts';
+import { parseScheduleListQuery } from '#shared/http/schedules.ts';
 
 class CountingMirror implements SchedulerMirror {
   calls = 0;
@@ -81,8 +82,8 @@ async function countRequests(endpoint: string, preload: number) {
 
   const { schedule } = await measure('create', () => createSchedule(deps, principal, parseScheduleInput({ name: 'bench', cronExpression: '0 9 * * *' }).input));
   await measure('get', () => getSchedule(deps, principal, schedule.id));
-  await measure('list page (limit 20)', () => listSchedules({ ...deps, cursors }, principal, {}));
-  await measure('list page (limit 100, enabled=true)', () => listSchedules({ ...deps, cursors }, principal, { limit: '100', enabled: 'true' }));
+  await measure('list page (limit 20)', () => listSchedules({ ...deps, cursors }, principal, parseScheduleListQuery({})));
+  await measure('list page (limit 100, enabled=true)', () => listSchedules({ ...deps, cursors }, principal, parseScheduleListQuery({ limit: '100', enabled: 'true' })));
   await measure('update (cron)', () => updateSchedule(deps, principal, schedule.id, parseScheduleInput({ cronExpression: '0 10 * * *' }).input));
   await measure('delete', () => deleteSchedule(deps, principal, schedule.id));
   return counts;

@@ -13,7 +13,7 @@ import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
 import { DynamoRunStore } from '#shared/adapters/dynamodb/run-store.ts';
 import { DynamoScheduleStore } from '#shared/adapters/dynamodb/schedule-store.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
-import { parseScheduleInput } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
 import type { AgentRunner } from '#shared/ports/agent-runner.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import { randomIds } from '#shared/adapters/system/ids.ts';

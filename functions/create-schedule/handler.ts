@@ -1,6 +1,6 @@
 // POST /v1/schedules (and /agent/schedules): create a schedule; Idempotency-Key makes retries safe.
 import { scheduleDeps } from '#shared/composition/schedules.ts';
-import { parseScheduleInput } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { scheduleBody } from '#shared/http/schedules.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';

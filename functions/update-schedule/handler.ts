@@ -1,6 +1,6 @@
 // PATCH and PUT /v1/schedules/{id} (and PUT /agent/schedules/{id}): merge the given fields into the schedule.
 import { scheduleDeps } from '#shared/composition/schedules.ts';
-import { parseScheduleInput } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { scheduleBody } from '#shared/http/schedules.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';

@@ -1,7 +1,9 @@
 // Agents: the definitions schedules name by agentId; each kind has its own settings. Secrets are referenced, never stored.
 import { z } from 'zod';
 import { maxChars, maxItems, minChars } from './length-checks.ts';
-import { AGENT_ID_PATTERN, storableMetadata, toValidationError } from './schedule.ts';
+import { AGENT_ID_PATTERN } from './schedule.ts';
+import { storableMetadata } from './metadata.ts';
+import { toValidationError } from './validation.ts';
 import { parseSecretRef } from './secret-ref.ts';
 
 const secretRef = z

@@ -1,6 +1,8 @@
 // What clients see of an agent: one view per kind with explicit fields (secret references, never secret values).
 import { z } from 'zod';
 import { AgentDefinition, type Agent } from '../domain/agent.ts';
+import { maxChars } from '../domain/length-checks.ts';
+import { parseWith } from './validation.ts';
 
 const identity = { object: z.literal('agent'), id: z.string(), createdAt: z.string(), updatedAt: z.string() };
 
@@ -19,3 +21,7 @@ export function presentAgent(agent: Agent): AgentViewShape {
   for (const field of FIELDS_BY_KIND.get(agent.kind) ?? []) if (stored[field] !== undefined) view[field] = stored[field];
   return view as AgentViewShape;
 }
+
+/** GET /v1/agents' query string. */
+export const AgentListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
+export const parseAgentListQuery = (raw: unknown) => parseWith(AgentListQuery, raw);

@@ -8,7 +8,7 @@ import { ExpressionError } from '../expressions/errors.ts';
 import { DomainError, ForbiddenError, UnauthorizedError } from '../domain/errors.ts';
 import type { Principal, TenantPrincipal } from '../domain/principal.ts';
 import { LIMITS } from '../domain/limits.ts';
-import type { Dialect } from '../domain/schedule.ts';
+import type { Dialect } from './schedules.ts';
 import { logger } from '../logger.ts';
 import { statusOf } from './errors.ts';
 

@@ -3,14 +3,13 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { AgentDefinition } from '../domain/agent.ts';
 import { AgentView } from './agents.ts';
+import { CreateApiKeyInput } from './api-keys.ts';
+import { PreviewInput } from './preview.ts';
+import { PutSecretInput } from './secrets.ts';
 import { RunView } from './runs.ts';
-import { ScheduleView } from './schedules.ts';
+import { ScheduleListQuery, ScheduleView } from './schedules.ts';
 import { ScheduleFields } from '../domain/schedule.ts';
 import { ROUTES, type Route } from '../routes.ts';
-import { CreateApiKeyInput } from '../use-cases/api-keys.ts';
-import { ListSchedulesQuery } from '../use-cases/list-schedules.ts';
-import { PreviewInput } from '../use-cases/preview-schedule.ts';
-import { PutSecretInput } from '../use-cases/secrets.ts';
 
 const ErrorBody = z
   .object({
@@ -110,7 +109,7 @@ const OPERATIONS: Record<string, Operation> = {
     success: { status: 201, schema: ScheduleEnvelope, description: 'Created' },
     also: [{ status: 200, schema: ToolhouseEnvelope, description: 'Created, answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active)' }, CONFLICT, SCHEDULER_DOWN],
   },
-  'list-schedules': { summary: 'List schedules, sorted by name', query: ListSchedulesQuery, success: { status: 200, schema: ScheduleListBody, description: 'A page' } },
+  'list-schedules': { summary: 'List schedules, sorted by name', query: ScheduleListQuery, success: { status: 200, schema: ScheduleListBody, description: 'A page' } },
   'text-to-cron': { summary: 'Plain English to cron', query: z.object({ cron: z.string().meta({ example: 'sundays at 5pm UTC' }), timezone: z.string().optional() }), success: { status: 200, description: '{data, cronExpression, timezone, description, nextRuns}' } },
   'preview-schedule': { summary: 'Preview a cron or one-time instant', body: PreviewInput, success: { status: 200, schema: Preview, description: 'The preview' } },
   'get-schedule': { summary: 'Get a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'The schedule' } },

@@ -1,6 +1,13 @@
 // What clients see of a run: the Run view (also the OpenAPI component) and its presenter.
 import { z } from 'zod';
+import { ValidationError } from '../domain/errors.ts';
+import { maxChars, minChars } from '../domain/length-checks.ts';
+import { storableMetadata } from '../domain/metadata.ts';
+import type { RunRequest } from '../use-cases/create-run.ts';
+import { normalizeAliases, parseScheduleInput } from './schedules.ts';
 import type { Run } from '../domain/run.ts';
+import type { RunListParams } from '../use-cases/list-runs.ts';
+import { parseWith } from './validation.ts';
 
 export const RunView = z
   .object({
@@ -46,4 +53,46 @@ export function presentRun(run: Run): RunViewShape {
     agentId: run.agentId,
     attempt: run.attempt,
   };
+}
+
+/** GET /v1/schedules/{id}/runs' query string. */
+export const RunListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().check(maxChars(512)).optional(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']).optional(),
+  })
+  .strict();
+
+export const parseRunListQuery = (raw: unknown): RunListParams => parseWith(RunListQuery, raw);
+
+/** POST /v1/runs' body (and seed 001's POST /v1/threads). */
+const RunBody = z
+  .object({
+    task: z.string().check(minChars(1, 'task is required: what the agent should do')).refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
+    agentId: z.string().check(maxChars(64)).nullable().optional(),
+    environmentId: z.string().check(maxChars(128)).nullable().optional(),
+    metadata: storableMetadata().nullable().optional(),
+    schedule: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .meta({ id: 'RunInput' });
+
+/** Seed 001's thread shape: the last user message is the task; `schedule.type` is the scheduleType. */
+function fromThreadShape(raw: Record<string, unknown>): Record<string, unknown> {
+  const { messages, ...rest } = raw;
+  if (!Array.isArray(messages)) return raw;
+  const last = [...messages].reverse().find((message) => message && typeof message === 'object' && (message as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
+  if (!last || typeof last.content !== 'string') throw new ValidationError('messages needs a user message with text content.', { field: 'messages' });
+  return { ...rest, task: last.content };
+}
+
+/** The run request, and its `schedule` block as a schedule that inherits the run's task and agent unless it names its own. */
+export function parseRunRequest(raw: unknown): RunRequest {
+  const { body } = normalizeAliases(raw);
+  const input = parseWith(RunBody, fromThreadShape(body));
+  if (!input.schedule) return { ...input, schedule: undefined };
+  const { type, ...scheduleFields } = input.schedule;
+  const schedule = parseScheduleInput({ task: input.task, ...(input.agentId ? { agentId: input.agentId } : {}), ...(type !== undefined ? { scheduleType: type } : {}), ...scheduleFields }).input;
+  return { ...input, schedule };
 }

@@ -1,9 +1,81 @@
 // What clients see of schedules: the view (also the OpenAPI component), the canonical (seed 001) shapes, and the
 // snake_case dialects of the other replaced APIs.
 import { z } from 'zod';
-import type { Dialect, Schedule } from '../domain/schedule.ts';
+import { ValidationError } from '../domain/errors.ts';
+import { ScheduleFields, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
+import { sameJson } from '../domain/storable-json.ts';
+import { toValidationError } from '../domain/validation.ts';
+import { maxChars } from '../domain/length-checks.ts';
+import { MAX_LIST_LIMIT, MAX_LIST_OFFSET, type ScheduleListParams } from '../use-cases/list-schedules.ts';
+import { parseWith } from './validation.ts';
 import type { ScheduleList } from '../use-cases/list-schedules.ts';
 import { computeNextRunAt } from '../use-cases/schedule-timing.ts';
+
+/**
+ * Other spellings of canonical fields, from the seeds' APIs, so their clients work unchanged.
+ * `chat_id` (Toolhouse) names the agent to run.
+ */
+export const FIELD_ALIASES: Record<string, string> = {
+  prompt: 'task',
+  message: 'task',
+  cron_schedule: 'cronExpression',
+  cadence: 'cronExpression',
+  cron: 'cronExpression',
+  active: 'enabled',
+  chat_id: 'agentId',
+  agent_id: 'agentId',
+  environment_id: 'environmentId',
+  app_id: 'appId',
+  schedule_type: 'scheduleType',
+  type: 'scheduleType',
+  cron_expression: 'cronExpression',
+  scheduled_time: 'scheduledTime',
+  start_at: 'startAt',
+  end_at: 'endAt',
+  overlap_policy: 'overlapPolicy',
+  timeout_seconds: 'timeoutSeconds',
+};
+
+/** Fields a replaced service sends that carry nothing this service uses; accepted and ignored. */
+const IGNORED_FIELDS = new Set(['bundle', 'toolhouse_id', 'agent_config']);
+
+/** Which request dialect a body used, so the response can answer in kind (see shared/http/schedules.ts). */
+export type Dialect = 'v1' | 'toolhouse' | 'agent';
+
+export interface NormalizedBody {
+  body: Record<string, unknown>;
+  dialect: Dialect;
+}
+
+/** Maps alias spellings to canonical fields; two spellings of one field with different values are a 400. */
+export function normalizeAliases(raw: unknown): NormalizedBody {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ValidationError('The request body must be a JSON object.', { hint: 'Send e.g. {"name": "Daily report", "cronExpression": "0 9 * * *"}.' });
+  }
+  // No prototype: a field named "__proto__" or "constructor" stays a field (and is then reported as unknown).
+  const body: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let dialect: Dialect = 'v1';
+  for (const [key, value] of Object.entries(raw)) {
+    if (IGNORED_FIELDS.has(key)) continue;
+    const canonical = Object.hasOwn(FIELD_ALIASES, key) ? FIELD_ALIASES[key]! : key;
+    if (key === 'cadence' || key === 'chat_id' || key === 'active') dialect = 'toolhouse';
+    if (Object.hasOwn(body, canonical) && !sameJson(body[canonical], value)) {
+      throw new ValidationError(`"${key}" and another spelling of ${canonical} were both given, with different values.`, {
+        field: canonical,
+        hint: `Send only "${canonical}".`,
+      });
+    }
+    body[canonical] = value;
+  }
+  return { body, dialect };
+}
+
+export function parseScheduleInput(raw: unknown): { input: ScheduleInput; dialect: Dialect } {
+  const { body, dialect } = normalizeAliases(raw);
+  const result = ScheduleFields.safeParse(body);
+  if (!result.success) throw toValidationError(result.error);
+  return { input: result.data, dialect };
+}
 
 const nullableString = z.string().nullable();
 
@@ -125,3 +197,21 @@ export function scheduleListBody(list: ScheduleList, now: Date, dialect: Dialect
     next_cursor: list.nextCursor,
   };
 }
+
+const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** GET /v1/schedules' query string. */
+export const ScheduleListQuery = z
+  .object({
+    agentId: z.string().check(maxChars(64)).optional(),
+    environmentId: z.string().check(maxChars(128)).optional(),
+    appId: z.string().check(maxChars(128)).optional(),
+    scheduleType: z.enum(['recurring', 'one-time']).optional(),
+    enabled: booleanText.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
+    offset: z.coerce.number().int().min(0).max(MAX_LIST_OFFSET).optional(),
+    cursor: z.string().check(maxChars(2048)).optional(),
+  })
+  .strict();
+
+export const parseScheduleListQuery = (raw: unknown): ScheduleListParams => parseWith(ScheduleListQuery, raw);

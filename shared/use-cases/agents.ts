@@ -5,7 +5,8 @@ import { AgentDefinition, parseAgentInput, type Agent, type AgentInput } from '.
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { retryStale } from './retry.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { AGENT_ID_PATTERN, toValidationError } from '../domain/schedule.ts';
+import { AGENT_ID_PATTERN } from '../domain/schedule.ts';
+import { toValidationError } from '../domain/validation.ts';
 import type { Cursors } from '../domain/cursor.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -51,14 +52,10 @@ export async function getAgent(deps: Pick<AgentDeps, 'agents'>, principal: Tenan
   return agent;
 }
 
-const ListAgentsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
-
-export async function listAgents(deps: Pick<AgentDeps, 'agents'> & { cursors: Cursors }, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
-  const parsed = ListAgentsQuery.safeParse(rawQuery);
-  if (!parsed.success) throw toValidationError(parsed.error);
+export async function listAgents(deps: Pick<AgentDeps, 'agents'> & { cursors: Cursors }, principal: TenantPrincipal, query: { limit: number; cursor?: string | undefined }) {
   const binding = `agents\n${principal.tenantId}`;
-  const after = parsed.data.cursor === undefined ? undefined : deps.cursors.decode(parsed.data.cursor, binding);
-  const page = await deps.agents.list(principal.tenantId, parsed.data.limit, after);
+  const after = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, binding);
+  const page = await deps.agents.list(principal.tenantId, query.limit, after);
   return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
 }
 

@@ -1,30 +1,25 @@
 // List the caller's and their team's schedules, sorted by name, with counters-based stats: a bounded number of reads.
-import { z } from 'zod';
-import { maxChars } from '../domain/length-checks.ts';
 import type { Cursors } from '../domain/cursor.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { toValidationError, type Schedule } from '../domain/schedule.ts';
+import { type Schedule } from '../domain/schedule.ts';
 import type { ScheduleFilters, ScheduleStore } from '../ports/schedule-store.ts';
 import { visibleScopes } from './schedule-access.ts';
 
 export const MAX_LIST_LIMIT = 100;
 export const MAX_LIST_OFFSET = 1000;
 
-const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
-
-export const ListSchedulesQuery = z
-  .object({
-    agentId: z.string().check(maxChars(64)).optional(),
-    environmentId: z.string().check(maxChars(128)).optional(),
-    appId: z.string().check(maxChars(128)).optional(),
-    scheduleType: z.enum(['recurring', 'one-time']).optional(),
-    enabled: booleanText.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
-    offset: z.coerce.number().int().min(0).max(MAX_LIST_OFFSET).optional(),
-    cursor: z.string().check(maxChars(2048)).optional(),
-  })
-  .strict();
+/** What a list request asks for, parsed from the query string (shared/http/schedules.ts). */
+export interface ScheduleListParams {
+  agentId?: string | undefined;
+  environmentId?: string | undefined;
+  appId?: string | undefined;
+  scheduleType?: 'recurring' | 'one-time' | undefined;
+  enabled?: boolean | undefined;
+  limit: number;
+  offset?: number | undefined;
+  cursor?: string | undefined;
+}
 
 export interface ScheduleList {
   items: Schedule[];
@@ -38,11 +33,8 @@ export interface ScheduleList {
 export async function listSchedules(
   deps: { schedules: ScheduleStore; cursors: Cursors },
   principal: TenantPrincipal,
-  rawQuery: Record<string, string | undefined>,
+  query: ScheduleListParams,
 ): Promise<ScheduleList> {
-  const parsed = ListSchedulesQuery.safeParse(rawQuery);
-  if (!parsed.success) throw toValidationError(parsed.error);
-  const query = parsed.data;
   if (query.cursor !== undefined && query.offset !== undefined) {
     throw new ValidationError('Use either cursor or offset, not both.', { field: 'offset' });
   }

@@ -4,7 +4,7 @@ import { maxChars, minChars } from '../domain/length-checks.ts';
 import type { Cursors } from '../domain/cursor.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { toValidationError } from '../domain/schedule.ts';
+import { toValidationError } from '../domain/validation.ts';
 import { SECRET_NAME_PATTERN } from '../domain/secret-ref.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SecretCatalog, SecretEntry, SecretVault } from '../ports/secret-vault.ts';
@@ -18,16 +18,6 @@ export interface SecretDeps {
 /** Secrets Manager's limit on a secret value. */
 export const SECRET_VALUE_MAX_BYTES = 65_536;
 
-export const PutSecretInput = z
-  .object({
-    value: z
-      .string()
-      .check(minChars(1, 'value is required: the secret, e.g. an API key'))
-      .refine((value) => Buffer.byteLength(value) <= SECRET_VALUE_MAX_BYTES, `value must be at most ${SECRET_VALUE_MAX_BYTES} bytes`)
-      .meta({ description: 'The secret. Write-only: never returned, logged or stored in the table.' }),
-  })
-  .strict()
-  .meta({ id: 'PutSecretInput' });
 
 function checkName(name: string): void {
   if (!SECRET_NAME_PATTERN.test(name)) {
@@ -39,12 +29,10 @@ function checkName(name: string): void {
 }
 
 /** Stores the value, then its name; returns the entry and whether it was new. */
-export async function putSecret(deps: SecretDeps, principal: TenantPrincipal, name: string, raw: unknown): Promise<{ entry: SecretEntry; created: boolean }> {
+export async function putSecret(deps: SecretDeps, principal: TenantPrincipal, name: string, value: string): Promise<{ entry: SecretEntry; created: boolean }> {
   checkName(name);
-  const parsed = PutSecretInput.safeParse(raw);
-  if (!parsed.success) throw toValidationError(parsed.error);
   const now = deps.clock.now().toISOString();
-  await deps.vault.put(principal.tenantId, name, parsed.data.value);
+  await deps.vault.put(principal.tenantId, name, value);
   return deps.catalog.upsert(principal.tenantId, name, now);
 }
 
@@ -55,13 +43,9 @@ export async function deleteSecret(deps: Omit<SecretDeps, 'clock'>, principal: T
   if (!listed && !stored) throw new NotFoundError('secret', name);
 }
 
-const ListSecretsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
-
-export async function listSecrets(deps: Pick<SecretDeps, 'catalog'> & { cursors: Cursors }, principal: TenantPrincipal, rawQuery: Record<string, string | undefined>) {
-  const parsed = ListSecretsQuery.safeParse(rawQuery);
-  if (!parsed.success) throw toValidationError(parsed.error);
+export async function listSecrets(deps: Pick<SecretDeps, 'catalog'> & { cursors: Cursors }, principal: TenantPrincipal, query: { limit: number; cursor?: string | undefined }) {
   const binding = `secrets\n${principal.tenantId}`;
-  const after = parsed.data.cursor === undefined ? undefined : deps.cursors.decode(parsed.data.cursor, binding);
-  const page = await deps.catalog.list(principal.tenantId, parsed.data.limit, after);
+  const after = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, binding);
+  const page = await deps.catalog.list(principal.tenantId, query.limit, after);
   return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
 }

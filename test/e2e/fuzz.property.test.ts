@@ -4,7 +4,8 @@
 // envelope; and a rejected write stores no schedule and no agent. Deterministic (fixed seed) and bounded in time.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIELD_ALIASES, ScheduleFields } from '#shared/domain/schedule.ts';
+import { FIELD_ALIASES } from '#shared/http/schedules.ts';
+import { ScheduleFields } from '#shared/domain/schedule.ts';
 import { ROUTES, routeKey, type Route } from '#shared/routes.ts';
 import { startE2eServer, type ApiResponse, type E2eServer } from './harness.ts';
 

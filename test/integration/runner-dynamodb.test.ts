@@ -8,7 +8,8 @@ import { settingsFromEnv, type Settings } from '#shared/config.ts';
 import type { Agent } from '#shared/domain/agent.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { STUCK_RUN_GRACE_MS, scheduledRunId, type Run } from '#shared/domain/run.ts';
-import { parseScheduleInput, type Schedule } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
+import { type Schedule } from '#shared/domain/schedule.ts';
 import { AgentError } from '#shared/ports/agent-runner.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
@@ -23,6 +24,10 @@ import { deferred, FakeAgentRunner, RecordingDispatcher } from '../fakes/in-memo
 import { FixedClock, RecordingMirror, SequentialIds, testCursors } from '../fakes/in-memory.ts';
 import { freshTable } from './dynamodb-local.ts';
 import { answered } from '../support/answered.ts';
+import { parseRunListQuery } from '#shared/http/runs.ts';
+
+/** GET /v1/schedules/{id}/runs as the route runs it: the query string parsed, then the use case (a bad query rejects). */
+const listRunsAs = async (principal: TenantPrincipal, scheduleId: string, query: Record<string, string>) => listRuns({ ...deps, cursors: testCursors }, principal, scheduleId, parseRunListQuery(query));
 
 const endpoint = inject('dynamoEndpoint');
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
@@ -267,15 +272,15 @@ describe('the runner on DynamoDB', () => {
       ids.push(ranRun(await executeScheduledRun(deps, eventFor(schedule, minute(n)))).id);
     }
 
-    const first = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2' });
-    const second = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
-    const third = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
+    const first = await listRunsAs(alice, schedule.id, { limit: '2' });
+    const second = await listRunsAs(alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
+    const third = await listRunsAs(alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
     expect([first, second, third].map((page) => page.items.map((run) => run.id))).toEqual([[ids[4], ids[3]], [ids[2], ids[1]], [ids[0]]]);
     expect(third).toMatchObject({ hasMore: false, nextCursor: null });
 
-    const failed = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { status: 'failed' });
+    const failed = await listRunsAs(alice, schedule.id, { status: 'failed' });
     expect(failed.items.map((run) => run.id)).toEqual([ids[3], ids[1]]);
-    expect(answered(await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { cursor: 'garbage.cursor' }).catch((error: unknown) => error))).toMatchObject({ status: 400 });
+    expect(answered(await listRunsAs(alice, schedule.id, { cursor: 'garbage.cursor' }).catch((error: unknown) => error))).toMatchObject({ status: 400 });
   });
 });
 

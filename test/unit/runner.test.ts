@@ -6,7 +6,8 @@ import type { Agent } from '#shared/domain/agent.ts';
 import { DomainError, ValidationError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { OUTPUT_LIMIT_BYTES, RUN_ID_PATTERN, scheduledRunId, type Run } from '#shared/domain/run.ts';
-import { parseScheduleInput, type Schedule } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
+import { type Schedule } from '#shared/domain/schedule.ts';
 import { AgentError } from '#shared/ports/agent-runner.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { createRun } from '#shared/use-cases/create-run.ts';
@@ -20,6 +21,11 @@ import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, testCursors } from '../fakes/in-memory.ts';
 import { answered } from '../support/answered.ts';
+import { parseRunListQuery } from '#shared/http/runs.ts';
+import { parseRunRequest } from '#shared/http/runs.ts';
+
+/** GET /v1/schedules/{id}/runs as the route runs it: the query string parsed, then the use case (a bad query rejects). */
+const listRunsAs = async (principal: TenantPrincipal, scheduleId: string, query: Record<string, string>) => listRuns({ ...deps, cursors: testCursors }, principal, scheduleId, parseRunListQuery(query));
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
 const START = new Date('2026-11-20T00:00:00Z');
@@ -658,11 +664,11 @@ describe('triggering a schedule', () => {
 describe('createRun', () => {
   it('with a schedule block creates that schedule and a queued api run of the task', async () => {
     clock.current = new Date('2026-11-20T00:05:00Z');
-    const { run, schedule } = await createRun(deps, alice, {
+    const { run, schedule } = await createRun(deps, alice, parseRunRequest({
       task: 'Run database backup',
       agentId: 'bot',
       schedule: { type: 'recurring', name: 'Nightly Backup', cronExpression: '0 2 * * *' },
-    });
+    }));
 
     expect(schedule).toMatchObject({ name: 'Nightly Backup', task: 'Run database backup', agentId: 'bot', scheduleType: 'recurring', cronExpression: '0 2 * * *', enabled: true, nextRunAt: '2026-11-20T02:00:00Z' });
     expect(await schedules.get('acme', schedule!.id)).toEqual(schedule);
@@ -677,19 +683,19 @@ describe('createRun', () => {
 
   it("accepts seed 001's thread shape: the last user message is the task", async () => {
     configure({ defaultAgentId: 'bot' });
-    const { run, schedule } = await createRun(deps, alice, {
+    const { run, schedule } = await createRun(deps, alice, parseRunRequest({
       messages: [
         { role: 'system', content: 'You are careful.' },
         { role: 'user', content: 'Run database backup' },
       ],
       schedule: { type: 'recurring', name: 'Nightly Backup', cronExpression: '0 2 * * *' },
-    });
+    }));
     expect(run).toMatchObject({ task: 'Run database backup', trigger: 'api', agentId: 'bot' });
     expect(schedule).toMatchObject({ name: 'Nightly Backup', task: 'Run database backup' });
   });
 
   it('without a schedule block creates only the run', async () => {
-    const { run, schedule } = await createRun(deps, alice, { task: 'Once', agentId: 'bot' });
+    const { run, schedule } = await createRun(deps, alice, parseRunRequest({ task: 'Once', agentId: 'bot' }));
     expect(schedule).toBeNull();
     expect(schedules.items.size).toBe(0);
     expect(run.status).toBe('queued');
@@ -708,12 +714,12 @@ describe('listing a schedule’s runs', () => {
   it('pages newest first with an opaque cursor', async () => {
     const { schedule, ids } = await history();
 
-    const first = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2' });
+    const first = await listRunsAs(alice, schedule.id, { limit: '2' });
     expect(first.items.map((run) => run.id)).toEqual([ids[4], ids[3]]);
     expect(first.hasMore).toBe(true);
-    const second = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
+    const second = await listRunsAs(alice, schedule.id, { limit: '2', cursor: first.nextCursor! });
     expect(second.items.map((run) => run.id)).toEqual([ids[2], ids[1]]);
-    const third = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
+    const third = await listRunsAs(alice, schedule.id, { limit: '2', cursor: second.nextCursor! });
     expect(third.items.map((run) => run.id)).toEqual([ids[0]]);
     expect(third).toMatchObject({ hasMore: false, nextCursor: null });
     expect(first.items[0]).toMatchObject({ output: '5', status: 'succeeded' });
@@ -721,19 +727,19 @@ describe('listing a schedule’s runs', () => {
 
   it('filters by status', async () => {
     const { schedule, ids } = await history();
-    const failed = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { status: 'failed' });
+    const failed = await listRunsAs(alice, schedule.id, { status: 'failed' });
     expect(failed.items.map((run) => run.id)).toEqual([ids[3], ids[1]]);
     expect(failed.items.map((run) => run.error?.kind)).toEqual(['network', 'http_status']);
   });
 
   it('answers 400 for a garbage cursor, and for a cursor reused with another filter', async () => {
     const { schedule } = await history();
-    const garbage = await rejection(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { cursor: 'not-a-cursor' }));
+    const garbage = await rejection(listRunsAs(alice, schedule.id, { cursor: 'not-a-cursor' }));
     expect(garbage).toBeInstanceOf(ValidationError);
     expect(answered(garbage)).toMatchObject({ status: 400, details: { field: 'cursor' } });
 
-    const page = await listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '1' });
-    const reused = await rejection(listRuns({ ...deps, cursors: testCursors }, alice, schedule.id, { limit: '1', cursor: page.nextCursor!, status: 'failed' }));
+    const page = await listRunsAs(alice, schedule.id, { limit: '1' });
+    const reused = await rejection(listRunsAs(alice, schedule.id, { limit: '1', cursor: page.nextCursor!, status: 'failed' }));
     expect(answered(reused)).toMatchObject({ status: 400, details: { field: 'cursor' } });
   });
 });

@@ -2,7 +2,7 @@ import { settingsFromEnv } from '#shared/config.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, MirrorError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
-import { parseScheduleInput } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 import { getSchedule } from '#shared/use-cases/get-schedule.ts';
@@ -12,6 +12,10 @@ import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, serviceError, testCursors } from '../fakes/in-memory.ts';
 import { answered } from '../support/answered.ts';
+import { parseScheduleListQuery } from '#shared/http/schedules.ts';
+
+/** GET /v1/schedules as the route runs it: the query string parsed, then the use case (a bad query rejects). */
+const listAs = async (principal: TenantPrincipal, query: Record<string, string>) => listSchedules({ ...deps, cursors: testCursors }, principal, parseScheduleListQuery(query));
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', teamId: 'ops', keyId: 'k1' };
 const bob: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'bob', teamId: 'ops', keyId: 'k2' };
@@ -284,24 +288,24 @@ describe('listing schedules', () => {
   });
 
   it('sorts by name without regard to case, with the id as tiebreak, and pages with a cursor', async () => {
-    const first = await listSchedules({ ...deps, cursors: testCursors }, alice, { limit: '3' });
+    const first = await listAs(alice, { limit: '3' });
     expect(first.items.map((item) => item.name)).toEqual(['A', 'a', 'b']);
     expect(first.hasMore).toBe(true);
-    const second = await listSchedules({ ...deps, cursors: testCursors }, alice, { limit: '3', cursor: first.nextCursor! });
+    const second = await listAs(alice, { limit: '3', cursor: first.nextCursor! });
     expect(second.items.map((item) => item.name)).toEqual(['c', 'team one']);
     expect(second).toMatchObject({ hasMore: false, nextCursor: null, totalCount: 5, stats: { total: 5, enabled: 4, disabled: 1 } });
   });
 
   it('filters by enabled, with total_count from the counters', async () => {
-    const list = await listSchedules({ ...deps, cursors: testCursors }, alice, { enabled: 'false' });
+    const list = await listAs(alice, { enabled: 'false' });
     expect(list.items.map((item) => item.name)).toEqual(['A']);
     expect(list.totalCount).toBe(1);
   });
 
   it('supports offset', async () => {
-    const list = await listSchedules({ ...deps, cursors: testCursors }, alice, { offset: '2', limit: '2' });
+    const list = await listAs(alice, { offset: '2', limit: '2' });
     expect(list.items.map((item) => item.name)).toEqual(['b', 'c']);
-    expect((await listSchedules({ ...deps, cursors: testCursors }, alice, { offset: '50' })).items).toEqual([]);
+    expect((await listAs(alice, { offset: '50' })).items).toEqual([]);
   });
 
   it.each([
@@ -311,13 +315,13 @@ describe('listing schedules', () => {
     [{ enabled: 'yes' }, 'enabled'],
     [{ sort: 'name' }, 'sort'],
   ])('rejects the query %j with a 400 naming %s', async (query, field) => {
-    const error = await expectError(listSchedules({ ...deps, cursors: testCursors }, alice, query), ValidationError);
+    const error = await expectError(listAs(alice, query), ValidationError);
     expect(error.details?.field).toBe(field);
   });
 
   it('rejects a cursor from another caller or with other filters', async () => {
-    const page = await listSchedules({ ...deps, cursors: testCursors }, alice, { limit: '1' });
-    await expectError(listSchedules({ ...deps, cursors: testCursors }, bob, { limit: '1', cursor: page.nextCursor! }), ValidationError);
-    await expectError(listSchedules({ ...deps, cursors: testCursors }, alice, { limit: '1', enabled: 'true', cursor: page.nextCursor! }), ValidationError);
+    const page = await listAs(alice, { limit: '1' });
+    await expectError(listAs(bob, { limit: '1', cursor: page.nextCursor! }), ValidationError);
+    await expectError(listAs(alice, { limit: '1', enabled: 'true', cursor: page.nextCursor! }), ValidationError);
   });
 });

@@ -7,7 +7,7 @@ import { settingsFromEnv } from '#shared/config.ts';
 import { MirrorError, ValidationError } from '#shared/domain/errors.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
-import { parseScheduleInput } from '#shared/domain/schedule.ts';
+import { parseScheduleInput } from '#shared/http/schedules.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import type { ScheduleDeps } from '#shared/use-cases/schedule-deps.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';

@@ -9,7 +9,7 @@ import { cursorCodec } from '#shared/domain/cursor.ts';
 const { encode: encodeCursor, decode: decodeCursor } = cursorCodec('test-cursor-key-0123456789');
 import { ValidationError } from '#shared/domain/errors.ts';
 import { LIMITS } from '#shared/domain/limits.ts';
-import { normalizeAliases, parseScheduleInput } from '#shared/domain/schedule.ts';
+import { normalizeAliases, parseScheduleInput } from '#shared/http/schedules.ts';
 import { describeStorableJsonProblem, formatJsonPath, sameJson, storableJsonProblem } from '#shared/domain/storable-json.ts';
 import { scheduleSortKey, SORT_KEY_MAX_BYTES } from '#shared/ports/schedule-store.ts';
 import { ownerIndexSk } from '#shared/table.ts';

@@ -1,0 +1,22 @@
+// zod's issues as one ValidationError that names each field and says what is wrong.
+import type { z } from 'zod';
+import { ValidationError } from './errors.ts';
+import { formatJsonPath } from './storable-json.ts';
+
+/** Turns zod's issues into one 400 that names each field and says what is wrong. */
+export function toValidationError(error: z.ZodError): ValidationError {
+  const problems = error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.join('", "');
+      return { field: issue.keys[0] ?? '', message: `unknown field${issue.keys.length > 1 ? 's' : ''} "${keys}"` };
+    }
+    const field = formatJsonPath('', issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment))) || 'body';
+    return { field, message: `${field}: ${issue.message}` };
+  });
+  const first = problems[0];
+  return new ValidationError(problems.map((problem) => problem.message).join('; '), {
+    field: first?.field,
+    problems,
+    hint: 'See GET /openapi.json for the fields each request takes.',
+  });
+}
