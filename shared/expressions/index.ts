@@ -5,7 +5,7 @@ import { ExpressionError } from './errors.ts';
 import { nextRunsOfFields } from './next-runs.ts';
 import { parseScheduledTime } from './one-time.ts';
 import { toSchedulerAt, toSchedulerCron } from './scheduler-expression.ts';
-import { textToCron } from './text-to-cron.ts';
+import { textToCron } from './text-to-cron/index.ts';
 import { parseTimezone } from './timezone.ts';
 
 export { ExpressionError } from './errors.ts';
@@ -19,7 +19,7 @@ export {
   toSchedulerCron,
 } from './scheduler-expression.ts';
 export { describeCron, describeOneTime } from './describe.ts';
-export { textToCron } from './text-to-cron.ts';
+export { textToCron } from './text-to-cron/index.ts';
 export { parseTimezone, canonicalTimezone, toWallClock, fromWallClock } from './timezone.ts';
 
 export const DEFAULT_MIN_INTERVAL_MINUTES = 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionError } from '../../shared/expressions/errors.ts';
-import { textToCron } from '../../shared/expressions/text-to-cron.ts';
+import { textToCron } from '../../shared/expressions/text-to-cron/index.ts';
 
 /** Runs textToCron expecting a failure and returns the ExpressionError it threw. */
 function rejectionOf(text: string): ExpressionError {
