@@ -125,6 +125,14 @@ describe('textToCron', () => {
   });
 
   describe('rejections', () => {
+    it.each(['daily constructor', 'every 2 toString', 'every constructor minutes', 'at 9 hasOwnProperty'])(
+      'reads "%s" as text, never as a property of the word tables: refused naming the field',
+      (text) => {
+        const error = rejectionOf(text);
+        expect(error.field).toBe('text');
+      },
+    );
+
     it.each(['banana', '', 'every', 'at 9am on pluto', 'sometimes maybe'])(
       'rejects "%s" as unreadable and suggests phrases that work',
       (text) => {
