@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ExpressionError } from '../../shared/expressions/errors.ts';
-import { textToCron } from '../../shared/expressions/text-to-cron/index.ts';
+import { ExpressionError } from '../../../shared/expressions/errors.ts';
+import { textToCron } from '../../../shared/expressions/text-to-cron/index.ts';
+import { thrownBy } from '../../support/rejections.ts';
 
 /** Runs textToCron expecting a failure and returns the ExpressionError it threw. */
-function rejectionOf(text: string): ExpressionError {
-  try {
-    textToCron(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExpressionError);
-    return error as ExpressionError;
-  }
-  throw new Error(`expected "${text}" to be rejected`);
-}
+const rejectionOf = (text: string): ExpressionError => thrownBy(() => textToCron(text), ExpressionError);
 
 describe('textToCron', () => {
   describe('repeating intervals', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import vectors from '../fixtures/cron-vectors.json' with { type: 'json' };
+import vectors from '../../fixtures/cron-vectors.json' with { type: 'json' };
 import {
   ExpressionError,
   nextRunsOfFields,
@@ -12,20 +12,13 @@ import {
   toSchedulerAt,
   toSchedulerCron,
 } from '#shared/expressions/index.ts';
+import { thrownBy } from '../../support/rejections.ts';
 
 const iso = (dates: Date[]): string[] => dates.map((date) => date.toISOString().replace('.000Z', 'Z'));
 const runs = (cron: string, timezone: string, after: string, count = 5): string[] =>
   iso(nextRunsOfFields(parseCron(cron).fields, timezone, new Date(after), count));
 
-function rejection(action: () => unknown): ExpressionError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ExpressionError) return error;
-    throw error;
-  }
-  throw new Error('expected an ExpressionError, but nothing was thrown');
-}
+const rejection = (action: () => unknown): ExpressionError => thrownBy(action, ExpressionError);
 
 describe('conformance vectors', () => {
   it.each(vectors.valid)('fires "$cronExpression" in $timezone after $after at the reference instants', (vector) => {

@@ -13,21 +13,13 @@ import { normalizeAliases, parseScheduleInput } from '#shared/http/schedules.ts'
 import { describeStorableJsonProblem, formatJsonPath, sameJson, storableJsonProblem } from '#shared/domain/storable-json.ts';
 import { scheduleSortKey, SORT_KEY_MAX_BYTES } from '#shared/ports/schedule-store.ts';
 import { ownerIndexSk } from '#shared/table.ts';
+import { thrownBy } from '../../support/rejections.ts';
 
 const limits = { maxBytes: LIMITS.metadataBytes };
 const deepObject = (levels: number): unknown => JSON.parse(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`);
 const deepArray = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
 
-function validationError(call: () => unknown): ValidationError {
-  let caught: unknown;
-  try {
-    call();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(ValidationError);
-  return caught as ValidationError;
-}
+const validationError = (call: () => unknown): ValidationError => thrownBy(call, ValidationError);
 
 const schedule = { name: 'Daily report', task: 'Summarise yesterday', cronExpression: '0 9 * * *' };
 

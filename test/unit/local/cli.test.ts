@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import vectors from '../fixtures/cron-vectors.json' with { type: 'json' };
+import vectors from '../../fixtures/cron-vectors.json' with { type: 'json' };
 import { runCli } from '#local/cli.ts';
 
 const json = (output: string): Record<string, unknown> => JSON.parse(output) as Record<string, unknown>;

@@ -10,9 +10,10 @@ import { listSchedules } from '#shared/use-cases/list-schedules.ts';
 import type { ScheduleDeps } from '#shared/use-cases/schedule-deps.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, serviceError, testCursors } from '../fakes/in-memory.ts';
-import { answered } from '../support/answered.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, serviceError, testCursors } from '../../fakes/in-memory.ts';
+import { answered } from '../../support/answered.ts';
 import { parseScheduleListQuery } from '#shared/http/schedules.ts';
+import { rejectionOf } from '../../support/rejections.ts';
 
 /** GET /v1/schedules as the route runs it: the query string parsed, then the use case (a bad query rejects). */
 const listAs = async (principal: TenantPrincipal, query: Record<string, string>) => listSchedules({ ...deps, cursors: testCursors }, principal, parseScheduleListQuery(query));
@@ -31,14 +32,7 @@ let deps: ScheduleDeps;
 const input = (raw: unknown) => parseScheduleInput(raw).input;
 const daily = { name: 'Daily report', task: 'Summarise sales', cronExpression: '0 9 * * 1-5', timezone: 'America/New_York', team: false };
 
-async function expectError<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(type);
-  return error as T;
-}
+const expectError = rejectionOf;
 
 beforeEach(() => {
   store = new InMemoryScheduleStore();

@@ -18,11 +18,12 @@ import { listRuns } from '#shared/use-cases/list-runs.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { BudgetExhaustedError } from '#shared/domain/errors.ts';
 import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
-import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, testCursors } from '../fakes/in-memory.ts';
-import { answered } from '../support/answered.ts';
+import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../../fakes/in-memory-runs.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds, testCursors } from '../../fakes/in-memory.ts';
+import { answered } from '../../support/answered.ts';
 import { parseRunListQuery } from '#shared/http/runs.ts';
 import { parseRunRequest } from '#shared/http/runs.ts';
+import { rejectionOf } from '../../support/rejections.ts';
 
 /** GET /v1/schedules/{id}/runs as the route runs it: the query string parsed, then the use case (a bad query rejects). */
 const listRunsAs = async (principal: TenantPrincipal, scheduleId: string, query: Record<string, string>) => listRuns({ ...deps, cursors: testCursors }, principal, scheduleId, parseRunListQuery(query));
@@ -123,14 +124,7 @@ async function stored(schedule: Schedule): Promise<Schedule> {
   return current;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+const rejection = (promise: Promise<unknown>): Promise<unknown> => rejectionOf(promise);
 
 describe('a scheduled run', () => {
   it('that succeeds records output, usage and duration, counts the success and clears the last error', async () => {

@@ -11,8 +11,8 @@ import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { endOverdueRuns } from '#shared/use-cases/end-overdue-runs.ts';
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
-import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds } from '../fakes/in-memory.ts';
+import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../../fakes/in-memory-runs.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds } from '../../fakes/in-memory.ts';
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
 const START = new Date('2026-11-20T00:00:00Z');

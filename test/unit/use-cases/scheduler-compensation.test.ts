@@ -11,8 +11,8 @@ import { parseScheduleInput } from '#shared/http/schedules.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import type { ScheduleDeps } from '#shared/use-cases/schedule-deps.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, SequentialIds } from '../fakes/in-memory.ts';
-import { answered } from '../support/answered.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, SequentialIds } from '../../fakes/in-memory.ts';
+import { answered } from '../../support/answered.ts';
 
 const config: SchedulerMirrorConfig = {
   groupName: 'agent-schedules-prod',
