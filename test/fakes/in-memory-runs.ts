@@ -158,7 +158,8 @@ export class InMemoryRunStore implements RunStore {
     return [...this.items.values()]
       .flatMap((run) => {
         const due = overdueAt(run);
-        return due !== null && due < cutoff ? [{ due, ref: { tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id } }] : [];
+        // As DynamoRunStore's due index: keyed `${due}#${runId}`, so runs due at the same instant come in run id order.
+        return due !== null && due < cutoff ? [{ due: `${due}#${run.id}`, ref: { tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id } }] : [];
       })
       .sort((a, b) => a.due.localeCompare(b.due))
       .slice(0, limit)

@@ -18,6 +18,9 @@ import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** How DynamoDB orders string keys: by their UTF-8 bytes. */
+const compareUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
 export class InMemoryScheduleStore implements ScheduleStore {
   readonly items = new Map<string, Schedule>();
   readonly countsByScope = new Map<string, ScheduleCounts>();
@@ -64,7 +67,11 @@ export class InMemoryScheduleStore implements ScheduleStore {
     }
     if (!current || current.version !== expectedVersion) throw new StaleVersionError();
     this.items.set(this.key(next.tenantId, next.id), clone(next));
-    if (current.enabled !== next.enabled) this.adjust(next, 0, next.enabled ? 1 : -1);
+    // As DynamoScheduleStore: a change of owner moves the schedule between the owners' counters.
+    if (ownerScope(current) !== ownerScope(next)) {
+      this.adjust(current, -1, current.enabled ? -1 : 0);
+      this.adjust(next, 1, next.enabled ? 1 : 0);
+    } else if (current.enabled !== next.enabled) this.adjust(next, 0, next.enabled ? 1 : -1);
   }
 
   async delete(schedule: Schedule) {
@@ -84,8 +91,9 @@ export class InMemoryScheduleStore implements ScheduleStore {
       .filter((item) => filters.appId === undefined || item.appId === filters.appId)
       .filter((item) => filters.scheduleType === undefined || item.scheduleType === filters.scheduleType)
       .filter((item) => filters.enabled === undefined || item.enabled === filters.enabled)
-      .filter((item) => query.after === undefined || scheduleSortKey(item) > query.after)
-      .sort((a, b) => (scheduleSortKey(a) < scheduleSortKey(b) ? -1 : 1));
+      // DynamoDB orders string keys by their UTF-8 bytes, not by JS's UTF-16 units (they differ past U+FFFF).
+      .filter((item) => query.after === undefined || compareUtf8(scheduleSortKey(item), query.after) > 0)
+      .sort((a, b) => compareUtf8(scheduleSortKey(a), scheduleSortKey(b)));
     const items = matching.slice(0, query.limit).map(clone);
     return { items, nextAfter: matching.length > query.limit ? scheduleSortKey(items[items.length - 1]!) : undefined };
   }
@@ -93,7 +101,8 @@ export class InMemoryScheduleStore implements ScheduleStore {
   async counts(tenantId: string, ownerScopes: string[]) {
     let total = 0;
     let enabled = 0;
-    for (const scope of ownerScopes) {
+    // One read per owner scope, as DynamoScheduleStore: a scope named twice counts once.
+    for (const scope of new Set(ownerScopes)) {
       const counts = this.countsByScope.get(`${tenantId}/${scope}`);
       total += counts?.total ?? 0;
       enabled += counts?.enabled ?? 0;
@@ -123,18 +132,23 @@ export class InMemoryAgentStore implements AgentStore {
   }
   async list(tenantId: string, limit: number, after?: string) {
     const all = [...this.items.values()].filter((agent) => agent.tenantId === tenantId && (after === undefined || agent.id > after)).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const items = all.slice(0, limit);
+    // Copies, as DynamoAgentStore reads them: a caller changing a listed agent changes nothing stored.
+    const items = all.slice(0, limit).map(clone);
     return { items, nextAfter: all.length > limit ? items[items.length - 1]!.id : undefined };
   }
 }
 
 export class InMemoryApiKeyStore implements ApiKeyStore {
   readonly items = new Map<string, ApiKeyRecord>();
+  /** As DynamoApiKeyStore: a key's hash and its key id are each unique within the tenant. */
   async create(record: ApiKeyRecord) {
+    const taken = [...this.items.values()].some((stored) => stored.tenantId === record.tenantId && (stored.hash === record.hash || stored.keyId === record.keyId));
+    if (taken) throw new AlreadyExistsError(`API key "${record.keyId}" (or its hash) already exists.`);
     this.items.set(`${record.tenantId}/${record.hash}`, clone(record));
   }
   async findByHash(tenantId: string, hash: string) {
-    return this.items.get(`${tenantId}/${hash}`);
+    const record = this.items.get(`${tenantId}/${hash}`);
+    return record && clone(record);
   }
   async delete(tenantId: string, keyId: string) {
     for (const [key, record] of this.items) {
