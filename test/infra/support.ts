@@ -108,7 +108,7 @@ export function functionsByFolder(resources: Resources): Map<string, { id: strin
 export function statementsOfRole(resources: Resources, roleId: string): Record<string, any>[] {
   const inline = (resources[roleId]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Record<string, any>[] } }[];
   const attached = Object.values(resources).filter(
-    (resource) => resource.Type === 'AWS::IAM::Policy' && (resource.Properties?.Roles as unknown[]).some((role) => (role as { Ref?: string }).Ref === roleId),
+    (resource) => resource.Type === 'AWS::IAM::Policy' && ((resource.Properties?.Roles ?? []) as unknown[]).some((role) => (role as { Ref?: string }).Ref === roleId),
   );
   return [...inline.flatMap((policy) => policy.PolicyDocument.Statement), ...attached.flatMap((policy) => policy.Properties!.PolicyDocument.Statement as Record<string, any>[])];
 }

@@ -21,22 +21,31 @@ export function applyStep(s: Schedule, unit: Unit, n: number): void {
   }
   switch (unit) {
     case 'minute':
-      return stepMinutes(s, n);
+      stepMinutes(s, n);
+      return;
     case 'hour':
-      return stepHours(s, n);
+      stepHours(s, n);
+      return;
     case 'day':
-      return stepDays(s, n);
+      stepDays(s, n);
+      return;
     case 'week':
-      return stepWeeks(s, n);
+      stepWeeks(s, n);
+      return;
     case 'month':
-      return stepMonths(s, n);
+      stepMonths(s, n);
+      return;
     case 'year':
-      return stepYears(s, n);
+      stepYears(s, n);
+      return;
   }
 }
 
 function stepMinutes(s: Schedule, n: number): void {
-  if (n % 60 === 0) return applyStep(s, 'hour', n / 60);
+  if (n % 60 === 0) {
+    applyStep(s, 'hour', n / 60);
+    return;
+  }
   if (n > 60) {
     throw reject(
       `Every ${n} minutes cannot be one cron expression: cron minute steps restart at the top of every hour, so a ${n}-minute gap cannot be kept.`,
