@@ -72,6 +72,10 @@ export function allFunctionSpecs(): FunctionSpec[] {
   return [AUTHORIZER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, ...apiFunctionSpecs()];
 }
 
+/** A function folder's construct id (and, with a suffix, its integration's): create-schedule → CreateSchedule. */
+export const constructIdOf = (functionFolder: string): string =>
+  functionFolder.replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+
 /** The environment variables the function's code reads on AWS (from shared/config.ts, never listed here by hand). */
 export function envNamesOf(spec: FunctionSpec): string[] {
   return envNamesFor({ role: spec.role, table: spec.access.table !== 'none', scheduler: spec.access.scheduler !== 'none', invokeRunner: spec.access.invokeRunner, cursorKey: spec.access.cursorKey });

@@ -40,7 +40,10 @@ export interface CustomDomain {
   readonly certificateArn?: string;
 }
 
-/** Props of the service part (functions, API, Scheduler role, alarms, dashboard). */
+/**
+ * Props of the service part (functions, API, Scheduler role, alarms, dashboard). Each has a row in infra/settings.ts:
+ * the cdk.json context key that sets it and the Lambda variable that carries it, if any.
+ */
 export interface AgentSchedulesServiceOptions {
   /** @default 'dev' */
   readonly stage?: string;
@@ -129,6 +132,12 @@ export function checkStage(stage: string): string {
   return stage;
 }
 
+/** A custom domain names its certificate exactly once: as a construct or by ARN. */
+export function checkCustomDomain(domain: CustomDomain): CustomDomain {
+  if (!domain.certificate === !domain.certificateArn) throw new Error('customDomain needs exactly one of certificate and certificateArn.');
+  return domain;
+}
+
 function wholeNumber(name: string, value: number, minimum: number, maximum = Number.MAX_SAFE_INTEGER): number {
   if (Token.isUnresolved(value)) return value;
   if (!Number.isInteger(value) || value < minimum || value > maximum) {
@@ -155,9 +164,7 @@ export function resolveServiceOptions(props: AgentSchedulesServiceOptions): Reso
   for (const host of props.allowedAgentHosts ?? []) {
     if (!Token.isUnresolved(host) && !/^[a-z0-9.-]+$/i.test(host)) throw new Error(`allowedAgentHosts holds hostnames only; "${host}" is not one.`);
   }
-  if (props.customDomain && !props.customDomain.certificate === !props.customDomain.certificateArn) {
-    throw new Error('customDomain needs exactly one of certificate and certificateArn.');
-  }
+  if (props.customDomain) checkCustomDomain(props.customDomain);
   const agentSecretsPrefix = props.agentSecretsPrefix ?? `agent-schedules/${stage}/agents/`;
   if (!Token.isUnresolved(agentSecretsPrefix) && !/^[A-Za-z0-9/_+=.@-]+$/.test(agentSecretsPrefix)) {
     throw new Error(`agentSecretsPrefix must be a Secrets Manager name prefix (letters, digits, /_+=.@-); got "${agentSecretsPrefix}".`);

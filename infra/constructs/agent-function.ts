@@ -53,7 +53,7 @@ export interface AgentFunctionProps {
   /** @default 512 */
   memorySize?: number;
   logRetention: RetentionDays;
-  /** Values of the non-resource settings (MIN_INTERVAL_MINUTES, …); the function gets those its code reads. */
+  /** Values of the non-resource settings by variable name (settingsEnv of infra/settings.ts); the function gets those its code reads. */
   settings: Readonly<Record<string, string>>;
   description?: string;
 }
@@ -64,8 +64,6 @@ export interface SchedulerBinding {
   role: IRole;
   deadLetterQueue: IQueue;
   runnerFunctionArn: string;
-  maxRetryAttempts: number;
-  maxEventAgeSeconds: number;
 }
 
 export class AgentFunction extends Construct {
@@ -145,7 +143,8 @@ export class AgentFunction extends Construct {
 
   /**
    * Scheduler actions on the schedules of this deployment's group only, iam:PassRole of the Scheduler role to
-   * EventBridge Scheduler only, and the SCHEDULER_* settings that say where schedules point.
+   * EventBridge Scheduler only, and the SCHEDULER_* variables that say where schedules point (their retry settings
+   * come with the other settings, infra/settings.ts).
    */
   bindScheduler(binding: SchedulerBinding, access: Exclude<SchedulerAccess, 'none'>): void {
     const schedulesInGroup = scheduleArnPattern(this, binding.groupName);
@@ -167,8 +166,6 @@ export class AgentFunction extends Construct {
     this.#setEnv(SCHEDULER_ENV.roleArn, binding.role.roleArn);
     this.#setEnv(SCHEDULER_ENV.deadLetterArn, binding.deadLetterQueue.queueArn);
     this.#setEnv(SCHEDULER_ENV.runnerArn, binding.runnerFunctionArn);
-    this.#setEnv(SCHEDULER_ENV.maxRetryAttempts, String(binding.maxRetryAttempts));
-    this.#setEnv(SCHEDULER_ENV.maxEventAgeSeconds, String(binding.maxEventAgeSeconds));
   }
 
   /** lambda:InvokeFunction on the runner (the unqualified ARN the code invokes) and RUNNER_FUNCTION_ARN. */
