@@ -58,7 +58,8 @@ export class AgentSchedulesService extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentSchedulesServiceProps) {
     super(scope, id);
-    const options = (this.options = resolveServiceOptions({ ...props, stage: props.stage ?? props.state.stage }));
+    this.options = resolveServiceOptions({ ...props, stage: props.stage ?? props.state.stage });
+    const options = this.options;
     const { state } = props;
     const stack = Stack.of(this);
 
