@@ -3,10 +3,9 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocum
 import type { Agent } from '../../domain/agent.ts';
 import { AlreadyExistsError, StaleVersionError } from '../../domain/errors.ts';
 import type { AgentStore } from '../../ports/agent-store.ts';
-import { AGENT_SK_PREFIX, KEY_ATTRIBUTES, agentSk, tenantPk } from '../../table.ts';
 import { isConditionFailure } from './client.ts';
-
-type Item = Record<string, unknown>;
+import type { StoredItem } from './items/attributes.ts';
+import { agentAttributes, agentFromItem, agentItem, agentKey, agentsOf } from './items/agent.ts';
 
 /**
  * Request costs: get 1 GetItem (consistent); create, update, delete 1 PutItem / DeleteItem each;
@@ -23,14 +22,17 @@ export class DynamoAgentStore implements AgentStore {
 
   async get(tenantId: string, id: string): Promise<Agent | undefined> {
     const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: tenantPk(tenantId), sk: agentSk(id) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: agentKey(tenantId, id), ConsistentRead: true }),
     );
-    return result.Item === undefined ? undefined : fromItem(result.Item);
+    return result.Item === undefined ? undefined : agentFromItem(result.Item);
   }
 
   async create(agent: Agent): Promise<void> {
+    const name = agentAttributes();
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(agent), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: agentItem(agent), ConditionExpression: `attribute_not_exists(${name('pk')})`, ExpressionAttributeNames: name.names }),
+      );
     } catch (error) {
       if (isConditionFailure(error)) throw new AlreadyExistsError(`Agent id "${agent.id}" is taken.`, { cause: error });
       throw error;
@@ -38,13 +40,14 @@ export class DynamoAgentStore implements AgentStore {
   }
 
   async update(agent: Agent, expectedVersion: number): Promise<void> {
+    const name = agentAttributes();
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(agent),
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
+          Item: agentItem(agent),
+          ConditionExpression: `${name('version')} = :expected`,
+          ExpressionAttributeNames: name.names,
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
       );
@@ -56,7 +59,7 @@ export class DynamoAgentStore implements AgentStore {
 
   async delete(tenantId: string, id: string): Promise<boolean> {
     const result = await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: tenantPk(tenantId), sk: agentSk(id) }, ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({ TableName: this.tableName, Key: agentKey(tenantId, id), ReturnValues: 'ALL_OLD' }),
     );
     return result.Attributes !== undefined;
   }
@@ -64,32 +67,25 @@ export class DynamoAgentStore implements AgentStore {
   async list(tenantId: string, limit: number, after?: string): Promise<{ items: Agent[]; nextAfter: string | undefined }> {
     const size = Math.max(1, Math.floor(limit));
     const items: Agent[] = [];
+    const agents = agentsOf(tenantId);
+    const name = agentAttributes();
     // Resuming from a key that need not exist: DynamoDB continues strictly after it (sk > AGENT#<after>).
-    let startKey: Item | undefined = after === undefined ? undefined : { pk: tenantPk(tenantId), sk: agentSk(after) };
+    let startKey: StoredItem | undefined = after === undefined ? undefined : agentKey(tenantId, after);
     do {
       const result = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': tenantPk(tenantId), ':prefix': AGENT_SK_PREFIX },
+          KeyConditionExpression: `${name('pk')} = :pk AND begins_with(${name('sk')}, :prefix)`,
+          ExpressionAttributeNames: name.names,
+          ExpressionAttributeValues: { ':pk': agents.pk, ':prefix': agents.skPrefix },
           ExclusiveStartKey: startKey,
           Limit: size + 1 - items.length,
         }),
       );
-      for (const item of result.Items ?? []) items.push(fromItem(item));
+      for (const item of result.Items ?? []) items.push(agentFromItem(item));
       startKey = result.LastEvaluatedKey;
     } while (startKey !== undefined && items.length <= size);
     const page = items.slice(0, size);
     return { items: page, nextAfter: items.length > size ? page.at(-1)?.id : undefined };
   }
-}
-
-function toItem(agent: Agent): Item {
-  return { ...agent, pk: tenantPk(agent.tenantId), sk: agentSk(agent.id), entity: 'agent' };
-}
-
-function fromItem(item: Item): Agent {
-  const agent: Item = { ...item };
-  for (const key of KEY_ATTRIBUTES) delete agent[key];
-  return agent as unknown as Agent;
 }

@@ -2,10 +2,13 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError } from '../../domain/errors.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '../../ports/api-key-store.ts';
-import { KEY_ATTRIBUTES, apiKeyIdSk, apiKeySk, tenantPk } from '../../table.ts';
 import { isConditionFailure, transactWrite } from './client.ts';
+import { apiKeyAttributes, apiKeyFromItem, apiKeyIdItem, apiKeyIdKey, apiKeyItem, apiKeyKey, hashOf } from './items/api-key.ts';
 
-/** Request costs: create 1 transaction (2 items); findByHash 1 GetItem; delete 1 GetItem + 1 transaction (2 items). */
+/**
+ * Request costs: create 1 transaction (2 items); findByHash 1 GetItem (eventually consistent);
+ * delete 1 GetItem (strongly consistent) + 1 transaction (2 items), or the GetItem alone when there is no such key.
+ */
 export class DynamoApiKeyStore implements ApiKeyStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -16,18 +19,13 @@ export class DynamoApiKeyStore implements ApiKeyStore {
   }
 
   async create(record: ApiKeyRecord): Promise<void> {
-    const pk = tenantPk(record.tenantId);
+    const name = apiKeyAttributes();
+    const absent = `attribute_not_exists(${name('pk')})`;
     try {
       await transactWrite(this.client, {
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...record, pk, sk: apiKeySk(record.hash), entity: 'apiKey' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { pk, sk: apiKeyIdSk(record.keyId), entity: 'apiKeyId', hash: record.hash },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          { Put: { TableName: this.tableName, Item: apiKeyItem(record), ConditionExpression: absent, ExpressionAttributeNames: name.names } },
+          { Put: { TableName: this.tableName, Item: apiKeyIdItem(record), ConditionExpression: absent, ExpressionAttributeNames: name.names } },
         ],
       });
     } catch (error) {
@@ -37,23 +35,27 @@ export class DynamoApiKeyStore implements ApiKeyStore {
   }
 
   async findByHash(tenantId: string, hash: string): Promise<ApiKeyRecord | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: tenantPk(tenantId), sk: apiKeySk(hash) } }));
-    if (result.Item === undefined) return undefined;
-    const record: Record<string, unknown> = { ...result.Item };
-    for (const key of KEY_ATTRIBUTES) delete record[key];
-    return record as unknown as ApiKeyRecord;
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: apiKeyKey(tenantId, hash) }));
+    return result.Item === undefined ? undefined : apiKeyFromItem(result.Item);
   }
 
   async delete(tenantId: string, keyId: string): Promise<boolean> {
-    const pk = tenantPk(tenantId);
-    const pointer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: apiKeyIdSk(keyId) }, ConsistentRead: true }));
-    const hash = pointer.Item?.['hash'];
-    if (typeof hash !== 'string') return false;
+    const pointer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: apiKeyIdKey(tenantId, keyId), ConsistentRead: true }));
+    const hash = hashOf(pointer.Item);
+    if (hash === undefined) return false;
+    const name = apiKeyAttributes();
     try {
       await transactWrite(this.client, {
         TransactItems: [
-          { Delete: { TableName: this.tableName, Key: { pk, sk: apiKeyIdSk(keyId) }, ConditionExpression: 'attribute_exists(pk)' } },
-          { Delete: { TableName: this.tableName, Key: { pk, sk: apiKeySk(hash) } } },
+          {
+            Delete: {
+              TableName: this.tableName,
+              Key: apiKeyIdKey(tenantId, keyId),
+              ConditionExpression: `attribute_exists(${name('pk')})`,
+              ExpressionAttributeNames: name.names,
+            },
+          },
+          { Delete: { TableName: this.tableName, Key: apiKeyKey(tenantId, hash) } },
         ],
       });
     } catch (error) {

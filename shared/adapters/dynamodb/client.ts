@@ -77,7 +77,7 @@ export function cancellationCodes(error: unknown): (string | undefined)[] {
   return reasons.map((reason) => reason.Code);
 }
 
-/** A transaction whose condition check failed; the codes say which item's. */
+/** A write refused by a condition: a single write's, or one item's in a transaction (cancellationCodes says which). */
 export function isConditionFailure(error: unknown): boolean {
   if (errorName(error) === 'ConditionalCheckFailedException') return true;
   const codes = cancellationCodes(error);
@@ -97,7 +97,7 @@ export function isTransactionConflict(error: unknown): boolean {
 const CONFLICT_RETRIES = 4;
 
 /**
- * Runs a write transaction, retrying (with jittered backoff) when it only lost a race for an item to another
+ * Runs a write transaction, retrying up to CONFLICT_RETRIES times (with jittered backoff) when it only lost a race for an item to another
  * transaction, e.g. two creates adding to one owner's counters. Conditions are re-checked on each attempt.
  */
 export async function transactWrite(client: DynamoDBDocumentClient, input: TransactWriteCommandInput): Promise<void> {

@@ -1,4 +1,4 @@
-// Creates the table described in shared/table.ts (for the local server and tests; CDK owns it in AWS).
+// Creates the table described in shared/table.ts (for the local server, tests and benches; CDK owns it in AWS).
 import {
   CreateTableCommand,
   DescribeTableCommand,

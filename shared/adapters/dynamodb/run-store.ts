@@ -4,32 +4,41 @@ import { overdueAt, type Run } from '../../domain/run.ts';
 import { ownerScope } from '../../domain/owner.ts';
 import type { RunStatus } from '../../domain/run.ts';
 import type { BeginOutcome, FinishOutcome, QuotaReservation, RunPage, RunRef, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
-import { DUE_INDEX, DUE_SHARDS, runDueKeys, runSk, runsDuePk, runsPk, scheduleSk, tenantPk, usageSk } from '../../table.ts';
+import { DUE_INDEX, DUE_SHARDS, runsDuePk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';
-import { countersUpdate, type TransactItem } from './schedule-store.ts';
+import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
+import {
+  dueIndexKeys,
+  duePositionOf,
+  runAttributes,
+  runFromItem,
+  runItem,
+  runKey,
+  runPosition,
+  runRefOf,
+  runsPartition,
+  usageAttributes,
+  usageKey,
+  usageRunsOf,
+} from './items/run.ts';
+import { countersUpdate, scheduleAttributes, scheduleKey } from './items/schedule.ts';
 
-const RUN_KEYS = ['pk', 'sk', 'gsi2pk', 'gsi2sk', 'entity'];
+/** At most this many Query requests per runs list call, whatever the history holds. */
+const MAX_LIST_QUERIES = 10;
 
-/** The run as stored; an unfinished one is also placed in the due index, by when it would be overdue. */
-function toItem(run: Run): Record<string, unknown> {
-  const due = overdueAt(run);
-  return { ...run, pk: runsPk(run.tenantId, run.scheduleId), sk: runSk(run.id), entity: 'run', ...(due ? runDueKeys(run.id, due) : {}) };
-}
-
-/** The run a due-index entry points at, from the base table keys the index projects. */
-function refOf(item: Record<string, unknown>): RunRef | undefined {
-  const partition = /^T#([^#]+)#S#(.+)$/.exec(String(item.pk));
-  const sort = /^RUN#(.+)$/.exec(String(item.sk));
-  if (!partition || !sort) return undefined;
-  return { tenantId: partition[1]!, scheduleId: partition[2] === '_api' ? null : partition[2]!, runId: sort[1]! };
-}
-
-function fromItem(item: Record<string, unknown>): Run {
-  const run = { ...item };
-  for (const key of RUN_KEYS) delete run[key];
-  return run as unknown as Run;
-}
-
+/**
+ * Request costs:
+ *   beginScheduledRun: 1 TransactWriteItems (run + schedule's overlap marker or check [+ usage]); when DynamoDB omits
+ *     the cancellation reasons, 1 GetItem more to tell a duplicate.
+ *   recordRun: 1 PutItem, or with a quota 1 TransactWriteItems (run + usage) [+ 1 GetItem when reasons are omitted].
+ *   markRunning, releaseOverlap: 1 UpdateItem.
+ *   finishRun: 1 TransactWriteItems (run [+ schedule [+ counters]]); when refused, up to 2 GetItem to tell why, and when
+ *     the schedule is gone, the run's final state is written again alone (finishRun without an outcome).
+ *   listOverdue: DUE_SHARDS Query requests on the byDue index, in parallel, keys only.
+ *   get: 1 GetItem (strongly consistent); usage: 1 GetItem (eventually consistent).
+ *   list: 1 Query; more, up to MAX_LIST_QUERIES, when a status filter or DynamoDB's 1 MB response cap leaves the page short.
+ * A transaction that only collided with another one is retried up to 4 times by transactWrite.
+ */
 export class DynamoRunStore implements RunStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -39,41 +48,52 @@ export class DynamoRunStore implements RunStore {
     this.tableName = options.tableName;
   }
 
+  /** Writes the run unless its id is taken. */
+  private newRunPut(run: Run) {
+    const name = runAttributes();
+    return { TableName: this.tableName, Item: runItem(run), ConditionExpression: `attribute_not_exists(${name('pk')})`, ExpressionAttributeNames: name.names };
+  }
+
   private putNew(run: Run): TransactItem {
-    return { Put: { TableName: this.tableName, Item: toItem(run), ConditionExpression: 'attribute_not_exists(pk)' } };
+    return { Put: this.newRunPut(run) };
   }
 
   private reserve(tenantId: string, quota: QuotaReservation): TransactItem {
+    const name = usageAttributes();
     return {
       Update: {
         TableName: this.tableName,
-        Key: { pk: tenantPk(tenantId), sk: usageSk(quota.month) },
-        UpdateExpression: 'SET #entity = :entity ADD #runs :one',
-        ConditionExpression: 'attribute_not_exists(#runs) OR #runs < :limit',
-        ExpressionAttributeNames: { '#entity': 'entity', '#runs': 'runs' },
-        ExpressionAttributeValues: { ':entity': 'usage', ':one': 1, ':limit': quota.limit },
+        Key: usageKey(tenantId, quota.month),
+        UpdateExpression: `SET ${name('entity')} = :entity ADD ${name('runs')} :one`,
+        ConditionExpression: `attribute_not_exists(${name('runs')}) OR ${name('runs')} < :limit`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: { ':entity': ENTITY.usage, ':one': 1, ':limit': quota.limit },
       },
     };
   }
 
   async beginScheduledRun(run: Run, options: { overlap: 'skip' | 'allow'; now: string; quota?: QuotaReservation }): Promise<BeginOutcome> {
+    const schedule = scheduleAttributes();
     const scheduleCheck: TransactItem =
       options.overlap === 'skip'
         ? {
             Update: {
               TableName: this.tableName,
-              Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(run.scheduleId!) },
-              UpdateExpression: 'SET runningRunId = :run, runningUntil = :until ADD #version :one',
-              ConditionExpression: 'attribute_exists(pk) AND enabled = :true AND (attribute_not_exists(runningUntil) OR runningUntil = :null OR runningUntil < :now)',
-              ExpressionAttributeNames: { '#version': 'version' },
+              Key: scheduleKey(run.tenantId, run.scheduleId!),
+              UpdateExpression: `SET ${schedule('runningRunId')} = :run, ${schedule('runningUntil')} = :until ADD ${schedule('version')} :one`,
+              ConditionExpression:
+                `attribute_exists(${schedule('pk')}) AND ${schedule('enabled')} = :true` +
+                ` AND (attribute_not_exists(${schedule('runningUntil')}) OR ${schedule('runningUntil')} = :null OR ${schedule('runningUntil')} < :now)`,
+              ExpressionAttributeNames: schedule.names,
               ExpressionAttributeValues: { ':run': run.id, ':until': run.deadlineAt, ':one': 1, ':true': true, ':null': null, ':now': options.now },
             },
           }
         : {
             ConditionCheck: {
               TableName: this.tableName,
-              Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(run.scheduleId!) },
-              ConditionExpression: 'attribute_exists(pk) AND enabled = :true',
+              Key: scheduleKey(run.tenantId, run.scheduleId!),
+              ConditionExpression: `attribute_exists(${schedule('pk')}) AND ${schedule('enabled')} = :true`,
+              ExpressionAttributeNames: schedule.names,
               ExpressionAttributeValues: { ':true': true },
             },
           };
@@ -99,7 +119,7 @@ export class DynamoRunStore implements RunStore {
   async recordRun(run: Run, quota?: QuotaReservation): Promise<'created' | 'duplicate' | 'over_budget'> {
     try {
       if (quota) await transactWrite(this.client, { TransactItems: [this.putNew(run), this.reserve(run.tenantId, quota)] });
-      else await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(run), ConditionExpression: 'attribute_not_exists(pk)' }));
+      else await this.client.send(new PutCommand(this.newRunPut(run)));
       return 'created';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -111,16 +131,19 @@ export class DynamoRunStore implements RunStore {
   }
 
   async markRunning(run: Run): Promise<boolean> {
-    // Now overdue from its deadline on, no longer from when it was queued.
-    const due = runDueKeys(run.id, overdueAt({ ...run, status: 'running' })!);
+    // Now overdue from its deadline (plus the grace) on, no longer from when it was queued.
+    const due = dueIndexKeys(run.id, overdueAt({ ...run, status: 'running' })!);
+    const name = runAttributes();
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: runsPk(run.tenantId, run.scheduleId), sk: runSk(run.id) },
-          UpdateExpression: 'SET #status = :running, startedAt = :startedAt, deadlineAt = :deadline, attempt = :attempt, gsi2pk = :duePk, gsi2sk = :dueSk',
-          ConditionExpression: '#status = :queued',
-          ExpressionAttributeNames: { '#status': 'status' },
+          Key: runKey(run.tenantId, run.scheduleId, run.id),
+          UpdateExpression:
+            `SET ${name('status')} = :running, ${name('startedAt')} = :startedAt, ${name('deadlineAt')} = :deadline, ${name('attempt')} = :attempt,` +
+            ` ${name('gsi2pk')} = :duePk, ${name('gsi2sk')} = :dueSk`,
+          ConditionExpression: `${name('status')} = :queued`,
+          ExpressionAttributeNames: name.names,
           ExpressionAttributeValues: {
             ':running': 'running',
             ':queued': 'queued',
@@ -140,15 +163,18 @@ export class DynamoRunStore implements RunStore {
   }
 
   private finalRunUpdate(run: Run): TransactItem {
+    const name = runAttributes();
     return {
       Update: {
         TableName: this.tableName,
-        Key: { pk: runsPk(run.tenantId, run.scheduleId), sk: runSk(run.id) },
+        Key: runKey(run.tenantId, run.scheduleId, run.id),
         UpdateExpression:
-          'SET #status = :status, #reason = :reason, finishedAt = :finishedAt, durationMs = :duration, #output = :output, truncated = :truncated, #error = :error, #usage = :usage REMOVE gsi2pk, gsi2sk',
+          `SET ${name('status')} = :status, ${name('reason')} = :reason, ${name('finishedAt')} = :finishedAt, ${name('durationMs')} = :duration,` +
+          ` ${name('output')} = :output, ${name('truncated')} = :truncated, ${name('error')} = :error, ${name('usage')} = :usage` +
+          ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}`,
         // Only an unfinished run takes a final state: whoever ends it first (runner or sweeper) wins, once.
-        ConditionExpression: '#status IN (:queued, :running)',
-        ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason', '#output': 'output', '#error': 'error', '#usage': 'usage' },
+        ConditionExpression: `${name('status')} IN (:queued, :running)`,
+        ExpressionAttributeNames: name.names,
         ExpressionAttributeValues: {
           ':status': run.status,
           ':reason': run.reason,
@@ -168,13 +194,16 @@ export class DynamoRunStore implements RunStore {
   private scheduleUpdate(run: Run, outcome: ScheduleOutcome): TransactItem {
     const { schedule, complete } = outcome;
     const succeeded = outcome.status === 'succeeded';
+    const name = scheduleAttributes();
     const set = [
-      'lastRunAt = :lastRunAt',
-      'lastRunStatus = :status',
-      'lastError = :lastError',
-      'nextRunAt = :nextRunAt',
-      'updatedAt = :updatedAt',
-      succeeded ? 'consecutiveFailures = :zero' : 'consecutiveFailures = if_not_exists(consecutiveFailures, :zero) + :one',
+      `${name('lastRunAt')} = :lastRunAt`,
+      `${name('lastRunStatus')} = :status`,
+      `${name('lastError')} = :lastError`,
+      `${name('nextRunAt')} = :nextRunAt`,
+      `${name('updatedAt')} = :updatedAt`,
+      succeeded
+        ? `${name('consecutiveFailures')} = :zero`
+        : `${name('consecutiveFailures')} = if_not_exists(${name('consecutiveFailures')}, :zero) + :one`,
     ];
     const values: Record<string, unknown> = {
       ':lastRunAt': outcome.lastRunAt,
@@ -189,17 +218,20 @@ export class DynamoRunStore implements RunStore {
       ':timezone': schedule.schedulerTimezone,
     };
     if (complete) {
-      set.push('enabled = :false', '#status = :completed');
+      set.push(`${name('enabled')} = :false`, `${name('status')} = :completed`);
       values[':false'] = false;
       values[':completed'] = 'completed';
     }
+    const add = [name('runCount'), name(succeeded ? 'successCount' : 'failureCount'), name('version')].map((attribute) => `${attribute} :one`);
     return {
       Update: {
         TableName: this.tableName,
-        Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(schedule.id) },
-        UpdateExpression: `SET ${set.join(', ')} ADD runCount :one, ${succeeded ? 'successCount' : 'failureCount'} :one, #version :one`,
-        ConditionExpression: 'attribute_exists(pk) AND enabled = :enabled AND schedulerExpression = :expression AND schedulerTimezone = :timezone',
-        ExpressionAttributeNames: { '#version': 'version', ...(complete ? { '#status': 'status' } : {}) },
+        Key: scheduleKey(run.tenantId, schedule.id),
+        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
+        ConditionExpression:
+          `attribute_exists(${name('pk')}) AND ${name('enabled')} = :enabled` +
+          ` AND ${name('schedulerExpression')} = :expression AND ${name('schedulerTimezone')} = :timezone`,
+        ExpressionAttributeNames: name.names,
         ExpressionAttributeValues: values,
       },
     };
@@ -219,7 +251,7 @@ export class DynamoRunStore implements RunStore {
       const codes = cancellationCodes(error);
       const runRefused = codes.length > 0 ? codes[0] === 'ConditionalCheckFailed' : !(await this.isUnfinished(run));
       if (runRefused || !outcome) return 'already_final';
-      const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(outcome.schedule.id) }, ConsistentRead: true }));
+      const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: scheduleKey(run.tenantId, outcome.schedule.id), ConsistentRead: true }));
       if (current.Item) return 'schedule_changed';
       return (await this.finishRun(run, null)) === 'recorded' ? 'schedule_gone' : 'already_final';
     }
@@ -230,37 +262,40 @@ export class DynamoRunStore implements RunStore {
     return stored?.status === 'queued' || stored?.status === 'running';
   }
 
-  /** One Query per due-index shard, keys only: its cost follows the overdue runs, not the table. */
+  /** One Query per due-index shard (each at most `limit` keys, no further pages), keys only: its cost follows the overdue runs, not the table. */
   async listOverdue(cutoff: string, limit: number): Promise<RunRef[]> {
     const shards = await Promise.all(
-      Array.from({ length: DUE_SHARDS }, (_, shard) =>
-        this.client.send(
+      Array.from({ length: DUE_SHARDS }, (_, shard) => {
+        const name = runAttributes();
+        return this.client.send(
           new QueryCommand({
             TableName: this.tableName,
             IndexName: DUE_INDEX,
-            KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :cutoff',
+            KeyConditionExpression: `${name('gsi2pk')} = :pk AND ${name('gsi2sk')} < :cutoff`,
+            ExpressionAttributeNames: name.names,
             ExpressionAttributeValues: { ':pk': runsDuePk(shard), ':cutoff': cutoff },
             Limit: limit,
           }),
-        ),
-      ),
+        );
+      }),
     );
     return shards
       .flatMap((page) => page.Items ?? [])
-      .sort((a, b) => String(a.gsi2sk).localeCompare(String(b.gsi2sk)))
+      .sort((a, b) => duePositionOf(a).localeCompare(duePositionOf(b)))
       .slice(0, limit)
-      .flatMap((item) => refOf(item) ?? []);
+      .flatMap((item) => runRefOf(item) ?? []);
   }
 
   async releaseOverlap(run: Run): Promise<void> {
+    const name = scheduleAttributes();
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: tenantPk(run.tenantId), sk: scheduleSk(run.scheduleId!) },
-          UpdateExpression: 'SET runningRunId = :null, runningUntil = :null ADD #version :one',
-          ConditionExpression: 'runningRunId = :run',
-          ExpressionAttributeNames: { '#version': 'version' },
+          Key: scheduleKey(run.tenantId, run.scheduleId!),
+          UpdateExpression: `SET ${name('runningRunId')} = :null, ${name('runningUntil')} = :null ADD ${name('version')} :one`,
+          ConditionExpression: `${name('runningRunId')} = :run`,
+          ExpressionAttributeNames: name.names,
           ExpressionAttributeValues: { ':null': null, ':one': 1, ':run': run.id },
         }),
       );
@@ -270,25 +305,28 @@ export class DynamoRunStore implements RunStore {
   }
 
   async get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: runsPk(tenantId, scheduleId), sk: runSk(runId) }, ConsistentRead: true }));
-    return result.Item ? fromItem(result.Item) : undefined;
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: runKey(tenantId, scheduleId, runId), ConsistentRead: true }));
+    return result.Item ? runFromItem(result.Item) : undefined;
   }
 
   async list(tenantId: string, scheduleId: string | null, options: { limit: number; after?: string | undefined; status?: RunStatus | undefined }): Promise<RunPage> {
     const items: Run[] = [];
-    let startKey: Record<string, unknown> | undefined;
+    let startKey: StoredItem | undefined;
+    const name = runAttributes();
     // The partition holds only this schedule's runs; ids sort by time, so "older than `after`" is a key condition.
-    const condition = options.after === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :after';
-    // A status filter may need several pages; ten requests bound the cost whatever the history holds.
-    for (let request = 0; request < 10 && items.length <= options.limit; request += 1) {
+    const condition = options.after === undefined ? `${name('pk')} = :pk` : `${name('pk')} = :pk AND ${name('sk')} < :after`;
+    const filter = options.status ? `${name('status')} = :status` : undefined;
+    // A status filter (or the 1 MB response cap) may need several pages; MAX_LIST_QUERIES bounds them.
+    for (let request = 0; request < MAX_LIST_QUERIES && items.length <= options.limit; request += 1) {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: condition,
-          ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ...(filter ? { FilterExpression: filter } : {}),
+          ExpressionAttributeNames: name.names,
           ExpressionAttributeValues: {
-            ':pk': runsPk(tenantId, scheduleId),
-            ...(options.after === undefined ? {} : { ':after': runSk(options.after) }),
+            ':pk': runsPartition(tenantId, scheduleId),
+            ...(options.after === undefined ? {} : { ':after': runPosition(options.after) }),
             ...(options.status ? { ':status': options.status } : {}),
           },
           ScanIndexForward: false,
@@ -296,7 +334,7 @@ export class DynamoRunStore implements RunStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...(page.Items ?? []).map(fromItem));
+      items.push(...(page.Items ?? []).map(runFromItem));
       startKey = page.LastEvaluatedKey;
       if (!startKey) break;
     }
@@ -306,7 +344,7 @@ export class DynamoRunStore implements RunStore {
   }
 
   async usage(tenantId: string, month: string): Promise<number> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: tenantPk(tenantId), sk: usageSk(month) } }));
-    return Number(result.Item?.runs ?? 0);
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: usageKey(tenantId, month) }));
+    return usageRunsOf(result.Item);
   }
 }

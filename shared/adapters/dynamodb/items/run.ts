@@ -1,0 +1,75 @@
+// The items a run store writes: a run record, and a tenant's monthly usage counter.
+import { overdueAt, type Run } from '../../../domain/run.ts';
+import type { RunRef } from '../../../ports/run-store.ts';
+import { runDueKeys, runSk, runsPk, tenantPk, usageSk } from '../../../table.ts';
+import { ENTITY, attributeNames, withoutKeys, type ItemKeys, type StoredItem, type TableKey } from './attributes.ts';
+
+// ---- run ----
+
+/** The byDue index keys: only an unfinished run carries them. */
+export interface DueIndexKeys {
+  gsi2pk: string;
+  gsi2sk: string;
+}
+
+export type RunItem = Run & ItemKeys<typeof ENTITY.run> & Partial<DueIndexKeys>;
+
+/** Names run attributes in one request's expressions. */
+export const runAttributes = attributeNames<RunItem>;
+
+export function runKey(tenantId: string, scheduleId: string | null, runId: string): TableKey {
+  return { pk: runsPk(tenantId, scheduleId), sk: runSk(runId) };
+}
+
+/** The partition holding every run of one schedule (or of no schedule: POST /v1/runs). */
+export function runsPartition(tenantId: string, scheduleId: string | null): string {
+  return runsPk(tenantId, scheduleId);
+}
+
+/** The sort key of a run id, to resume a list strictly before it. */
+export function runPosition(runId: string): string {
+  return runSk(runId);
+}
+
+/** The run as stored; an unfinished one is also placed in the due index, by when it would be overdue. */
+export function runItem(run: Run): RunItem {
+  const due = overdueAt(run);
+  return { ...run, ...runKey(run.tenantId, run.scheduleId, run.id), entity: ENTITY.run, ...(due ? runDueKeys(run.id, due) : {}) };
+}
+
+/** The due-index keys of a run that is now overdue from `dueAt` on. */
+export function dueIndexKeys(runId: string, dueAt: string): DueIndexKeys {
+  return runDueKeys(runId, dueAt);
+}
+
+export function runFromItem(item: StoredItem): Run {
+  return withoutKeys<Run>(item);
+}
+
+/** The run a due-index entry points at, from the base table keys the index projects (a KEYS_ONLY index). */
+export function runRefOf(item: StoredItem): RunRef | undefined {
+  const partition = /^T#([^#]+)#S#(.+)$/.exec(String(item.pk));
+  const sort = /^RUN#(.+)$/.exec(String(item.sk));
+  if (!partition || !sort) return undefined;
+  return { tenantId: partition[1]!, scheduleId: partition[2] === '_api' ? null : partition[2]!, runId: sort[1]! };
+}
+
+/** A due-index entry's position: when the run is overdue, then its id. */
+export function duePositionOf(item: StoredItem): string {
+  return String(item['gsi2sk' satisfies keyof RunItem]);
+}
+
+// ---- usage: runs started per tenant per month ----
+
+export type UsageItem = ItemKeys<typeof ENTITY.usage> & { runs: number };
+
+export const usageAttributes = attributeNames<UsageItem>;
+
+export function usageKey(tenantId: string, month: string): TableKey {
+  return { pk: tenantPk(tenantId), sk: usageSk(month) };
+}
+
+/** The runs a usage item counts; 0 when there is none yet. */
+export function usageRunsOf(item: StoredItem | undefined): number {
+  return Number((item as Partial<UsageItem> | undefined)?.runs ?? 0);
+}
