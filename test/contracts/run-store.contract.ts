@@ -198,6 +198,23 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     expect(await runs.usage(TENANT, '2029-12')).toBe(0);
   });
 
+  it("refuses every run when the quota is 0, the month's first included, and writes nothing", async () => {
+    // Prepare
+    const { runs, schedules } = await makeStores();
+    await schedules.create(schedule({ id: SCHEDULE_ID, overlapPolicy: 'allow' }));
+    const none = { limit: 0, month: QUOTA.month };
+
+    // Act
+    const scheduled = await runs.beginScheduledRun(runningRun({ scheduleId: SCHEDULE_ID, id: runIdAt(0) }), { overlap: 'allow', now: NOW, quota: none });
+    const queued = await runs.recordRun(runningRun({ scheduleId: SCHEDULE_ID, id: runIdAt(1), status: 'queued' }), none);
+
+    // Assess
+    expect([scheduled, queued]).toEqual(['over_budget', 'over_budget']);
+    expect(await runs.get(TENANT, SCHEDULE_ID, runIdAt(0))).toBeUndefined();
+    expect(await runs.get(TENANT, SCHEDULE_ID, runIdAt(1))).toBeUndefined();
+    expect(await runs.usage(TENANT, QUOTA.month)).toBe(0);
+  });
+
   it('names the first condition that failed: duplicate before schedule_changed before over_budget', async () => {
     // Prepare
     const { runs, schedules } = await makeStores();

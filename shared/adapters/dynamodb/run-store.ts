@@ -65,9 +65,10 @@ export class DynamoRunStore implements RunStore {
         TableName: this.tableName,
         Key: usageKey(tenantId, quota.month),
         UpdateExpression: `SET ${name('entity')} = :entity ADD ${name('runs')} :one`,
-        ConditionExpression: `attribute_not_exists(${name('runs')}) OR ${name('runs')} < :limit`,
+        // A limit of 0 refuses even the month's first run (no usage item yet).
+        ConditionExpression: `(attribute_not_exists(${name('runs')}) AND :zero < :limit) OR ${name('runs')} < :limit`,
         ExpressionAttributeNames: name.names,
-        ExpressionAttributeValues: { ':entity': ENTITY.usage, ':one': 1, ':limit': quota.limit },
+        ExpressionAttributeValues: { ':entity': ENTITY.usage, ':one': 1, ':zero': 0, ':limit': quota.limit },
       },
     };
   }
