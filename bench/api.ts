@@ -38,7 +38,6 @@ class CountingMirror implements SchedulerMirror {
   }
 }
 
-
 /** Requests each API call makes, with `preload` schedules already in the caller's partition. */
 async function countRequests(endpoint: string, preload: number) {
   const base = createDynamoDbClient({ endpoint });
@@ -47,11 +46,20 @@ async function countRequests(endpoint: string, preload: number) {
   const client = documentClientFor(base);
   const principal: TenantPrincipal = { role: 'tenant', tenantId: 'bench', userId: 'u1', keyId: 'k' };
 
-  const template = (await createSchedule(
-    { schedules: new DynamoScheduleStore({ client, tableName }), agents: new DynamoAgentStore({ client, tableName }), mirror: new CountingMirror(), clock: systemClock, ids: randomIds, settings: settingsFromEnv({}) },
-    principal,
-    parseScheduleInput({ name: 'template', cronExpression: '0 9 * * *' }).input,
-  )).schedule;
+  const template = (
+    await createSchedule(
+      {
+        schedules: new DynamoScheduleStore({ client, tableName }),
+        agents: new DynamoAgentStore({ client, tableName }),
+        mirror: new CountingMirror(),
+        clock: systemClock,
+        ids: randomIds,
+        settings: settingsFromEnv({}),
+      },
+      principal,
+      parseScheduleInput({ name: 'template', cronExpression: '0 9 * * *' }).input,
+    )
+  ).schedule;
   for (let start = 0; start < preload; start += 25) {
     const items = Array.from({ length: Math.min(25, preload - start) }, (_, index) => {
       const schedule = { ...template, id: `sched_preload${String(start + index).padStart(8, '0')}`, name: `preloaded ${start + index}` };
@@ -71,7 +79,14 @@ async function countRequests(endpoint: string, preload: number) {
   );
   const mirror = new CountingMirror();
   const cursors = cursorCodec(randomBytes(32).toString('base64url'));
-  const deps = { schedules: new DynamoScheduleStore({ client, tableName }), agents: new DynamoAgentStore({ client, tableName }), mirror, clock: systemClock, ids: randomIds, settings: settingsFromEnv({}) };
+  const deps = {
+    schedules: new DynamoScheduleStore({ client, tableName }),
+    agents: new DynamoAgentStore({ client, tableName }),
+    mirror,
+    clock: systemClock,
+    ids: randomIds,
+    settings: settingsFromEnv({}),
+  };
   const measure = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     current = name;
     const before = mirror.calls;
@@ -83,7 +98,9 @@ async function countRequests(endpoint: string, preload: number) {
   const { schedule } = await measure('create', () => createSchedule(deps, principal, parseScheduleInput({ name: 'bench', cronExpression: '0 9 * * *' }).input));
   await measure('get', () => getSchedule(deps, principal, schedule.id));
   await measure('list page (limit 20)', () => listSchedules({ ...deps, cursors }, principal, parseScheduleListQuery({})));
-  await measure('list page (limit 100, enabled=true)', () => listSchedules({ ...deps, cursors }, principal, parseScheduleListQuery({ limit: '100', enabled: 'true' })));
+  await measure('list page (limit 100, enabled=true)', () =>
+    listSchedules({ ...deps, cursors }, principal, parseScheduleListQuery({ limit: '100', enabled: 'true' })),
+  );
   await measure('update (cron)', () => updateSchedule(deps, principal, schedule.id, parseScheduleInput({ cronExpression: '0 10 * * *' }).input));
   await measure('delete', () => deleteSchedule(deps, principal, schedule.id));
   return counts;
@@ -105,7 +122,13 @@ async function latency(clients: number, perClient: number) {
     await Promise.all(
       Array.from({ length: clients }, async (_, client) => {
         for (let index = 0; index < perClient; index += 1) {
-          const created = await timed('create', () => fetch(`${server.url}/v1/schedules`, { method: 'POST', headers, body: JSON.stringify({ name: `c${client}-${index}`, task: 't', cronExpression: '*/5 * * * *' }) }));
+          const created = await timed('create', () =>
+            fetch(`${server.url}/v1/schedules`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ name: `c${client}-${index}`, task: 't', cronExpression: '*/5 * * * *' }),
+            }),
+          );
           const { schedule } = JSON.parse(created) as { schedule: { id: string } };
           await timed('get', () => fetch(`${server.url}/v1/schedules/${schedule.id}`, { headers }));
           await timed('list', () => fetch(`${server.url}/v1/schedules?limit=20`, { headers }));

@@ -144,16 +144,29 @@ export async function benchBundles(): Promise<Record<string, unknown>> {
       const bundle = await bundleFunction(spec, outdir);
       violations.push(...bundleViolations(spec, bundle.metafile));
       unused.push(...unusedCode(spec, bundle.metafile));
-      functions.push({ function: spec.name, role: spec.role, minifiedBytes: bundle.bytes, sourceMapBytes: bundle.mapBytes, coldImportMs: coldImportMs(bundle.file) });
+      functions.push({
+        function: spec.name,
+        role: spec.role,
+        minifiedBytes: bundle.bytes,
+        sourceMapBytes: bundle.mapBytes,
+        coldImportMs: coldImportMs(bundle.file),
+      });
     }
     if (violations.length > 0) {
-      throw new Error(`Bundles carry code their function may not use:\n${violations.map((v) => `  ${v.function}: ${v.module} (${v.why}) via ${v.importChain.join(' → ')}`).join('\n')}`);
+      throw new Error(
+        `Bundles carry code their function may not use:\n${violations.map((v) => `  ${v.function}: ${v.module} (${v.why}) via ${v.importChain.join(' → ')}`).join('\n')}`,
+      );
     }
     const bytes = functions.map((entry) => entry.minifiedBytes as number);
     return {
-      note: 'minifiedBytes: the index.mjs Lambda runs (the .map beside it is only read for stack traces); coldImportMs: median of 3 fresh processes importing it, on this machine\'s Node (Lambda runs Node 24).',
+      note: "minifiedBytes: the index.mjs Lambda runs (the .map beside it is only read for stack traces); coldImportMs: median of 3 fresh processes importing it, on this machine's Node (Lambda runs Node 24).",
       functions,
-      totals: { functions: functions.length, minifiedBytes: bytes.reduce((sum, value) => sum + value, 0), largestBytes: Math.max(...bytes), smallestBytes: Math.min(...bytes) },
+      totals: {
+        functions: functions.length,
+        minifiedBytes: bytes.reduce((sum, value) => sum + value, 0),
+        largestBytes: Math.max(...bytes),
+        smallestBytes: Math.min(...bytes),
+      },
       unusedCode: unused,
     };
   } finally {

@@ -9,7 +9,6 @@ const CASES = [
   { cronExpression: '0 0 29 2 *', timezone: 'UTC' },
 ];
 
-
 export function benchExpressions(iterations = 2000): Record<string, unknown> {
   const now = new Date('2026-11-20T00:00:00Z');
   const results: Record<string, unknown> = {};

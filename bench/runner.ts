@@ -30,7 +30,6 @@ const noMirror: SchedulerMirror = {
 };
 const instantAgent: AgentRunner = { run: async (_agent, request) => ({ output: `done: ${request.task}` }) };
 
-
 /** Requests, consumed capacity and time the runner spends around an agent that answers at once. */
 async function perRun(endpoint: string, runs: number) {
   const base = createDynamoDbClient({ endpoint });
@@ -65,7 +64,16 @@ async function perRun(endpoint: string, runs: number) {
     settings: { ...settingsFromEnv({}), defaultAgentId: 'echo' },
   };
   const principal: TenantPrincipal = { role: 'tenant', tenantId: 'bench', userId: 'u1', keyId: 'k' };
-  await deps.agents.create({ tenantId: 'bench', id: 'echo', name: 'Echo', kind: 'http', url: 'http://127.0.0.1:9/', createdAt: now.toISOString(), updatedAt: now.toISOString(), version: 1 });
+  await deps.agents.create({
+    tenantId: 'bench',
+    id: 'echo',
+    name: 'Echo',
+    kind: 'http',
+    url: 'http://127.0.0.1:9/',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    version: 1,
+  });
   const { schedule } = await createSchedule(deps, principal, parseScheduleInput({ name: 'bench', task: 't', cronExpression: '* * * * *' }).input);
 
   const samples: number[] = [];
@@ -74,7 +82,13 @@ async function perRun(endpoint: string, runs: number) {
   for (let index = 0; index < runs; index += 1) {
     now = new Date(now.getTime() + 60_000);
     const start = performance.now();
-    const outcome = await executeScheduledRun(deps, { tenantId: 'bench', scheduleId: schedule.id, scheduledTime: now.toISOString(), executionId: randomUUID(), attempt: 1 });
+    const outcome = await executeScheduledRun(deps, {
+      tenantId: 'bench',
+      scheduleId: schedule.id,
+      scheduledTime: now.toISOString(),
+      executionId: randomUUID(),
+      attempt: 1,
+    });
     samples.push(performance.now() - start);
     if (outcome.outcome !== 'ran') throw new Error(`run ${index} did not run: ${outcome.outcome}`);
   }
@@ -105,15 +119,29 @@ async function sameMinute(count: number) {
   });
   await new Promise<void>((ready) => agent.listen(0, '127.0.0.1', ready));
   let now = new Date('2026-11-20T08:59:30Z');
-  const server = await startLocalServer({ inMemory: true, tickIntervalMs: 0, port: 0, dataDir: mkdtempSync(join(tmpdir(), 'bench-')), clock: { now: () => new Date(now) } });
+  const server = await startLocalServer({
+    inMemory: true,
+    tickIntervalMs: 0,
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), 'bench-')),
+    clock: { now: () => new Date(now) },
+  });
   const headers = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
   try {
-    await fetch(`${server.url}/v1/agents`, { method: 'POST', headers, body: JSON.stringify({ id: 'echo', name: 'Echo', kind: 'http', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}/` }) });
+    await fetch(`${server.url}/v1/agents`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ id: 'echo', name: 'Echo', kind: 'http', url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}/` }),
+    });
     const ids: string[] = [];
     for (let start = 0; start < count; start += 25) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(25, count - start) }, async (_, index) => {
-          const response = await fetch(`${server.url}/v1/schedules`, { method: 'POST', headers, body: JSON.stringify({ name: `s${start + index}`, task: 't', cronExpression: '* * * * *', agentId: 'echo', team: false }) });
+          const response = await fetch(`${server.url}/v1/schedules`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ name: `s${start + index}`, task: 't', cronExpression: '* * * * *', agentId: 'echo', team: false }),
+          });
           if (response.status !== 201) throw new Error(`create answered ${response.status}: ${await response.text()}`);
           return ((await response.json()) as { schedule: { id: string } }).schedule.id;
         }),

@@ -13,7 +13,8 @@ export const NODE_TARGET = 'node24';
  * ESM output still meets CommonJS dependencies (middy's body parser, parts of the AWS SDK) that call `require`;
  * ESM has no `require`, so the bundle defines one.
  */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __agentSchedulesCreateRequire } from 'node:module'; const require = __agentSchedulesCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __agentSchedulesCreateRequire } from 'node:module'; const require = __agentSchedulesCreateRequire(import.meta.url);";
 
 /**
  * The bundle settings. Nothing is external: the AWS SDK is bundled so its version is the one package-lock.json pins,

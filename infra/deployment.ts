@@ -32,7 +32,9 @@ export function contextOf(app: App): DeploymentContext {
 /** Adds the two stacks to the app. Stacks are environment-agnostic unless CDK_DEFAULT_ACCOUNT is known. */
 export function addDeployment(app: App, context: DeploymentContext = contextOf(app)): Deployment {
   const { stage = DEFAULT_STAGE, dataRemovalPolicy, ...serviceOptions } = propsFromContext(context);
-  const env: Environment | undefined = process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } : undefined;
+  const env: Environment | undefined = process.env.CDK_DEFAULT_ACCOUNT
+    ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
+    : undefined;
   const common = { ...(env ? { env } : {}), stage };
   const prefix = `AgentSchedules-${stage}`;
 

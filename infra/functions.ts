@@ -38,7 +38,13 @@ export const SWEEPER_FUNCTION = 'sweep-runs';
 export const PUBLIC_ROUTE_PATHS: readonly string[] = ['/health', '/openapi.json'];
 
 function accessOf(route: Route): FunctionAccess {
-  return { table: route.table, scheduler: route.scheduler ? 'manage' : 'none', invokeRunner: route.invokeRunner ?? false, secrets: route.secrets ?? false, cursorKey: route.cursorKey ?? false };
+  return {
+    table: route.table,
+    scheduler: route.scheduler ? 'manage' : 'none',
+    invokeRunner: route.invokeRunner ?? false,
+    secrets: route.secrets ?? false,
+    cursorKey: route.cursorKey ?? false,
+  };
 }
 
 const sameAccess = (a: FunctionAccess, b: FunctionAccess): boolean =>
@@ -55,18 +61,35 @@ export function apiFunctionSpecs(routes: readonly Route[] = ROUTES): FunctionSpe
     const access = accessOf(served[0]!);
     const conflicting = served.find((route) => !sameAccess(accessOf(route), access) || (route.auth === 'none') !== (served[0]!.auth === 'none'));
     if (conflicting) {
-      throw new Error(`Routes served by functions/${name} disagree on access: ${served[0]!.method} ${served[0]!.path} vs ${conflicting.method} ${conflicting.path}.`);
+      throw new Error(
+        `Routes served by functions/${name} disagree on access: ${served[0]!.method} ${served[0]!.path} vs ${conflicting.method} ${conflicting.path}.`,
+      );
     }
     return { name, role: 'api', access, routes: served };
   });
 }
 
 /** The authorizer reads API keys (and the admin key secret); the runner reads and writes everything a run touches. */
-export const AUTHORIZER_SPEC: FunctionSpec = { name: AUTHORIZER_FUNCTION, role: 'authorizer', access: { table: 'read', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false }, routes: [] };
-export const RUNNER_SPEC: FunctionSpec = { name: RUNNER_FUNCTION, role: 'runner', access: { table: 'write', scheduler: 'update', invokeRunner: false, secrets: false, cursorKey: false }, routes: [] };
+export const AUTHORIZER_SPEC: FunctionSpec = {
+  name: AUTHORIZER_FUNCTION,
+  role: 'authorizer',
+  access: { table: 'read', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false },
+  routes: [],
+};
+export const RUNNER_SPEC: FunctionSpec = {
+  name: RUNNER_FUNCTION,
+  role: 'runner',
+  access: { table: 'write', scheduler: 'update', invokeRunner: false, secrets: false, cursorKey: false },
+  routes: [],
+};
 
 /** The sweeper ends runs whose runner died: it reads the due index and writes runs and their schedules' counters. */
-export const SWEEPER_SPEC: FunctionSpec = { name: SWEEPER_FUNCTION, role: 'sweeper', access: { table: 'write', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false }, routes: [] };
+export const SWEEPER_SPEC: FunctionSpec = {
+  name: SWEEPER_FUNCTION,
+  role: 'sweeper',
+  access: { table: 'write', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false },
+  routes: [],
+};
 
 export function allFunctionSpecs(): FunctionSpec[] {
   return [AUTHORIZER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, ...apiFunctionSpecs()];
@@ -78,5 +101,11 @@ export const constructIdOf = (functionFolder: string): string =>
 
 /** The environment variables the function's code reads on AWS (from shared/config.ts, never listed here by hand). */
 export function envNamesOf(spec: FunctionSpec): string[] {
-  return envNamesFor({ role: spec.role, table: spec.access.table !== 'none', scheduler: spec.access.scheduler !== 'none', invokeRunner: spec.access.invokeRunner, cursorKey: spec.access.cursorKey });
+  return envNamesFor({
+    role: spec.role,
+    table: spec.access.table !== 'none',
+    scheduler: spec.access.scheduler !== 'none',
+    invokeRunner: spec.access.invokeRunner,
+    cursorKey: spec.access.cursorKey,
+  });
 }

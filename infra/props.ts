@@ -1,5 +1,5 @@
 // The deployment's knobs: every prop optional, each default chosen here once, each value checked before anything is built.
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';

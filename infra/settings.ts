@@ -37,9 +37,17 @@ interface Setting<P extends Prop> {
 }
 
 /** A context key whose JSON value is the prop's value. */
-const json = <const K extends string, V>(key: K, options: { topLevel?: boolean } = {}): ContextColumn<K, V, V> => ({ key, read: (value) => value, topLevel: options.topLevel ?? false });
+const json = <const K extends string, V>(key: K, options: { topLevel?: boolean } = {}): ContextColumn<K, V, V> => ({
+  key,
+  read: (value) => value,
+  topLevel: options.topLevel ?? false,
+});
 /** A context key holding text, where "" leaves the prop to its default. */
-const text = <const K extends string>(key: K, options: { topLevel?: boolean } = {}): ContextColumn<K, string, string> => ({ key, read: (value) => value || undefined, topLevel: options.topLevel ?? false });
+const text = <const K extends string>(key: K, options: { topLevel?: boolean } = {}): ContextColumn<K, string, string> => ({
+  key,
+  read: (value) => value || undefined,
+  topLevel: options.topLevel ?? false,
+});
 /** A context key whose JSON value is converted to the prop's value. */
 const converted = <const K extends string, J, V>(key: K, read: (value: J) => V): ContextColumn<K, J, V> => ({ key, read, topLevel: false });
 const variable = <V>(name: string, write: (value: V) => string): EnvColumn<V> => ({ name, write });
@@ -72,7 +80,10 @@ export const SETTINGS = {
   alarmEmail: { context: text('alarmEmail', { topLevel: true }) },
   // By ARN only (no lookups), so synth still needs no credentials.
   customDomain: {
-    context: converted('customDomain', (domain: { domainName: string; certificateArn: string }) => ({ domainName: domain.domainName, certificateArn: domain.certificateArn })),
+    context: converted('customDomain', (domain: { domainName: string; certificateArn: string }) => ({
+      domainName: domain.domainName,
+      certificateArn: domain.certificateArn,
+    })),
   },
   logRetention: { context: converted('logRetentionDays', retentionDays) },
   agentSecretsPrefix: { context: text('agentSecretsPrefix'), env: variable(ENV.agentSecretsPrefix, (prefix) => prefix) },
@@ -84,7 +95,9 @@ export const SETTINGS = {
   schedulerMaxEventAge: { env: variable(SCHEDULER_ENV.maxEventAgeSeconds, (age) => String(age.toSeconds())) },
   metricsNamespace: { context: text('metricsNamespace'), env: variable(METRICS_NAMESPACE_ENV, (namespace) => namespace) },
   // "destroy" deletes the table with the stack (throw-away stages only); anything else retains it.
-  dataRemovalPolicy: { context: converted('dataRemovalPolicy', (policy: 'retain' | 'destroy') => (policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)) },
+  dataRemovalPolicy: {
+    context: converted('dataRemovalPolicy', (policy: 'retain' | 'destroy') => (policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)),
+  },
 } satisfies { readonly [P in Prop]-?: Setting<P> };
 
 type Rows = typeof SETTINGS;

@@ -30,7 +30,8 @@ const START_TIMEOUT_MS = 60_000;
  * it builds in the package's emulator directory.
  */
 // (A background job's stdin is /dev/null in sh, so the watcher reads the pipe through a copy on descriptor 3.)
-const WATCHDOG = 'exec 3<&0; java "$@" & pid=$!; echo "jvm-pid:$pid"; (read _ <&3; kill $pid 2>/dev/null) & watcher=$!; wait $pid; code=$?; kill $watcher 2>/dev/null; exit $code';
+const WATCHDOG =
+  'exec 3<&0; java "$@" & pid=$!; echo "jvm-pid:$pid"; (read _ <&3; kill $pid 2>/dev/null) & watcher=$!; wait $pid; code=$?; kill $watcher 2>/dev/null; exit $code';
 
 export async function startDynamoDbLocal(options: { dbPath?: string; port?: number } = {}): Promise<DynamoDbLocal> {
   if (!onPath('java')) throw new Error(JAVA_MISSING);
@@ -166,7 +167,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
 }
 
 function onPath(command: string): boolean {
-  return (process.env['PATH'] ?? '').split(delimiter).some((directory) => {
+  return (process.env.PATH ?? '').split(delimiter).some((directory) => {
     if (directory === '') return false;
     try {
       accessSync(join(directory, command), constants.X_OK);

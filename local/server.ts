@@ -68,7 +68,9 @@ function rawAnswer(status: number, reason: string, body: string, requestId: stri
 /** Keys generated on first start are kept in DATA_DIR, so a restart keeps them. */
 function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: string; adminKey: string; signingSecret: string; cursorKey: string } {
   const file = join(dataDir, 'local-keys.json');
-  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string; signingSecret?: string; cursorKey?: string }) : {};
+  const saved = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string; signingSecret?: string; cursorKey?: string })
+    : {};
   const keys = {
     apiKey: options.apiKey ?? process.env.AGENT_SCHEDULES_API_KEY ?? saved.apiKey ?? `as_local_${randomToken(43)}`,
     adminKey: options.adminKey ?? process.env.AGENT_SCHEDULES_ADMIN_KEY ?? saved.adminKey ?? `as_admin_${randomToken(43)}`,
@@ -77,7 +79,12 @@ function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: stri
     cursorKey: saved.cursorKey ?? randomToken(43),
   };
   if (!options.inMemory) {
-    const kept = { apiKey: saved.apiKey ?? keys.apiKey, adminKey: saved.adminKey ?? keys.adminKey, signingSecret: saved.signingSecret ?? keys.signingSecret, cursorKey: keys.cursorKey };
+    const kept = {
+      apiKey: saved.apiKey ?? keys.apiKey,
+      adminKey: saved.adminKey ?? keys.adminKey,
+      signingSecret: saved.signingSecret ?? keys.signingSecret,
+      cursorKey: keys.cursorKey,
+    };
     writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
   }
   return keys;
@@ -124,7 +131,13 @@ function toEvent(
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method: route.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId,
       routeKey: routeKey(route),
       stage: '$default',
@@ -218,7 +231,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const sweeper =
     options.sweepIntervalMs === 0
       ? undefined
-      : setInterval(() => void endOverdueRuns(sweep).catch((error: unknown) => console.error('local sweeper: sweep failed', error)), options.sweepIntervalMs ?? 60_000);
+      : setInterval(
+          () => void endOverdueRuns(sweep).catch((error: unknown) => console.error('local sweeper: sweep failed', error)),
+          options.sweepIntervalMs ?? 60_000,
+        );
   sweeper?.unref();
 
   // A JVM that dies is started again (same port, same data); meanwhile data requests answer 503 storage_unavailable.
@@ -236,7 +252,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
           console.error('local server: DynamoDB Local is back.');
           return;
         } catch (error) {
-          console.error(`local server: restarting DynamoDB Local failed (attempt ${restarts} of ${JVM_RESTARTS}):`, error instanceof Error ? error.message : error);
+          console.error(
+            `local server: restarting DynamoDB Local failed (attempt ${restarts} of ${JVM_RESTARTS}):`,
+            error instanceof Error ? error.message : error,
+          );
         }
       }
       options.onFatal?.(new Error(`DynamoDB Local died and could not be restarted after ${JVM_RESTARTS} attempts.`));
@@ -259,7 +278,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (!token) return undefined;
     if (sameHash(hashKey(token), localKeyHash)) return LOCAL_PRINCIPAL;
     const authorizer = await handlerFor('authorize');
-    const result = (await authorizer({ headers: { authorization: header } }, lambdaContext('authorize', randomUUID()))) as { isAuthorized: boolean; context?: Record<string, string> };
+    const result = (await authorizer({ headers: { authorization: header } }, lambdaContext('authorize', randomUUID()))) as {
+      isAuthorized: boolean;
+      context?: Record<string, string>;
+    };
     return result.isAuthorized ? result.context : undefined;
   }
 
@@ -274,11 +296,22 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       url = new URL(request.url ?? '/', 'http://localhost');
     } catch {
       request.resume();
-      return send(400, errorBody('bad_request', `The request target "${String(request.url).slice(0, 100)}" is not a valid path.`, 'Send a path such as /v1/schedules.'));
+      return send(
+        400,
+        errorBody('bad_request', `The request target "${String(request.url).slice(0, 100)}" is not a valid path.`, 'Send a path such as /v1/schedules.'),
+      );
     }
     const match = matchRoute(method, url.pathname.replace(/\/+$/, '') || '/');
     const body = await readBody(request);
-    if (body === 'too_large') return send(413, errorBody('payload_too_large', `The request body is over ${MAX_BODY_BYTES} bytes; the limit is 256 KiB.`, 'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.'));
+    if (body === 'too_large')
+      return send(
+        413,
+        errorBody(
+          'payload_too_large',
+          `The request body is over ${MAX_BODY_BYTES} bytes; the limit is 256 KiB.`,
+          'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.',
+        ),
+      );
     if (!match) {
       if (pathExists(url.pathname)) return send(405, errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}.`, 'See GET /openapi.json.'));
       return send(404, errorBody('not_found', `No route ${method} ${url.pathname}.`, 'See GET /openapi.json for the routes.'));
@@ -290,7 +323,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     }
     const event = toEvent(request, url, match.route, match.params, body, authorizer, requestId);
     const handler = await handlerFor(match.route.function);
-    const result = (await handler(event, lambdaContext(match.route.function, requestId))) as { statusCode?: number; headers?: Record<string, string>; body?: string };
+    const result = (await handler(event, lambdaContext(match.route.function, requestId))) as {
+      statusCode?: number;
+      headers?: Record<string, string>;
+      body?: string;
+    };
     response.writeHead(result.statusCode ?? 200, { 'x-request-id': requestId, ...(result.headers ?? {}) });
     response.end(result.body ?? '');
   }

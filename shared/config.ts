@@ -141,7 +141,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
 }
 
 function envAllowlist(env: NodeJS.ProcessEnv): string[] {
-  const names = (env[ENV.agentSecretEnvNames] ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const names = (env[ENV.agentSecretEnvNames] ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const refused = names.filter(isServiceEnvName);
   if (refused.length > 0) {
     throw new Error(`${ENV.agentSecretEnvNames} may not list the service's own or the runtime's variables (${refused.join(', ')}): agents could read them.`);

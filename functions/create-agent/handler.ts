@@ -4,4 +4,6 @@ import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentAgent } from '#shared/http/agents.ts';
 import { createAgent } from '#shared/use-cases/agents.ts';
 
-export const handler = apiHandler('tenant', async ({ principal, body }) => json(201, { agent: presentAgent(await createAgent(await agentDeps(), principal, body)) }));
+export const handler = apiHandler('tenant', async ({ principal, body }) =>
+  json(201, { agent: presentAgent(await createAgent(await agentDeps(), principal, body)) }),
+);

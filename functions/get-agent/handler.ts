@@ -4,4 +4,6 @@ import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentAgent } from '#shared/http/agents.ts';
 import { getAgent } from '#shared/use-cases/agents.ts';
 
-export const handler = apiHandler('tenant', async ({ principal, params }) => json(200, { agent: presentAgent(await getAgent(await readDeps(), principal, params.id!)) }));
+export const handler = apiHandler('tenant', async ({ principal, params }) =>
+  json(200, { agent: presentAgent(await getAgent(await readDeps(), principal, params.id!)) }),
+);

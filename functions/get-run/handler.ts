@@ -4,4 +4,6 @@ import { presentRun } from '#shared/http/runs.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { getApiRun } from '#shared/use-cases/list-runs.ts';
 
-export const handler = apiHandler('tenant', async ({ principal, params }) => json(200, { run: presentRun(await getApiRun(await readDeps(), principal, params.id!)) }));
+export const handler = apiHandler('tenant', async ({ principal, params }) =>
+  json(200, { run: presentRun(await getApiRun(await readDeps(), principal, params.id!)) }),
+);

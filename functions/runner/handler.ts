@@ -39,7 +39,17 @@ export const handler = async (event: unknown, context?: Context): Promise<Runner
   const run = 'run' in outcome ? outcome.run : undefined;
   logger.info('Runner finished', {
     outcome: outcome.outcome,
-    ...(run ? { tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id, status: run.status, reason: run.reason, durationMs: run.durationMs, errorKind: run.error?.kind } : {}),
+    ...(run
+      ? {
+          tenantId: run.tenantId,
+          scheduleId: run.scheduleId,
+          runId: run.id,
+          status: run.status,
+          reason: run.reason,
+          durationMs: run.durationMs,
+          errorKind: run.error?.kind,
+        }
+      : {}),
   });
   // Only on Lambda (which always passes a context): the local server calls this handler too, without one.
   const metricName = run ? RUN_METRICS[run.status as keyof typeof RUN_METRICS] : undefined;

@@ -4,4 +4,6 @@ import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { parseTextToCronQuery, presentTextToCron } from '#shared/http/preview.ts';
 import { textToCronPreview } from '#shared/use-cases/preview-schedule.ts';
 
-export const handler = apiHandler('tenant', async ({ query }) => json(200, presentTextToCron(textToCronPreview(await previewDeps(), parseTextToCronQuery(query)))));
+export const handler = apiHandler('tenant', async ({ query }) =>
+  json(200, presentTextToCron(textToCronPreview(await previewDeps(), parseTextToCronQuery(query)))),
+);

@@ -20,7 +20,15 @@ import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 /** DynamoDB actions by access level. TransactWriteItems is authorised item by item, through these same actions. */
 export const TABLE_ACTIONS: Record<Exclude<TableAccess, 'none'>, readonly string[]> = {
   read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-  write: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  write: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ],
 };
 
 /** EventBridge Scheduler actions by access level ('update' recreates a schedule EventBridge already deleted). */
@@ -160,7 +168,7 @@ export class AgentFunction extends Construct {
     acknowledgeWildcardResource(
       this,
       schedulesInGroup,
-      'Schedule names are generated per stored schedule at run time; the wildcard is confined to the schedules of this deployment\'s own schedule group.',
+      "Schedule names are generated per stored schedule at run time; the wildcard is confined to the schedules of this deployment's own schedule group.",
     );
     this.#setEnv(SCHEDULER_ENV.groupName, binding.groupName);
     this.#setEnv(SCHEDULER_ENV.roleArn, binding.role.roleArn);
@@ -189,7 +197,7 @@ export class AgentFunction extends Construct {
     acknowledgeWildcardResource(
       this,
       agentSecretsArnPattern,
-      'Tenants name their secrets through the API; the wildcard is confined to the deployment\'s agent secrets prefix, and each name is scoped to the caller\'s tenant in code.',
+      "Tenants name their secrets through the API; the wildcard is confined to the deployment's agent secrets prefix, and each name is scoped to the caller's tenant in code.",
     );
   }
 

@@ -2,7 +2,16 @@
 // public routes, the $default stage with throttling, CORS and access logs, and the optional custom domain.
 import type { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { DomainName, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type CorsPreflightOptions, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type CorsPreflightOptions,
+  type HttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -90,9 +99,18 @@ export class AgentSchedulesApi extends Construct {
       const integration = new HttpLambdaIntegration(`${constructIdOf(name)}Integration`, fn.function);
       for (const route of fn.routes) {
         const isPublic = PUBLIC_ROUTE_PATHS.includes(route.path);
-        const [created] = this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer: isPublic ? none : this.authorizer }) as [HttpRoute];
+        const [created] = this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          authorizer: isPublic ? none : this.authorizer,
+        }) as [HttpRoute];
         if (isPublic) {
-          acknowledge(created, 'APIG4', `${routeKey(route)} is public by design: liveness for load balancers and the API's own OpenAPI document; it reads no data.`);
+          acknowledge(
+            created,
+            'APIG4',
+            `${routeKey(route)} is public by design: liveness for load balancers and the API's own OpenAPI document; it reads no data.`,
+          );
         }
       }
     }

@@ -70,7 +70,7 @@ export class AgentSchedulesData extends Construct implements AgentSchedulesState
     acknowledge(
       this.deadLetterQueue,
       'SQS3',
-      'This queue is the dead-letter queue (of EventBridge Scheduler targets and of the runner\'s asynchronous invocations); its depth is alarmed on and messages are kept 14 days for inspection and redrive.',
+      "This queue is the dead-letter queue (of EventBridge Scheduler targets and of the runner's asynchronous invocations); its depth is alarmed on and messages are kept 14 days for inspection and redrive.",
     );
 
     // Deleting the group deletes its schedules, so tearing the stack down stops every run.

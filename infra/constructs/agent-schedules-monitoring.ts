@@ -68,7 +68,8 @@ export class AgentSchedulesMonitoring extends Construct {
     const timeoutMs = runnerTimeout.toMilliseconds();
     const alarms: Record<AlarmName, Alarm> = {
       deadLetters: new Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Scheduled runs or trigger runs could not be delivered to the runner and are waiting in the dead-letter queue. See README › Operations.',
+        alarmDescription:
+          'Scheduled runs or trigger runs could not be delivered to the runner and are waiting in the dead-letter queue. See README › Operations.',
         metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -92,11 +93,15 @@ export class AgentSchedulesMonitoring extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       apiServerErrors: new Alarm(this, 'ApiServerErrorsAlarm', {
-        alarmDescription: 'Over 5% of API requests answered 5xx for 10 of the last 15 minutes (ignored under 20 requests per 5 minutes). See README › Operations.',
+        alarmDescription:
+          'Over 5% of API requests answered 5xx for 10 of the last 15 minutes (ignored under 20 requests per 5 minutes). See README › Operations.',
         metric: new MathExpression({
           label: 'API 5xx %',
           expression: 'IF(FILL(requests, 0) >= 20, 100 * FILL(errors, 0) / requests, 0)',
-          usingMetrics: { errors: api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }), requests: api.metricCount({ period: fiveMinutes, statistic: 'Sum' }) },
+          usingMetrics: {
+            errors: api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+            requests: api.metricCount({ period: fiveMinutes, statistic: 'Sum' }),
+          },
           period: fiveMinutes,
         }),
         threshold: 5,
@@ -135,9 +140,18 @@ export class AgentSchedulesMonitoring extends Construct {
   #dashboard({ stage, runner, api, deadLetterQueue, metricsNamespace }: AgentSchedulesMonitoringProps): Dashboard {
     const fiveMinutes = Duration.minutes(5);
     const runMetric = (status: keyof typeof RUN_METRICS, color: string) =>
-      new Metric({ namespace: metricsNamespace, metricName: RUN_METRICS[status], statistic: 'Sum', period: fiveMinutes, label: status.replace('_', ' '), color });
+      new Metric({
+        namespace: metricsNamespace,
+        metricName: RUN_METRICS[status],
+        statistic: 'Sum',
+        period: fiveMinutes,
+        label: status.replace('_', ' '),
+        color,
+      });
     const dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
-    dashboard.addWidgets(new TextWidget({ markdown: `# agent-schedules ${stage}\nRuns, API and dead letters. What each alarm means: README › Operations.`, width: 24, height: 2 }));
+    dashboard.addWidgets(
+      new TextWidget({ markdown: `# agent-schedules ${stage}\nRuns, API and dead letters. What each alarm means: README › Operations.`, width: 24, height: 2 }),
+    );
     dashboard.addWidgets(
       new GraphWidget({
         title: 'Runs by outcome (per 5 minutes)',
@@ -155,7 +169,11 @@ export class AgentSchedulesMonitoring extends Construct {
     dashboard.addWidgets(
       new GraphWidget({
         title: 'API latency (ms)',
-        left: [api.metricLatency({ statistic: 'p50', period: fiveMinutes }), api.metricLatency({ statistic: 'p99', period: fiveMinutes }), api.metricIntegrationLatency({ statistic: 'p99', period: fiveMinutes })],
+        left: [
+          api.metricLatency({ statistic: 'p50', period: fiveMinutes }),
+          api.metricLatency({ statistic: 'p99', period: fiveMinutes }),
+          api.metricIntegrationLatency({ statistic: 'p99', period: fiveMinutes }),
+        ],
         width: 12,
       }),
       new GraphWidget({

@@ -66,14 +66,21 @@ export class AgentSchedulesService extends Construct {
     // The runner's name is fixed so its ARN is known before it exists: the runner itself reads RUNNER_FUNCTION_ARN
     // (the Scheduler target it writes when pausing a schedule), which as a reference to itself would be a cycle.
     const runnerFunctionName = `${Names.uniqueResourceName(this, { maxLength: 57, separator: '-' })}-runner`;
-    const runnerFunctionArn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: runnerFunctionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const runnerFunctionArn = stack.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: runnerFunctionName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
 
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       description: 'EventBridge Scheduler invokes the agent-schedules runner with this role (and dead-letters to the queue).',
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } }),
     });
     this.schedulerRole.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [runnerFunctionArn] }));
-    this.schedulerRole.addToPrincipalPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [state.deadLetterQueue.queueArn] }));
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [state.deadLetterQueue.queueArn] }),
+    );
 
     const scheduler: SchedulerBinding = {
       groupName: state.scheduleGroupName,
@@ -82,7 +89,12 @@ export class AgentSchedulesService extends Construct {
       runnerFunctionArn,
     };
     const settings = settingsEnv(options);
-    const agentSecretsArn = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${options.agentSecretsPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const agentSecretsArn = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${options.agentSecretsPrefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const build = (spec: FunctionSpec, id: string, extra: { functionName?: string; timeout?: Duration; memorySize?: number } = {}): AgentFunction => {
       const fn = new AgentFunction(this, id, { spec, settings, logRetention: options.logRetention, ...extra });
       if (spec.access.table !== 'none') fn.bindTable(state.table, spec.access.table);
@@ -114,7 +126,7 @@ export class AgentSchedulesService extends Construct {
     acknowledgeWildcardResource(
       this.schedulerRole,
       `${this.sweeper.function.functionArn}:*`,
-      'The LambdaInvoke target grants the sweeper function and its versions (ARN:*); it is this deployment\'s own function and nothing else.',
+      "The LambdaInvoke target grants the sweeper function and its versions (ARN:*); it is this deployment's own function and nothing else.",
     );
 
     this.authorizer = build(AUTHORIZER_SPEC, 'Authorizer');
@@ -156,25 +168,41 @@ export class AgentSchedulesService extends Construct {
   /** What agents may reach: secrets under the prefix, Bedrock models and agents, Lambda agents — only as configured. */
   #grantAgentTargets(runner: AgentFunction, options: ResolvedServiceOptions): void {
     const stack = Stack.of(this);
-    const agentSecrets = stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${options.agentSecretsPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const agentSecrets = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${options.agentSecretsPrefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     runner.allow(['secretsmanager:GetSecretValue'], [agentSecrets]);
     acknowledgeWildcardResource(
       runner,
       agentSecrets,
-      'Agents name their secrets (secretRef) at run time; the runner may read only secrets under the deployment\'s agent prefix, never the admin key or any other secret.',
+      "Agents name their secrets (secretRef) at run time; the runner may read only secrets under the deployment's agent prefix, never the admin key or any other secret.",
     );
 
     // The Converse API is authorised as bedrock:InvokeModel; there is no separate IAM action for it.
     // Newer models are invoked through cross-region inference profiles (model ids "us.…", "eu.…", "global.…"): that
     // needs the profile in this account and region, and the foundation model in every region the profile routes to.
     const models = options.bedrockModelArns ?? [
-      stack.formatArn({ service: 'bedrock', region: '*', account: '', resource: 'foundation-model', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      stack.formatArn({
+        service: 'bedrock',
+        region: '*',
+        account: '',
+        resource: 'foundation-model',
+        resourceName: '*',
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
       stack.formatArn({ service: 'bedrock', resource: 'inference-profile', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
     ];
     if (models.length > 0) {
       runner.allow(['bedrock:InvokeModel'], models);
       for (const model of models.filter((arn) => arn.includes('*'))) {
-        acknowledgeWildcardResource(runner, model, 'Which foundation models bedrock agents use is the tenants\' choice; restrict it with the bedrockModelArns prop.');
+        acknowledgeWildcardResource(
+          runner,
+          model,
+          "Which foundation models bedrock agents use is the tenants' choice; restrict it with the bedrockModelArns prop.",
+        );
       }
     }
     if (options.bedrockAgentAliasArns.length > 0) {

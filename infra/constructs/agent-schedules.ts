@@ -27,9 +27,15 @@ export class AgentSchedules extends Construct {
 
 /** Outputs of the stateful part: the names operators look up (never a secret's value). */
 export function addDataOutputs(scope: Construct, data: AgentSchedulesData): void {
-  new CfnOutput(scope, 'AdminKeySecretArn', { value: data.adminKeySecret.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this> gives the admin key.' });
+  new CfnOutput(scope, 'AdminKeySecretArn', {
+    value: data.adminKeySecret.secretArn,
+    description: 'aws secretsmanager get-secret-value --secret-id <this> gives the admin key.',
+  });
   new CfnOutput(scope, 'TableName', { value: data.table.tableName, description: 'The DynamoDB table (the source of truth).' });
-  new CfnOutput(scope, 'ScheduleGroupName', { value: data.scheduleGroupName, description: 'The EventBridge Scheduler group holding one schedule per stored schedule.' });
+  new CfnOutput(scope, 'ScheduleGroupName', {
+    value: data.scheduleGroupName,
+    description: 'The EventBridge Scheduler group holding one schedule per stored schedule.',
+  });
   new CfnOutput(scope, 'DeadLetterQueueUrl', { value: data.deadLetterQueue.queueUrl, description: 'Undeliverable scheduled events and failed trigger runs.' });
 }
 

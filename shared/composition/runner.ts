@@ -27,7 +27,10 @@ export async function agentRunner(): Promise<AgentRunner> {
   if (overrides.agentRunner) return overrides.agentRunner;
   const secret = await signingSecret();
   return once('agentRunner', () => {
-    const allowedHosts = (process.env[ENV.allowedAgentHosts] ?? '').split(',').map((host) => host.trim()).filter(Boolean);
+    const allowedHosts = (process.env[ENV.allowedAgentHosts] ?? '')
+      .split(',')
+      .map((host) => host.trim())
+      .filter(Boolean);
     const reader = agentSecretReader();
     const registry = new AgentRunnerRegistry({
       signingSecret: secret,

@@ -15,7 +15,15 @@ export function runDispatcher(): RunDispatcher {
 }
 
 export async function triggerDeps(): Promise<TriggerDeps> {
-  return { schedules: scheduleStore(), runs: runStore(), clock: clock(), ids: randomIds, settings: settings(), dispatcher: runDispatcher(), log: (message, details) => logger.warn(message, details) };
+  return {
+    schedules: scheduleStore(),
+    runs: runStore(),
+    clock: clock(),
+    ids: randomIds,
+    settings: settings(),
+    dispatcher: runDispatcher(),
+    log: (message, details) => logger.warn(message, details),
+  };
 }
 
 /** POST /v1/runs: starting a run, and with a `schedule` block creating that schedule too. */

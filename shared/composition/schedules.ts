@@ -7,7 +7,6 @@ import { logger } from '../logger.ts';
 import { clock, once, overrides, settings } from './runtime.ts';
 import { agentStore, scheduleStore } from './stores.ts';
 
-
 const instrumented = <T>(client: T): T => (overrides.instrument ? overrides.instrument(client) : client);
 
 export function schedulerMirror(): SchedulerMirror {

@@ -100,7 +100,12 @@ export class BudgetExhaustedError extends DomainError {
 /** The runner could not be handed a queued run; the run was recorded failed. */
 export class RunnerUnavailableError extends DomainError {
   constructor(options?: { cause?: unknown }) {
-    super('runner_unavailable', 'The runner could not be started; the run was recorded as failed and nothing ran.', { hint: 'Retry in a few seconds.' }, options);
+    super(
+      'runner_unavailable',
+      'The runner could not be started; the run was recorded as failed and nothing ran.',
+      { hint: 'Retry in a few seconds.' },
+      options,
+    );
     this.name = 'RunnerUnavailableError';
   }
 }

@@ -18,5 +18,7 @@ export function storableMetadata(maxBytes: number = LIMITS.metadataBytes) {
       const problem = storableJsonProblem(value, { maxBytes, maxDepth: METADATA_MAX_DEPTH });
       if (problem) context.addIssue({ code: 'custom', path: problem.path, message: problem.message });
     })
-    .meta({ description: `Your own key/values, returned as given: at most ${maxBytes / 1024} KiB of JSON and ${METADATA_MAX_DEPTH} levels, keys non-empty, numbers exact (larger ones as strings).` });
+    .meta({
+      description: `Your own key/values, returned as given: at most ${maxBytes / 1024} KiB of JSON and ${METADATA_MAX_DEPTH} levels, keys non-empty, numbers exact (larger ones as strings).`,
+    });
 }

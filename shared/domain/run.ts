@@ -67,7 +67,10 @@ function compact(instant: string): string {
 
 /** Scheduled runs: the same (schedule, scheduled time) always gives the same id, however often it is delivered. */
 export function scheduledRunId(scheduleId: string, scheduledTime: string): string {
-  const digest = createHash('sha256').update(`${scheduleId}\n${new Date(scheduledTime).toISOString()}`).digest('hex').slice(0, 12);
+  const digest = createHash('sha256')
+    .update(`${scheduleId}\n${new Date(scheduledTime).toISOString()}`)
+    .digest('hex')
+    .slice(0, 12);
   return `run_${compact(new Date(scheduledTime).toISOString())}_${digest}`;
 }
 
@@ -93,6 +96,9 @@ export function overdueAt(run: Pick<Run, 'status' | 'deadlineAt' | 'queuedAt'>):
 /** Caps the output at 64 KiB (on a character boundary) and says whether it was cut. */
 export function capOutput(output: string): { output: string; truncated: boolean } {
   if (Buffer.byteLength(output) <= OUTPUT_LIMIT_BYTES) return { output, truncated: false };
-  const cut = Buffer.from(output).subarray(0, OUTPUT_LIMIT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+  const cut = Buffer.from(output)
+    .subarray(0, OUTPUT_LIMIT_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return { output: cut, truncated: true };
 }

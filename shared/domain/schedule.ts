@@ -25,7 +25,9 @@ export const ScheduleFields = z
       .trim()
       .check(minChars(1), maxChars(LIMITS.nameChars, NAME_LIMIT))
       .refine((value) => Buffer.byteLength(value) <= LIMITS.nameBytes, { message: NAME_LIMIT })
-      .meta({ description: `Schedule name (≤ ${LIMITS.nameChars} characters and ≤ ${LIMITS.nameBytes} bytes of UTF-8). Defaults to a description of the cadence.` }),
+      .meta({
+        description: `Schedule name (≤ ${LIMITS.nameChars} characters and ≤ ${LIMITS.nameBytes} bytes of UTF-8). Defaults to a description of the cadence.`,
+      }),
     description: z.string().check(maxChars(LIMITS.descriptionChars)).nullable(),
     task: z
       .string()
@@ -54,7 +56,6 @@ export const ScheduleFields = z
   .strict();
 
 export type ScheduleInput = z.infer<typeof ScheduleFields>;
-
 
 /** The stored schedule. `version` makes updates conditional; `owner` decides who may see it. */
 export interface Schedule {

@@ -6,10 +6,7 @@
 /** Names of tenant secrets: what PUT /v1/secrets/{name} takes and `secret:NAME` references. */
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-export type SecretRef =
-  | { kind: 'tenant'; name: string }
-  | { kind: 'arn'; arn: string; secretName: string }
-  | { kind: 'env'; name: string };
+export type SecretRef = { kind: 'tenant'; name: string } | { kind: 'arn'; arn: string; secretName: string } | { kind: 'env'; name: string };
 
 export interface SecretPolicy {
   /** Secrets Manager name prefix of the deployment's agent secrets; a tenant's live under `<prefix><tenantId>/`. */

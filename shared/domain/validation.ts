@@ -10,7 +10,11 @@ export function toValidationError(error: z.ZodError): ValidationError {
       const keys = issue.keys.join('", "');
       return { field: issue.keys[0] ?? '', message: `unknown field${issue.keys.length > 1 ? 's' : ''} "${keys}"` };
     }
-    const field = formatJsonPath('', issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment))) || 'body';
+    const field =
+      formatJsonPath(
+        '',
+        issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment)),
+      ) || 'body';
     return { field, message: `${field}: ${issue.message}` };
   });
   const first = problems[0];

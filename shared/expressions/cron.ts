@@ -68,11 +68,9 @@ export function parseCron(input: string, fieldName = 'cronExpression'): ParsedCr
   }
   const tokens = expression.split(' ');
   if (tokens.length !== 5) {
-    throw new ExpressionError(
-      fieldName,
-      `"${trimmed}" has ${tokens.length} field${tokens.length === 1 ? '' : 's'}; a cron expression has exactly 5.`,
-      { hint: CRON_HINT },
-    );
+    throw new ExpressionError(fieldName, `"${trimmed}" has ${tokens.length} field${tokens.length === 1 ? '' : 's'}; a cron expression has exactly 5.`, {
+      hint: CRON_HINT,
+    });
   }
 
   let pattern: CronPattern;
@@ -138,7 +136,7 @@ function describeCronerProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/numeric prefix|missing prefix/i.test(message)) return 'has a step without a range (write */15 or 5-59/15, not 5/15)';
   if (/stepping|step/i.test(message)) return 'has an invalid step (a step must be a whole number of 1 or more)';
-  if (/range/i.test(message)) return 'has an invalid range (write low-high, within the field\'s values)';
+  if (/range/i.test(message)) return "has an invalid range (write low-high, within the field's values)";
   if (/Invalid value/i.test(message)) return 'is out of range or not a recognised name';
   return 'is not valid cron syntax';
 }

@@ -93,8 +93,7 @@ export function resolveTiming(input: TimingInput, options: TimingOptions): Timin
   if (interval < minimum) {
     throw new ExpressionError(
       'cronExpression',
-      `"${expression}" fires as often as every ${interval} minute${interval === 1 ? '' : 's'}; ` +
-        `this deployment's minimum interval is ${minimum} minutes.`,
+      `"${expression}" fires as often as every ${interval} minute${interval === 1 ? '' : 's'}; ` + `this deployment's minimum interval is ${minimum} minutes.`,
       { hint: `Use a cadence of at least ${minimum} minutes, e.g. "${exampleAtLeast(minimum)}".` },
     );
   }

@@ -33,13 +33,7 @@ export interface NextRunsOptions {
  * The next `count` instants strictly after `after` at which a croner pattern fires on the wall clock of
  * `timezone`: wall times that do not exist are skipped, repeated ones fire at their first occurrence.
  */
-export function nextRunsOfPattern(
-  pattern: string,
-  timezone: string,
-  after: Date,
-  count: number,
-  options: NextRunsOptions = {},
-): Date[] {
+export function nextRunsOfPattern(pattern: string, timezone: string, after: Date, count: number, options: NextRunsOptions = {}): Date[] {
   const afterMs = after.getTime();
   const horizonMs = afterMs + (options.horizonYears ?? DEFAULT_HORIZON_YEARS) * YEAR_MS;
   // Croner walks the wall clock (evaluated as UTC); the timezone's rules are applied to each match.
@@ -57,12 +51,6 @@ export function nextRunsOfPattern(
   return runs;
 }
 
-export function nextRunsOfFields(
-  fields: CronFields,
-  timezone: string,
-  after: Date,
-  count: number,
-  options: NextRunsOptions = {},
-): Date[] {
+export function nextRunsOfFields(fields: CronFields, timezone: string, after: Date, count: number, options: NextRunsOptions = {}): Date[] {
   return nextRunsOfPattern(cronerPattern(fields), timezone, after, count, options);
 }

@@ -10,8 +10,7 @@ const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 function formatValues(values: number[], first: number, last: number, name: (value: number) => string = String): string {
   if (values.length === last - first + 1) return '*';
   const step = values.length > 2 ? values[1]! - values[0]! : 0;
-  const isProgression =
-    step > 1 && values.every((value, index) => value === values[0]! + index * step) && values.at(-1)! + step > last;
+  const isProgression = step > 1 && values.every((value, index) => value === values[0]! + index * step) && values.at(-1)! + step > last;
   if (isProgression) return `${name(values[0]!)}/${step}`;
   const parts: string[] = [];
   for (let start = 0; start < values.length; ) {
@@ -42,7 +41,14 @@ export function toSchedulerCron(fields: CronFields): string {
     for (let start = 0; start < days.length; ) {
       let end = start;
       while (end + 1 < days.length && days[end + 1] === days[end]! + 1) end += 1;
-      parts.push(end - start >= 2 ? `${DAY_NAMES[days[start]!]}-${DAY_NAMES[days[end]!]}` : days.slice(start, end + 1).map((day) => DAY_NAMES[day]!).join(','));
+      parts.push(
+        end - start >= 2
+          ? `${DAY_NAMES[days[start]!]}-${DAY_NAMES[days[end]!]}`
+          : days
+              .slice(start, end + 1)
+              .map((day) => DAY_NAMES[day]!)
+              .join(','),
+      );
       start = end + 1;
     }
     dayOfWeek = parts.join(',');
@@ -82,9 +88,7 @@ export function toSchedulerAt(instant: Date, timezone: string): SchedulerAt {
   return { schedulerExpression: `at(${formatWallClock(wall)})`, schedulerTimezone: timezone };
 }
 
-export type ParsedSchedulerExpression =
-  | { kind: 'cron'; pattern: string }
-  | { kind: 'at'; wallClock: number };
+export type ParsedSchedulerExpression = { kind: 'cron'; pattern: string } | { kind: 'at'; wallClock: number };
 
 const EVENTBRIDGE_DAY_NUMBERS: Record<string, string> = { '1': 'SUN', '2': 'MON', '3': 'TUE', '4': 'WED', '5': 'THU', '6': 'FRI', '7': 'SAT' };
 
@@ -96,7 +100,7 @@ export function parseSchedulerExpression(expression: string): ParsedSchedulerExp
     return { kind: 'at', wallClock: Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) };
   }
   const cron = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(expression);
-  if (!cron || cron[6] !== '*') {
+  if (cron?.[6] !== '*') {
     throw new ExpressionError('schedulerExpression', `"${expression}" is not a cron(…) or at(…) expression this service writes.`);
   }
   const [minute, hour, dayOfMonth, month, dayOfWeek] = cron.slice(1, 6) as [string, string, string, string, string];
@@ -106,13 +110,7 @@ export function parseSchedulerExpression(expression: string): ParsedSchedulerExp
 }
 
 /** Fire times of an EventBridge Scheduler expression in its timezone, strictly after `after`. */
-export function nextRunsOfSchedulerExpression(
-  expression: string,
-  timezone: string,
-  after: Date,
-  count: number,
-  options: NextRunsOptions = {},
-): Date[] {
+export function nextRunsOfSchedulerExpression(expression: string, timezone: string, after: Date, count: number, options: NextRunsOptions = {}): Date[] {
   const parsed = parseSchedulerExpression(expression);
   if (parsed.kind === 'at') {
     const instant = fromWallClock(parsed.wallClock, timezone);

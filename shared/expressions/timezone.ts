@@ -63,10 +63,9 @@ export function parseTimezone(name: string | undefined, field = 'timezone'): str
  */
 export function toWallClock(instantMs: number, timezone: string): number {
   const parts = formatterFor(timezone).formatToParts(new Date(instantMs));
-  const field = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((part) => part.type === type)?.value ?? 0);
+  const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((part) => part.type === type)?.value ?? 0);
   const wall = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
-  return wall + (instantMs % 1000 + 1000) % 1000;
+  return wall + (((instantMs % 1000) + 1000) % 1000);
 }
 
 /** Offset of the timezone from UTC at an instant, in milliseconds (positive east of Greenwich). */

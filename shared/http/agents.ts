@@ -23,5 +23,7 @@ export function presentAgent(agent: Agent): AgentViewShape {
 }
 
 /** GET /v1/agents' query string. */
-export const AgentListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
+export const AgentListQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() })
+  .strict();
 export const parseAgentListQuery = (raw: unknown) => parseWith(AgentListQuery, raw);

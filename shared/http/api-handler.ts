@@ -12,7 +12,6 @@ import type { Dialect } from './schedules.ts';
 import { logger } from '../logger.ts';
 import { statusOf } from './errors.ts';
 
-
 export type Auth = 'tenant' | 'admin' | 'none';
 type PrincipalFor<A extends Auth> = A extends 'tenant' ? TenantPrincipal : A extends 'admin' ? { role: 'admin' } : undefined;
 
@@ -58,7 +57,9 @@ function authorize(auth: Auth, event: APIGatewayProxyEventV2): Principal | undef
   const principal = principalFromEvent(event);
   if (!principal) throw new UnauthorizedError();
   if (principal.role !== auth) {
-    throw new ForbiddenError(auth === 'admin' ? 'This route needs the deployment admin key.' : 'The admin key manages API keys only; call this route with a tenant API key.');
+    throw new ForbiddenError(
+      auth === 'admin' ? 'This route needs the deployment admin key.' : 'The admin key manages API keys only; call this route with a tenant API key.',
+    );
   }
   return principal;
 }
@@ -94,16 +95,26 @@ export function toErrorResponse(error: unknown, requestId: string): ApiResult {
     return json(statusOf(error), { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
   }
   if (error instanceof ExpressionError) {
-    return json(400, { error: { code: 'invalid_request', message: error.message, details: { field: error.field, ...(error.hint ? { hint: error.hint } : {}) } } });
+    return json(400, {
+      error: { code: 'invalid_request', message: error.message, details: { field: error.field, ...(error.hint ? { hint: error.hint } : {}) } },
+    });
   }
   if (isHttpError(error) && error.statusCode === 415) {
     const detail = (error.cause as { message?: string } | undefined)?.message;
-    return json(400, { error: { code: 'invalid_json', message: `The request body is not valid JSON${detail ? `: ${detail}` : '.'}`, details: { hint: 'Send a JSON object, e.g. {"name": "Daily report"}.' } } });
+    return json(400, {
+      error: {
+        code: 'invalid_json',
+        message: `The request body is not valid JSON${detail ? `: ${detail}` : '.'}`,
+        details: { hint: 'Send a JSON object, e.g. {"name": "Daily report"}.' },
+      },
+    });
   }
   if (isHttpError(error) && error.statusCode < 500) {
     return json(error.statusCode, { error: { code: 'bad_request', message: error.message } });
   }
-  return json(500, { error: { code: 'internal', message: `Something went wrong on our side; nothing about your request was logged as its cause. Request id: ${requestId}.` } });
+  return json(500, {
+    error: { code: 'internal', message: `Something went wrong on our side; nothing about your request was logged as its cause. Request id: ${requestId}.` },
+  });
 }
 
 /** The id of one request: API Gateway's (in its access logs), else the Lambda invocation's. */
@@ -140,25 +151,27 @@ const requestIds = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResult, Er
 
 /** Builds a route's Lambda handler: middleware first, the route's function last. */
 export function apiHandler<A extends Auth>(auth: A, fn: (request: ApiRequest<A>) => Promise<ApiResult>) {
-  return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
-    // Function request id and cold start on every log line, and the keys added per request cleared after it.
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(requestIds())
-    .use(httpHeaderNormalizer())
-    .use(bodyLimit())
-    // Seed clients send JSON without a JSON Content-Type; the option exists at runtime, not in middy 6's types.
-    .use(httpJsonBodyParser({ disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0]))
-    .use(errorMapper())
-    .handler(async (event) => {
-      const principal = authorize(auth, event) as PrincipalFor<A>;
-      return fn({
-        event,
-        principal,
-        body: event.body,
-        params: (event.pathParameters ?? {}) as Record<string, string>,
-        query: { ...(event.queryStringParameters ?? {}) },
-        headers: event.headers ?? {},
-        routeDialect: event.routeKey?.includes(' /agent/') ? 'agent' : 'v1',
-      });
-    });
+  return (
+    middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
+      // Function request id and cold start on every log line, and the keys added per request cleared after it.
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(requestIds())
+      .use(httpHeaderNormalizer())
+      .use(bodyLimit())
+      // Seed clients send JSON without a JSON Content-Type; the option exists at runtime, not in middy 6's types.
+      .use(httpJsonBodyParser({ disableContentTypeCheck: true } as Parameters<typeof httpJsonBodyParser>[0]))
+      .use(errorMapper())
+      .handler(async (event) => {
+        const principal = authorize(auth, event) as PrincipalFor<A>;
+        return fn({
+          event,
+          principal,
+          body: event.body,
+          params: (event.pathParameters ?? {}) as Record<string, string>,
+          query: { ...(event.queryStringParameters ?? {}) },
+          headers: event.headers ?? {},
+          routeDialect: event.routeKey?.includes(' /agent/') ? 'agent' : 'v1',
+        });
+      })
+  );
 }

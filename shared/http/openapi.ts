@@ -21,7 +21,10 @@ const ErrorBody = z
   })
   .meta({ id: 'Error' });
 
-const ScheduleInput = ScheduleFields.meta({ id: 'ScheduleInput', description: 'Aliases accepted: prompt/message → task, cron_schedule/cadence → cronExpression, active → enabled, chat_id → agentId.' });
+const ScheduleInput = ScheduleFields.meta({
+  id: 'ScheduleInput',
+  description: 'Aliases accepted: prompt/message → task, cron_schedule/cadence → cronExpression, active → enabled, chat_id → agentId.',
+});
 const ScheduleEnvelope = z.object({ schedule: ScheduleView }).meta({ id: 'ScheduleEnvelope' });
 const ScheduleListBody = z
   .object({
@@ -46,7 +49,10 @@ const ScheduledAgent = z
     updated_at: z.string(),
   })
   .catchall(z.unknown())
-  .meta({ id: 'ScheduledAgent', description: 'The scheduled-agents API shape: every schedule field in snake_case, plus cron_schedule, prompt and last_spawn_error.' });
+  .meta({
+    id: 'ScheduledAgent',
+    description: 'The scheduled-agents API shape: every schedule field in snake_case, plus cron_schedule, prompt and last_spawn_error.',
+  });
 const ScheduledAgentList = z
   .object({ object: z.literal('list'), data: z.array(ScheduledAgent), has_more: z.boolean(), next_cursor: z.string().nullable() })
   .catchall(z.unknown())
@@ -55,12 +61,22 @@ const ToolhouseEnvelope = z
   .object({ data: z.record(z.string(), z.unknown()).meta({ description: 'snake_case schedule with cadence and active' }), schedule: ScheduleView })
   .meta({ id: 'ToolhouseScheduleEnvelope' });
 const SecretView = z
-  .object({ object: z.literal('secret'), name: z.string(), reference: z.string().meta({ example: 'secret:openai-key' }), createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    object: z.literal('secret'),
+    name: z.string(),
+    reference: z.string().meta({ example: 'secret:openai-key' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .meta({ id: 'Secret' });
 const SecretEnvelope = z.object({ secret: SecretView }).meta({ id: 'SecretEnvelope' });
-const SecretList = z.object({ object: z.literal('list'), data: z.array(SecretView), has_more: z.boolean(), next_cursor: z.string().nullable() }).meta({ id: 'SecretList' });
+const SecretList = z
+  .object({ object: z.literal('list'), data: z.array(SecretView), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .meta({ id: 'SecretList' });
 const RunEnvelope = z.object({ run: RunView }).meta({ id: 'RunEnvelope' });
-const RunList = z.object({ object: z.literal('list'), data: z.array(RunView), has_more: z.boolean(), next_cursor: z.string().nullable() }).meta({ id: 'RunList' });
+const RunList = z
+  .object({ object: z.literal('list'), data: z.array(RunView), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .meta({ id: 'RunList' });
 const Triggered = z
   .object({ run: RunView, thread: z.object({ id: z.string(), status: z.string() }), message: z.string(), schedule: ScheduleView.optional() })
   .meta({ id: 'RunStarted' });
@@ -107,28 +123,87 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'Create a schedule (Idempotency-Key header makes retries safe)',
     body: ScheduleInput,
     success: { status: 201, schema: ScheduleEnvelope, description: 'Created' },
-    also: [{ status: 200, schema: ToolhouseEnvelope, description: 'Created, answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active)' }, CONFLICT, SCHEDULER_DOWN],
+    also: [
+      {
+        status: 200,
+        schema: ToolhouseEnvelope,
+        description: 'Created, answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active)',
+      },
+      CONFLICT,
+      SCHEDULER_DOWN,
+    ],
   },
-  'list-schedules': { summary: 'List schedules, sorted by name', query: ScheduleListQuery, success: { status: 200, schema: ScheduleListBody, description: 'A page' } },
-  'text-to-cron': { summary: 'Plain English to cron', query: z.object({ cron: z.string().meta({ example: 'sundays at 5pm UTC' }), timezone: z.string().optional() }), success: { status: 200, description: '{data, cronExpression, timezone, description, nextRuns}' } },
-  'preview-schedule': { summary: 'Preview a cron or one-time instant', body: PreviewInput, success: { status: 200, schema: Preview, description: 'The preview' } },
+  'list-schedules': {
+    summary: 'List schedules, sorted by name',
+    query: ScheduleListQuery,
+    success: { status: 200, schema: ScheduleListBody, description: 'A page' },
+  },
+  'text-to-cron': {
+    summary: 'Plain English to cron',
+    query: z.object({ cron: z.string().meta({ example: 'sundays at 5pm UTC' }), timezone: z.string().optional() }),
+    success: { status: 200, description: '{data, cronExpression, timezone, description, nextRuns}' },
+  },
+  'preview-schedule': {
+    summary: 'Preview a cron or one-time instant',
+    body: PreviewInput,
+    success: { status: 200, schema: Preview, description: 'The preview' },
+  },
   'get-schedule': { summary: 'Get a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'The schedule' } },
-  'update-schedule': { summary: 'Change a schedule (PATCH and PUT merge the given fields)', body: ScheduleInput, success: { status: 200, schema: ScheduleEnvelope, description: 'Changed' }, also: [CONFLICT, SCHEDULER_DOWN] },
-  'delete-schedule': { summary: 'Delete a schedule and its EventBridge schedule', success: { status: 204, description: 'Deleted' }, also: [CONFLICT, SCHEDULER_DOWN] },
-  'enable-schedule': { summary: 'Enable (resume) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Enabled' }, also: [CONFLICT, SCHEDULER_DOWN] },
-  'disable-schedule': { summary: 'Disable (pause) a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'Disabled' }, also: [CONFLICT, SCHEDULER_DOWN] },
-  'trigger-schedule': { summary: 'Run a schedule now (same runner as scheduled runs)', success: { status: 202, schema: Triggered, description: 'Queued' }, also: [BUDGET, { status: 503, description: 'The runner could not be started; the run is recorded as failed' }] },
+  'update-schedule': {
+    summary: 'Change a schedule (PATCH and PUT merge the given fields)',
+    body: ScheduleInput,
+    success: { status: 200, schema: ScheduleEnvelope, description: 'Changed' },
+    also: [CONFLICT, SCHEDULER_DOWN],
+  },
+  'delete-schedule': {
+    summary: 'Delete a schedule and its EventBridge schedule',
+    success: { status: 204, description: 'Deleted' },
+    also: [CONFLICT, SCHEDULER_DOWN],
+  },
+  'enable-schedule': {
+    summary: 'Enable (resume) a schedule',
+    success: { status: 200, schema: ScheduleEnvelope, description: 'Enabled' },
+    also: [CONFLICT, SCHEDULER_DOWN],
+  },
+  'disable-schedule': {
+    summary: 'Disable (pause) a schedule',
+    success: { status: 200, schema: ScheduleEnvelope, description: 'Disabled' },
+    also: [CONFLICT, SCHEDULER_DOWN],
+  },
+  'trigger-schedule': {
+    summary: 'Run a schedule now (same runner as scheduled runs)',
+    success: { status: 202, schema: Triggered, description: 'Queued' },
+    also: [BUDGET, { status: 503, description: 'The runner could not be started; the run is recorded as failed' }],
+  },
   'list-runs': { summary: 'A schedule’s runs, newest first', success: { status: 200, schema: RunList, description: 'A page' } },
   'get-schedule-run': { summary: 'One run of a schedule, with its output', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
-  'create-run': { summary: 'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages)', body: z.record(z.string(), z.unknown()), success: { status: 202, schema: Triggered, description: 'Queued' }, also: [BUDGET] },
+  'create-run': {
+    summary: 'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages)',
+    body: z.record(z.string(), z.unknown()),
+    success: { status: 202, schema: Triggered, description: 'Queued' },
+    also: [BUDGET],
+  },
   'get-run': { summary: 'A one-off run started with POST /v1/runs', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
-  'create-agent': { summary: 'Define an agent', body: AgentDefinition, success: { status: 201, schema: AgentEnvelope, description: 'Created' }, also: [CONFLICT] },
+  'create-agent': {
+    summary: 'Define an agent',
+    body: AgentDefinition,
+    success: { status: 201, schema: AgentEnvelope, description: 'Created' },
+    also: [CONFLICT],
+  },
   'list-agents': { summary: 'List agents', success: { status: 200, description: 'A page' } },
   'get-agent': { summary: 'Get an agent', success: { status: 200, schema: AgentEnvelope, description: 'The agent' } },
-  'update-agent': { summary: 'Change an agent (merge)', body: z.record(z.string(), z.unknown()), success: { status: 200, schema: AgentEnvelope, description: 'Changed' } },
+  'update-agent': {
+    summary: 'Change an agent (merge)',
+    body: z.record(z.string(), z.unknown()),
+    success: { status: 200, schema: AgentEnvelope, description: 'Changed' },
+  },
   'replace-agent': { summary: 'Replace an agent', body: AgentDefinition, success: { status: 200, schema: AgentEnvelope, description: 'Replaced' } },
   'delete-agent': { summary: 'Delete an agent', success: { status: 204, description: 'Deleted' } },
-  'create-api-key': { summary: 'Issue an API key (admin key only); the key is shown once', body: CreateApiKeyInput, success: { status: 201, description: '{apiKey, keyId, tenantId, userId, teamId, name, createdAt}' } },
+  'create-api-key': {
+    summary: 'Issue an API key (admin key only); the key is shown once',
+    body: CreateApiKeyInput,
+    success: { status: 201, description: '{apiKey, keyId, tenantId, userId, teamId, name, createdAt}' },
+  },
   'put-secret': {
     summary: 'Store an agent secret (write-only; agents reference it as secret:NAME)',
     body: PutSecretInput,
@@ -143,9 +218,14 @@ const OPERATIONS: Record<string, Operation> = {
 /** The /agent/schedules routes answer in the scheduled-agents API's snake_case shapes. */
 function inDialect(route: Route, operation: Operation): Operation {
   if (!route.path.startsWith('/agent/')) return operation;
-  if (route.function === 'delete-schedule') return { ...operation, success: { status: 200, schema: z.object({ success: z.literal(true) }), description: 'Deleted' } };
+  if (route.function === 'delete-schedule')
+    return { ...operation, success: { status: 200, schema: z.object({ success: z.literal(true) }), description: 'Deleted' } };
   if (route.function === 'list-schedules') return { ...operation, success: { ...operation.success, schema: ScheduledAgentList } };
-  return { ...operation, success: { ...operation.success, schema: ScheduledAgent }, also: (operation.also ?? []).filter((response) => response.status !== 200) };
+  return {
+    ...operation,
+    success: { ...operation.success, schema: ScheduledAgent },
+    also: (operation.also ?? []).filter((response) => response.status !== 200),
+  };
 }
 
 function register(registry: OpenAPIRegistry, route: Route): void {
@@ -156,7 +236,12 @@ function register(registry: OpenAPIRegistry, route: Route): void {
   const errors = Object.fromEntries(
     [
       [400, 'Bad input: which field and why'],
-      ...(route.auth === 'none' ? [] : [[401, 'Missing or unknown API key'], [403, 'Wrong kind of key']]),
+      ...(route.auth === 'none'
+        ? []
+        : [
+            [401, 'Missing or unknown API key'],
+            [403, 'Wrong kind of key'],
+          ]),
       ...(params.length ? [[404, 'Not found (also for another tenant’s ids)']] : []),
       [413, 'Body over 256 KiB'],
       [500, 'Our fault; the message carries a request id'],

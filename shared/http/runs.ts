@@ -69,7 +69,10 @@ export const parseRunListQuery = (raw: unknown): RunListParams => parseWith(RunL
 /** POST /v1/runs' body (and seed 001's POST /v1/threads). */
 const RunBody = z
   .object({
-    task: z.string().check(minChars(1, 'task is required: what the agent should do')).refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
+    task: z
+      .string()
+      .check(minChars(1, 'task is required: what the agent should do'))
+      .refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
     agentId: z.string().check(maxChars(64)).nullable().optional(),
     environmentId: z.string().check(maxChars(128)).nullable().optional(),
     metadata: storableMetadata().nullable().optional(),
@@ -82,7 +85,9 @@ const RunBody = z
 function fromThreadShape(raw: Record<string, unknown>): Record<string, unknown> {
   const { messages, ...rest } = raw;
   if (!Array.isArray(messages)) return raw;
-  const last = [...messages].reverse().find((message) => message && typeof message === 'object' && (message as { role?: unknown }).role === 'user') as { content?: unknown } | undefined;
+  const last = [...messages].reverse().find((message) => message && typeof message === 'object' && (message as { role?: unknown }).role === 'user') as
+    | { content?: unknown }
+    | undefined;
   if (!last || typeof last.content !== 'string') throw new ValidationError('messages needs a user message with text content.', { field: 'messages' });
   return { ...rest, task: last.content };
 }
@@ -93,6 +98,11 @@ export function parseRunRequest(raw: unknown): RunRequest {
   const input = parseWith(RunBody, fromThreadShape(body));
   if (!input.schedule) return { ...input, schedule: undefined };
   const { type, ...scheduleFields } = input.schedule;
-  const schedule = parseScheduleInput({ task: input.task, ...(input.agentId ? { agentId: input.agentId } : {}), ...(type !== undefined ? { scheduleType: type } : {}), ...scheduleFields }).input;
+  const schedule = parseScheduleInput({
+    task: input.task,
+    ...(input.agentId ? { agentId: input.agentId } : {}),
+    ...(type !== undefined ? { scheduleType: type } : {}),
+    ...scheduleFields,
+  }).input;
   return { ...input, schedule };
 }

@@ -24,5 +24,7 @@ export const PutSecretInput = z
 export const parsePutSecretBody = (raw: unknown) => parseWith(PutSecretInput, raw);
 
 /** GET /v1/secrets' query string. */
-export const SecretListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() }).strict();
+export const SecretListQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() })
+  .strict();
 export const parseSecretListQuery = (raw: unknown) => parseWith(SecretListQuery, raw);

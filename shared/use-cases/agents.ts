@@ -1,12 +1,8 @@
-// Agent definitions: create, read, list, change (PATCH merges, PUT replaces) and delete, per tenant.
-import { z } from 'zod';
-import { maxChars } from '../domain/length-checks.ts';
 import { AgentDefinition, parseAgentInput, type Agent, type AgentInput } from '../domain/agent.ts';
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { retryStale } from './retry.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { AGENT_ID_PATTERN } from '../domain/schedule.ts';
-import { toValidationError } from '../domain/validation.ts';
 import type { Cursors } from '../domain/cursor.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -25,7 +21,11 @@ function assertOwnSecret(deps: Pick<AgentDeps, 'settings'>, tenantId: string, in
   const reference = 'secretRef' in input ? input.secretRef : undefined;
   if (reference === undefined) return;
   const problem = secretRefProblem(reference, tenantId, deps.settings.secretPolicy);
-  if (problem) throw new ValidationError(`secretRef: ${problem}.`, { field: 'secretRef', hint: 'Store the secret with PUT /v1/secrets/{name}, then set "secretRef": "secret:{name}".' });
+  if (problem)
+    throw new ValidationError(`secretRef: ${problem}.`, {
+      field: 'secretRef',
+      hint: 'Store the secret with PUT /v1/secrets/{name}, then set "secretRef": "secret:{name}".',
+    });
 }
 
 export async function createAgent(deps: AgentDeps, principal: TenantPrincipal, raw: unknown): Promise<Agent> {
@@ -38,7 +38,10 @@ export async function createAgent(deps: AgentDeps, principal: TenantPrincipal, r
     await deps.agents.create(agent);
   } catch (error) {
     if (error instanceof AlreadyExistsError) {
-      throw new ConflictError(`An agent with id "${agent.id}" already exists.`, { field: 'id', hint: 'Choose another id, or change that agent with PATCH /v1/agents/{id}.' });
+      throw new ConflictError(`An agent with id "${agent.id}" already exists.`, {
+        field: 'id',
+        hint: 'Choose another id, or change that agent with PATCH /v1/agents/{id}.',
+      });
     }
     throw error;
   }
@@ -52,11 +55,19 @@ export async function getAgent(deps: Pick<AgentDeps, 'agents'>, principal: Tenan
   return agent;
 }
 
-export async function listAgents(deps: Pick<AgentDeps, 'agents'> & { cursors: Cursors }, principal: TenantPrincipal, query: { limit: number; cursor?: string | undefined }) {
+export async function listAgents(
+  deps: Pick<AgentDeps, 'agents'> & { cursors: Cursors },
+  principal: TenantPrincipal,
+  query: { limit: number; cursor?: string | undefined },
+) {
   const binding = `agents\n${principal.tenantId}`;
   const after = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, binding);
   const page = await deps.agents.list(principal.tenantId, query.limit, after);
-  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
+  return {
+    items: page.items,
+    hasMore: page.nextAfter !== undefined,
+    nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding),
+  };
 }
 
 /** PATCH merges the given settings into the agent; PUT (`replace`) takes a whole definition. `kind` may change only with PUT. */

@@ -4,7 +4,6 @@ import type { ApiKeyStore } from '../ports/api-key-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import { hashKey } from './resolve-api-key.ts';
 
-
 /** A key to issue: for a tenant, a user and optionally a team, with a name to recognise it by. */
 export interface NewApiKey {
   tenantId: string;

@@ -4,7 +4,7 @@ import type { Run } from '../domain/run.ts';
 import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
 import { createSchedule } from './create-schedule.ts';
 import { assertAgentExists } from './schedule-checks.ts';
-import { type ScheduleDeps } from './schedule-deps.ts';
+import type { ScheduleDeps } from './schedule-deps.ts';
 import { enqueueRun, queuedRun, type TriggerDeps } from './trigger-schedule.ts';
 
 /** A one-off run, and optionally a schedule to create with it (parsed by shared/http/runs.ts). */
@@ -17,7 +17,11 @@ export interface RunRequest {
   schedule?: ScheduleInput | undefined;
 }
 
-export async function createRun(deps: TriggerDeps & ScheduleDeps, principal: TenantPrincipal, input: RunRequest): Promise<{ run: Run; schedule: Schedule | null }> {
+export async function createRun(
+  deps: TriggerDeps & ScheduleDeps,
+  principal: TenantPrincipal,
+  input: RunRequest,
+): Promise<{ run: Run; schedule: Schedule | null }> {
   await assertAgentExists(deps, principal.tenantId, input.agentId);
 
   let schedule: Schedule | null = null;

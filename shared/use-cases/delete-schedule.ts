@@ -5,7 +5,7 @@ import type { TenantPrincipal } from '../domain/principal.ts';
 import { retryStale } from './retry.ts';
 import { loadVisibleSchedule } from './schedule-access.ts';
 import { mirrorFailure, toMirrored } from './scheduler-sync.ts';
-import { type ScheduleDeps } from './schedule-deps.ts';
+import type { ScheduleDeps } from './schedule-deps.ts';
 
 export async function deleteSchedule(deps: ScheduleDeps, principal: TenantPrincipal, id: string): Promise<void> {
   let found = false;
@@ -23,7 +23,10 @@ export async function deleteSchedule(deps: ScheduleDeps, principal: TenantPrinci
       try {
         await deps.mirror.delete(schedule.id);
       } catch (error) {
-        throw mirrorFailure(error, `EventBridge Scheduler could not delete the schedule (${error instanceof Error ? error.name : 'unknown error'}); it was not deleted.`);
+        throw mirrorFailure(
+          error,
+          `EventBridge Scheduler could not delete the schedule (${error instanceof Error ? error.name : 'unknown error'}); it was not deleted.`,
+        );
       }
       try {
         await deps.schedules.delete(schedule);
@@ -32,7 +35,11 @@ export async function deleteSchedule(deps: ScheduleDeps, principal: TenantPrinci
         if (!current) return;
         // Changed meanwhile (still there): put its Scheduler copy back as it is now stored, then try again.
         await deps.mirror.create(toMirrored(current)).catch((restoreError: unknown) =>
-          deps.log?.('Could not restore a Scheduler schedule after the delete failed', { tenantId: principal.tenantId, scheduleId: id, restoreError: restoreError instanceof Error ? restoreError.name : 'unknown' }),
+          deps.log?.('Could not restore a Scheduler schedule after the delete failed', {
+            tenantId: principal.tenantId,
+            scheduleId: id,
+            restoreError: restoreError instanceof Error ? restoreError.name : 'unknown',
+          }),
         );
         throw error;
       }

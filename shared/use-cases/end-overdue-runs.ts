@@ -55,7 +55,13 @@ function endedRun(run: Run, now: Date, atRestart: boolean): Run {
   const durationMs = run.startedAt ? Math.max(0, now.getTime() - Date.parse(run.startedAt)) : 0;
   if (run.status === 'queued') {
     const why = atRestart ? 'the local server stopped before it started' : 'the runner was never reached (its invocations failed or were throttled)';
-    return { ...run, status: 'failed', finishedAt, durationMs, error: { kind: 'internal', message: `The run never started: ${why}. Nothing ran; ended by the service.` } };
+    return {
+      ...run,
+      status: 'failed',
+      finishedAt,
+      durationMs,
+      error: { kind: 'internal', message: `The run never started: ${why}. Nothing ran; ended by the service.` },
+    };
   }
   const why = atRestart
     ? 'the local server stopped while it was running'

@@ -1,5 +1,5 @@
 // The runner: a scheduled event or a queued run becomes exactly one run record, the agent's answer, and the schedule's counters.
-import { quotaFor, type Settings } from '../config.ts';
+import type { Settings } from '../config.ts';
 import { formatInstant } from '../expressions/index.ts';
 import type { Agent } from '../domain/agent.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
@@ -10,7 +10,7 @@ import { AgentError, type AgentResult, type AgentRunner } from '../ports/agent-r
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { QueuedRunRef } from '../ports/run-dispatcher.ts';
-import type { FinishOutcome, QuotaReservation, RunStore } from '../ports/run-store.ts';
+import type { FinishOutcome, RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { ScheduledEvent, SchedulerMirror } from '../ports/scheduler-mirror.ts';
 import { applyChanges } from './schedule-changes.ts';
@@ -43,7 +43,6 @@ export type RunnerOutcome =
 
 /** Time kept back from the Lambda's timeout so the final state is always written. */
 export const FINISH_MARGIN_MS = 10_000;
-
 
 function deadlineFor(deps: RunnerDeps, timeoutSeconds: number, now: Date): Date {
   const budget = Math.min(timeoutSeconds * 1000, (deps.remainingMs?.() ?? Number.POSITIVE_INFINITY) - FINISH_MARGIN_MS);
@@ -79,7 +78,15 @@ async function completeOneTime(deps: RunnerDeps, read: Schedule, reason: SkipRea
       if (!schedule?.enabled) return;
       // Not through the mirror: EventBridge has already deleted the one-time schedule after firing it.
       await deps.schedules.update(
-        { ...schedule, enabled: false, status: 'completed', nextRunAt: null, statusReason: `Its only run was skipped (${reason}).`, updatedAt: deps.clock.now().toISOString(), version: schedule.version + 1 },
+        {
+          ...schedule,
+          enabled: false,
+          status: 'completed',
+          nextRunAt: null,
+          statusReason: `Its only run was skipped (${reason}).`,
+          updatedAt: deps.clock.now().toISOString(),
+          version: schedule.version + 1,
+        },
         schedule,
       );
     },
@@ -135,7 +142,7 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
 /** Runs a queued manual or API run; a repeated delivery finds it no longer queued and does nothing. */
 export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Promise<RunnerOutcome> {
   const queued = await deps.runs.get(ref.tenantId, ref.scheduleId, ref.runId);
-  if (!queued || queued.status !== 'queued') return { outcome: 'duplicate', runId: ref.runId };
+  if (queued?.status !== 'queued') return { outcome: 'duplicate', runId: ref.runId };
   const schedule = ref.scheduleId ? ((await deps.schedules.get(ref.tenantId, ref.scheduleId)) ?? null) : null;
   const now = deps.clock.now();
   if (ref.scheduleId && !schedule) {
@@ -185,7 +192,8 @@ async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null
   } catch (error) {
     const finishedAt = deps.clock.now();
     const agentError = error instanceof AgentError ? error : new AgentError('agent_error', 'The agent call failed unexpectedly.', { cause: error });
-    if (!(error instanceof AgentError)) deps.log?.('Agent call threw a non-agent error', { runId: started.id, error: error instanceof Error ? error.name : 'unknown' });
+    if (!(error instanceof AgentError))
+      deps.log?.('Agent call threw a non-agent error', { runId: started.id, error: error instanceof Error ? error.name : 'unknown' });
     run = {
       ...started,
       status: agentError.kind === 'timeout' ? 'timed_out' : 'failed',
@@ -220,11 +228,14 @@ type FinalDeps = Pick<RunnerDeps, 'runs' | 'schedules' | 'clock' | 'log'>;
  * that fails, the error propagates and the sweeper ends the run at its deadline.
  */
 export async function recordFinalState(deps: FinalDeps, run: Run, schedule: Schedule | null): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
-  const write = (final: Run) => (schedule ? finishWithSchedule(deps, final, schedule) : deps.runs.finishRun(final, null).then((outcome) => (outcome === 'schedule_changed' ? 'recorded' : outcome)));
+  const write = (final: Run) =>
+    schedule
+      ? finishWithSchedule(deps, final, schedule)
+      : deps.runs.finishRun(final, null).then((outcome) => (outcome === 'schedule_changed' ? 'recorded' : outcome));
   try {
     return await write(run);
   } catch (error) {
-    deps.log?.('Could not record a run\'s result; recording it as failed', { runId: run.id, error: error instanceof Error ? error.name : 'unknown' });
+    deps.log?.("Could not record a run's result; recording it as failed", { runId: run.id, error: error instanceof Error ? error.name : 'unknown' });
     const reason = error instanceof Error ? error.name : 'unknown error';
     return write({
       ...run,
@@ -232,7 +243,10 @@ export async function recordFinalState(deps: FinalDeps, run: Run, schedule: Sche
       output: null,
       truncated: false,
       usage: null,
-      error: { kind: 'internal', message: `The run ended (${run.status}) but its result could not be stored (${reason}); it is recorded as failed without its output.` },
+      error: {
+        kind: 'internal',
+        message: `The run ended (${run.status}) but its result could not be stored (${reason}); it is recorded as failed without its output.`,
+      },
     });
   }
 }
@@ -261,7 +275,13 @@ async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Pr
 
 /** The deployment's autoDisableAfterFailures: paused in both stores, with the reason on the schedule. */
 async function pauseAfterFailures(deps: RunnerDeps, schedule: Schedule, threshold: number, run: Run): Promise<void> {
-  const owner: TenantPrincipal = { role: 'tenant', tenantId: schedule.tenantId, userId: schedule.userId, teamId: schedule.teamId ?? undefined, keyId: 'runner' };
+  const owner: TenantPrincipal = {
+    role: 'tenant',
+    tenantId: schedule.tenantId,
+    userId: schedule.userId,
+    teamId: schedule.teamId ?? undefined,
+    keyId: 'runner',
+  };
   await updateWithMirror({ ...deps, log: deps.log }, owner, schedule.id, (current) => {
     if (!current.enabled || current.consecutiveFailures < threshold) return current;
     return {

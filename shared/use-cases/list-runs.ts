@@ -14,15 +14,29 @@ export interface RunListParams {
   status?: RunStatus | undefined;
 }
 
-export async function listRuns(deps: { schedules: ScheduleStore; runs: RunStore; cursors: Cursors }, principal: TenantPrincipal, scheduleId: string, query: RunListParams) {
+export async function listRuns(
+  deps: { schedules: ScheduleStore; runs: RunStore; cursors: Cursors },
+  principal: TenantPrincipal,
+  scheduleId: string,
+  query: RunListParams,
+) {
   await loadVisibleSchedule(deps, principal, scheduleId);
   const binding = JSON.stringify(['runs', principal.tenantId, scheduleId, query.status ?? null]);
   const after = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, binding);
   const page = await deps.runs.list(principal.tenantId, scheduleId, { limit: query.limit, after, status: query.status });
-  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
+  return {
+    items: page.items,
+    hasMore: page.nextAfter !== undefined,
+    nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding),
+  };
 }
 
-export async function getScheduleRun(deps: { schedules: ScheduleStore; runs: RunStore }, principal: TenantPrincipal, scheduleId: string, runId: string): Promise<Run> {
+export async function getScheduleRun(
+  deps: { schedules: ScheduleStore; runs: RunStore },
+  principal: TenantPrincipal,
+  scheduleId: string,
+  runId: string,
+): Promise<Run> {
   await loadVisibleSchedule(deps, principal, scheduleId);
   const run = RUN_ID_PATTERN.test(runId) ? await deps.runs.get(principal.tenantId, scheduleId, runId) : undefined;
   if (!run) throw new NotFoundError('run', runId);

@@ -2,7 +2,7 @@
 import type { Cursors } from '../domain/cursor.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { type Schedule } from '../domain/schedule.ts';
+import type { Schedule } from '../domain/schedule.ts';
 import type { ScheduleFilters, ScheduleStore } from '../ports/schedule-store.ts';
 import { visibleScopes } from './schedule-access.ts';
 
@@ -66,7 +66,8 @@ export async function listSchedules(
     deps.schedules.counts(principal.tenantId, scopes),
   ]);
   const stats = { total: counts.total, enabled: counts.enabled, disabled: counts.total - counts.enabled };
-  const onlyEnabledFilter = filters.agentId === undefined && filters.environmentId === undefined && filters.appId === undefined && filters.scheduleType === undefined;
+  const onlyEnabledFilter =
+    filters.agentId === undefined && filters.environmentId === undefined && filters.appId === undefined && filters.scheduleType === undefined;
   const totalCount = !onlyEnabledFilter ? null : filters.enabled === undefined ? stats.total : filters.enabled ? stats.enabled : stats.disabled;
   return {
     items: page.items,

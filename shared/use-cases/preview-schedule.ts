@@ -22,7 +22,11 @@ export function previewSchedule(deps: { clock: Clock; settings: Settings }, para
 /** A cadence in plain English (or cron), read in `timezone`. */
 export function textToCronPreview(deps: { clock: Clock; settings: Settings }, params: { cron: string; timezone?: string | undefined }): Timing {
   try {
-    return resolveText(params.cron, { now: deps.clock.now(), minIntervalMinutes: deps.settings.minIntervalMinutes, ...(params.timezone ? { timezone: params.timezone } : {}) });
+    return resolveText(params.cron, {
+      now: deps.clock.now(),
+      minIntervalMinutes: deps.settings.minIntervalMinutes,
+      ...(params.timezone ? { timezone: params.timezone } : {}),
+    });
   } catch (error) {
     throw toValidation(error);
   }

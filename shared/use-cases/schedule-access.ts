@@ -1,14 +1,6 @@
-// Who may see a schedule: the caller's own and their team's; anything else is a 404.
-import { ExpressionError, formatInstant, nextRunsOfSchedulerExpression, resolveTiming, textToCron, type Timing } from '../expressions/index.ts';
-import type { Settings } from '../config.ts';
-import { ConflictError, MirrorError, NotFoundError, ValidationError, type DomainError } from '../domain/errors.ts';
-import { retryStale } from './retry.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { ownerScope, SCHEDULE_ID_PATTERN, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
-import type { AgentStore } from '../ports/agent-store.ts';
-import type { Clock, IdGenerator } from '../ports/clock.ts';
-import type { ScheduleStore } from '../ports/schedule-store.ts';
-import { SchedulerRejectedError, type MirroredSchedule, type SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import { ownerScope, SCHEDULE_ID_PATTERN, type Schedule } from '../domain/schedule.ts';
 import type { ScheduleDeps } from './schedule-deps.ts';
 
 /** The owner scopes a caller may see: their own schedules and their team's. */

@@ -7,7 +7,6 @@ import { assertWindow, resolveScheduleTiming, withTiming } from './schedule-timi
 
 const TIMING_FIELDS = ['scheduleType', 'cronExpression', 'scheduledTime', 'timezone'] as const;
 
-
 export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, current: Schedule, input: ScheduleInput): Schedule {
   if (input.team !== undefined && input.team !== (current.ownerType === 'team')) {
     throw new ValidationError('A schedule cannot move between you and your team; create a new one instead.', { field: 'team' });
@@ -28,7 +27,8 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   const timingChanged = TIMING_FIELDS.some((field) => input[field] !== undefined && input[field] !== current[field]);
   if (timingChanged) {
     // A new cron makes the schedule recurring, a new scheduledTime one-time, unless scheduleType says otherwise.
-    const type = input.scheduleType ?? (input.cronExpression !== undefined ? 'recurring' : input.scheduledTime !== undefined ? 'one-time' : current.scheduleType);
+    const type =
+      input.scheduleType ?? (input.cronExpression !== undefined ? 'recurring' : input.scheduledTime !== undefined ? 'one-time' : current.scheduleType);
     const timing = resolveScheduleTiming(
       {
         scheduleType: type,

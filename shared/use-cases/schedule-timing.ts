@@ -1,14 +1,7 @@
 // When a schedule fires: its timing fields resolved to an EventBridge expression, its window, its next run.
 import { ExpressionError, formatInstant, nextRunsOfSchedulerExpression, resolveTiming, textToCron, type Timing } from '../expressions/index.ts';
-import type { Settings } from '../config.ts';
-import { ConflictError, MirrorError, NotFoundError, ValidationError, type DomainError } from '../domain/errors.ts';
-import { retryStale } from './retry.ts';
-import type { TenantPrincipal } from '../domain/principal.ts';
-import { ownerScope, SCHEDULE_ID_PATTERN, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
-import type { AgentStore } from '../ports/agent-store.ts';
-import type { Clock, IdGenerator } from '../ports/clock.ts';
-import type { ScheduleStore } from '../ports/schedule-store.ts';
-import { SchedulerRejectedError, type MirroredSchedule, type SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
 import type { ScheduleDeps } from './schedule-deps.ts';
 
 export function toValidation(error: unknown): unknown {
@@ -72,7 +65,10 @@ export function assertWindow(startAt: string | null, endAt: string | null, now: 
 }
 
 /** The next instant EventBridge will fire this schedule, or null when it will not. */
-export function computeNextRunAt(schedule: Pick<Schedule, 'enabled' | 'schedulerExpression' | 'schedulerTimezone' | 'startAt' | 'endAt'>, now: Date): string | null {
+export function computeNextRunAt(
+  schedule: Pick<Schedule, 'enabled' | 'schedulerExpression' | 'schedulerTimezone' | 'startAt' | 'endAt'>,
+  now: Date,
+): string | null {
   if (!schedule.enabled) return null;
   const from = schedule.startAt && Date.parse(schedule.startAt) > now.getTime() ? new Date(Date.parse(schedule.startAt) - 1) : now;
   const [next] = nextRunsOfSchedulerExpression(schedule.schedulerExpression, schedule.schedulerTimezone, from, 1);

@@ -1,14 +1,8 @@
-// Keeping EventBridge Scheduler in step with the store: the mirrored shape, and updates undone when Scheduler fails.
-import { ExpressionError, formatInstant, nextRunsOfSchedulerExpression, resolveTiming, textToCron, type Timing } from '../expressions/index.ts';
-import type { Settings } from '../config.ts';
-import { ConflictError, MirrorError, NotFoundError, ValidationError, type DomainError } from '../domain/errors.ts';
+import { ConflictError, MirrorError, ValidationError, type DomainError } from '../domain/errors.ts';
 import { retryStale } from './retry.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { ownerScope, SCHEDULE_ID_PATTERN, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
-import type { AgentStore } from '../ports/agent-store.ts';
-import type { Clock, IdGenerator } from '../ports/clock.ts';
-import type { ScheduleStore } from '../ports/schedule-store.ts';
-import { SchedulerRejectedError, type MirroredSchedule, type SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import type { Schedule } from '../domain/schedule.ts';
+import { SchedulerRejectedError, type MirroredSchedule } from '../ports/scheduler-mirror.ts';
 import { loadVisibleSchedule } from './schedule-access.ts';
 import type { ScheduleDeps } from './schedule-deps.ts';
 import { computeNextRunAt } from './schedule-timing.ts';
@@ -78,7 +72,11 @@ export async function updateWithMirror(
         try {
           await deps.schedules.update({ ...current, version: next.version + 1, updatedAt: next.updatedAt }, next);
         } catch (restoreError) {
-          deps.log?.('Could not restore a schedule after the Scheduler update failed', { tenantId: principal.tenantId, scheduleId: id, restoreError: describeFailure(restoreError) });
+          deps.log?.('Could not restore a schedule after the Scheduler update failed', {
+            tenantId: principal.tenantId,
+            scheduleId: id,
+            restoreError: describeFailure(restoreError),
+          });
         }
         throw mirrorFailure(mirrorError, `EventBridge Scheduler did not accept the change (${describeFailure(mirrorError)}); the schedule was left as it was.`);
       }

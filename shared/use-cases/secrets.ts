@@ -1,10 +1,6 @@
-// Tenants' agent secrets: stored (write-only) and deleted by name, listed without their values.
-import { z } from 'zod';
-import { maxChars, minChars } from '../domain/length-checks.ts';
 import type { Cursors } from '../domain/cursor.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { toValidationError } from '../domain/validation.ts';
 import { SECRET_NAME_PATTERN } from '../domain/secret-ref.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SecretCatalog, SecretEntry, SecretVault } from '../ports/secret-vault.ts';
@@ -17,7 +13,6 @@ export interface SecretDeps {
 
 /** Secrets Manager's limit on a secret value. */
 export const SECRET_VALUE_MAX_BYTES = 65_536;
-
 
 function checkName(name: string): void {
   if (!SECRET_NAME_PATTERN.test(name)) {
@@ -43,9 +38,17 @@ export async function deleteSecret(deps: Omit<SecretDeps, 'clock'>, principal: T
   if (!listed && !stored) throw new NotFoundError('secret', name);
 }
 
-export async function listSecrets(deps: Pick<SecretDeps, 'catalog'> & { cursors: Cursors }, principal: TenantPrincipal, query: { limit: number; cursor?: string | undefined }) {
+export async function listSecrets(
+  deps: Pick<SecretDeps, 'catalog'> & { cursors: Cursors },
+  principal: TenantPrincipal,
+  query: { limit: number; cursor?: string | undefined },
+) {
   const binding = `secrets\n${principal.tenantId}`;
   const after = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, binding);
   const page = await deps.catalog.list(principal.tenantId, query.limit, after);
-  return { items: page.items, hasMore: page.nextAfter !== undefined, nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding) };
+  return {
+    items: page.items,
+    hasMore: page.nextAfter !== undefined,
+    nextCursor: page.nextAfter === undefined ? null : deps.cursors.encode(page.nextAfter, binding),
+  };
 }

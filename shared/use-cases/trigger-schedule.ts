@@ -19,7 +19,13 @@ export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
   try {
     await deps.dispatcher.dispatch({ kind: 'queued', tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id });
   } catch (error) {
-    const failed: Run = { ...run, status: 'failed', finishedAt: now.toISOString(), durationMs: 0, error: { message: 'The runner could not be started; nothing ran.', kind: 'internal' } };
+    const failed: Run = {
+      ...run,
+      status: 'failed',
+      finishedAt: now.toISOString(),
+      durationMs: 0,
+      error: { message: 'The runner could not be started; nothing ran.', kind: 'internal' },
+    };
     await deps.runs.finishRun(failed, null);
     throw new RunnerUnavailableError({ cause: error });
   }
@@ -27,7 +33,10 @@ export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
 }
 
 /** A run waiting for the runner, started by a person (manual) or by POST /v1/runs (api). */
-export function queuedRun(deps: Pick<TriggerDeps, 'clock' | 'ids' | 'settings'>, fields: Pick<Run, 'tenantId' | 'scheduleId' | 'userId' | 'trigger' | 'agentId'> & Partial<Run>): Run {
+export function queuedRun(
+  deps: Pick<TriggerDeps, 'clock' | 'ids' | 'settings'>,
+  fields: Pick<Run, 'tenantId' | 'scheduleId' | 'userId' | 'trigger' | 'agentId'> & Partial<Run>,
+): Run {
   const now = deps.clock.now();
   return makeRun({
     id: newRunId(now, deps.ids.token(12)),

@@ -19,8 +19,26 @@ export function agentStoreContract(makeStore: () => Promise<AgentStoreSubject>):
     const common = { tenantId: TENANT, description: null, createdAt: '2030-01-01T00:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z', version: 1 };
     const agents = [
       agent(),
-      { ...common, id: 'http_bot', kind: 'http', name: 'Bot', metadata: null, url: 'https://agents.example.com/run', headers: { 'X-Team': 'finance' }, secretRef: 'secret:bot-key' },
-      { ...common, id: 'cmd_bot', kind: 'command', name: 'Echo', description: 'Prints ✓', metadata: { a: [] }, command: '/usr/bin/echo', args: ['a', 'b c', ''] },
+      {
+        ...common,
+        id: 'http_bot',
+        kind: 'http',
+        name: 'Bot',
+        metadata: null,
+        url: 'https://agents.example.com/run',
+        headers: { 'X-Team': 'finance' },
+        secretRef: 'secret:bot-key',
+      },
+      {
+        ...common,
+        id: 'cmd_bot',
+        kind: 'command',
+        name: 'Echo',
+        description: 'Prints ✓',
+        metadata: { a: [] },
+        command: '/usr/bin/echo',
+        args: ['a', 'b c', ''],
+      },
     ] as Agent[];
     for (const item of agents) await store.create(item);
 

@@ -65,7 +65,10 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     const afterFirst = await stored(schedules);
 
     // Act
-    const again = await runs.beginScheduledRun({ ...run, attempt: 2, executionId: 'exec-2' }, { overlap: 'skip', now: '2030-01-01T10:00:00.000Z', quota: QUOTA });
+    const again = await runs.beginScheduledRun(
+      { ...run, attempt: 2, executionId: 'exec-2' },
+      { overlap: 'skip', now: '2030-01-01T10:00:00.000Z', quota: QUOTA },
+    );
     const allowed = await runs.beginScheduledRun({ ...run, attempt: 3 }, { overlap: 'allow', now: NOW, quota: QUOTA });
 
     // Assess
@@ -240,13 +243,23 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
   it('records a skipped, queued or API run once; recording the id again is a duplicate and changes nothing', async () => {
     // Prepare
     const { runs } = await makeStores();
-    const skipped = finished(runningRun({ scheduleId: SCHEDULE_ID, id: runIdAt(0) }), { status: 'skipped', reason: 'overlap', durationMs: 0, output: null, usage: null });
+    const skipped = finished(runningRun({ scheduleId: SCHEDULE_ID, id: runIdAt(0) }), {
+      status: 'skipped',
+      reason: 'overlap',
+      durationMs: 0,
+      output: null,
+      usage: null,
+    });
     const queued = queuedRun({ scheduleId: SCHEDULE_ID, id: runIdAt(1) });
     const api = queuedRun({ scheduleId: null, id: runIdAt(2) });
 
     // Act
     const created = [await runs.recordRun(skipped), await runs.recordRun(queued, QUOTA), await runs.recordRun(api)];
-    const again = [await runs.recordRun({ ...skipped, reason: 'budget' }), await runs.recordRun({ ...queued, task: 'Other' }, QUOTA), await runs.recordRun({ ...api, attempt: 2 })];
+    const again = [
+      await runs.recordRun({ ...skipped, reason: 'budget' }),
+      await runs.recordRun({ ...queued, task: 'Other' }, QUOTA),
+      await runs.recordRun({ ...api, attempt: 2 }),
+    ];
 
     // Assess
     expect(created).toEqual(['created', 'created', 'created']);
@@ -282,7 +295,14 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     const { runs } = await makeStores();
     const queued = queuedRun({ scheduleId: SCHEDULE_ID });
     await runs.recordRun(queued);
-    const running: Run = { ...queued, status: 'running', startedAt: '2030-01-01T09:00:05.000Z', deadlineAt: '2030-01-01T09:05:05.000Z', attempt: 2, task: 'Ignored' };
+    const running: Run = {
+      ...queued,
+      status: 'running',
+      startedAt: '2030-01-01T09:00:05.000Z',
+      deadlineAt: '2030-01-01T09:05:05.000Z',
+      attempt: 2,
+      task: 'Ignored',
+    };
 
     // Act
     const first = await runs.markRunning(running);
@@ -320,7 +340,13 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     await runs.recordRun(queued);
     const running: Run = { ...queued, status: 'running', startedAt: '2030-01-01T09:00:01.000Z', deadlineAt: '2030-01-01T09:05:01.000Z' };
     await runs.markRunning(running);
-    const failed = finished(running, { status: 'failed', output: null, truncated: false, error: { message: 'agent answered 500', kind: 'http_status' }, usage: null });
+    const failed = finished(running, {
+      status: 'failed',
+      output: null,
+      truncated: false,
+      error: { message: 'agent answered 500', kind: 'http_status' },
+      usage: null,
+    });
 
     // Act
     const first = await runs.finishRun({ ...failed, task: 'Not a result field', attempt: 7 }, null);
@@ -426,7 +452,10 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     // Act
     const outcomes = [
       await runs.finishRun(finished(first), outcomeOf(owner, finished(first))),
-      await runs.finishRun(finished(second, { status: 'failed', error: { message: 'x', kind: 'agent_error' } }), outcomeOf(owner, finished(second, { status: 'failed' }))),
+      await runs.finishRun(
+        finished(second, { status: 'failed', error: { message: 'x', kind: 'agent_error' } }),
+        outcomeOf(owner, finished(second, { status: 'failed' })),
+      ),
     ];
 
     // Assess
@@ -526,7 +555,13 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     const run = runningRun({ scheduleId: SCHEDULE_ID });
     await runs.beginScheduledRun(run, { overlap: 'allow', now: NOW });
     const byRunner = finished(run);
-    const bySweeper = finished(run, { status: 'timed_out', output: null, usage: null, error: { message: 'overdue', kind: 'timeout' }, finishedAt: '2030-01-01T09:12:01.000Z' });
+    const bySweeper = finished(run, {
+      status: 'timed_out',
+      output: null,
+      usage: null,
+      error: { message: 'overdue', kind: 'timeout' },
+      finishedAt: '2030-01-01T09:12:01.000Z',
+    });
 
     // Act
     const raced = await Promise.all([runs.finishRun(byRunner, outcomeOf(owner, byRunner)), runs.finishRun(bySweeper, outcomeOf(owner, bySweeper))]);

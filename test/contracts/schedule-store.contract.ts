@@ -37,7 +37,7 @@ export function scheduleStoreContract(makeStore: () => Promise<ScheduleStoreSubj
     // Act
     const read = await store.get(TENANT, stored.id);
     read!.name = 'Changed by the caller';
-    (read!.metadata!['nested'] as { list: unknown[] }).list.push('more');
+    (read!.metadata!.nested as { list: unknown[] }).list.push('more');
     const again = await store.get(TENANT, stored.id);
 
     // Assess

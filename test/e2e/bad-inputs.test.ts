@@ -260,7 +260,7 @@ const cases: BadCase[] = [
     message: /^metadata\.big: .*cannot be stored exactly/,
   },
   {
-    what: 'metadata with the number 1e-300 (below DynamoDB\'s 1e-130)',
+    what: "metadata with the number 1e-300 (below DynamoDB's 1e-130)",
     method: 'POST',
     path: '/v1/schedules',
     options: { rawBody: `${JSON.stringify(valid).slice(0, -1)}, "metadata": {"tiny": [1, 1e-300]}}` },
@@ -469,12 +469,20 @@ describe('agents: metadata DynamoDB cannot store is a 400 naming it, and no agen
     ['1e-300', `{"n": 1e-300}`, /^metadata\.n: number 1e-300 is too small/],
     ['an empty key', `{"": true}`, /^metadata: has an empty key/],
     ['a "constructor" key', `{"constructor": "Bob"}`, /^metadata: has a key "constructor"/],
-    ['5,000 levels of nesting', `{"x": ${'['.repeat(2500)}${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}${']'.repeat(2500)}}`, /^metadata\.x(\[0\])+: nests deeper than 16 levels/],
+    [
+      '5,000 levels of nesting',
+      `{"x": ${'['.repeat(2500)}${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}${']'.repeat(2500)}}`,
+      /^metadata\.x(\[0\])+: nests deeper than 16 levels/,
+    ],
     ['over 8 KiB (agents had no limit)', JSON.stringify({ blob: 'x'.repeat(kib(8)) }), /^metadata: must be at most 8192 bytes of JSON/],
   ])('refuses agent metadata with %s', async (_what, metadataJson, message) => {
     const before = await agentIds();
     const body = `{"id": "meta_agent", "name": "Meta", "kind": "http", "url": "http://127.0.0.1:9/agent", "metadata": ${metadataJson}}`;
-    for (const [method, path] of [['POST', '/v1/agents'], ['PATCH', '/v1/agents/reporter'], ['PUT', '/v1/agents/reporter']] as const) {
+    for (const [method, path] of [
+      ['POST', '/v1/agents'],
+      ['PATCH', '/v1/agents/reporter'],
+      ['PUT', '/v1/agents/reporter'],
+    ] as const) {
       const raw = method === 'POST' ? body : body.replace('"id": "meta_agent", ', '');
       const response = await e2e.request(method, path, { key, rawBody: raw });
       expect(response.status, `${method} ${path}: ${response.text.slice(0, 300)}`).toBe(400);
@@ -495,7 +503,15 @@ describe('names whose index key would pass 1,024 bytes, against DynamoDB Local',
   });
 
   // NFKD turns a syllable into 2 (가) or 3 (각) jamo of 3 bytes each: 200 × 가 and 111 × 각 made sort keys over 1,024 bytes.
-  const names = ['apple', 'Zebra', '가'.repeat(200), `${'가'.repeat(100)}${'나'.repeat(100)}`, `${'가'.repeat(100)}${'다'.repeat(100)}`, '각'.repeat(111), `${'각'.repeat(100)}${'낙'.repeat(100)}`];
+  const names = [
+    'apple',
+    'Zebra',
+    '가'.repeat(200),
+    `${'가'.repeat(100)}${'나'.repeat(100)}`,
+    `${'가'.repeat(100)}${'다'.repeat(100)}`,
+    '각'.repeat(111),
+    `${'각'.repeat(100)}${'낙'.repeat(100)}`,
+  ];
 
   it('creates each with 201, renames to 200 syllables with 200, and lists them in name order, page by page', async () => {
     for (const name of [...names].reverse()) {
@@ -511,7 +527,11 @@ describe('names whose index key would pass 1,024 bytes, against DynamoDB Local',
     const listed: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<E2eServer['request']>> = await e2e.request('GET', `/v1/schedules?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key: hangulKey });
+      const page: Awaited<ReturnType<E2eServer['request']>> = await e2e.request(
+        'GET',
+        `/v1/schedules?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { key: hangulKey },
+      );
       expect(page.status, page.text.slice(0, 300)).toBe(200);
       listed.push(...(page.json.data as Array<{ name: string }>).map((schedule) => schedule.name));
       cursor = page.json.next_cursor;

@@ -126,7 +126,10 @@ describe('the local server under faults', () => {
     expect(running.body.data.map((run: { status: string }) => run.status)).toEqual(['running', 'running']);
 
     // Another server on the same data dir is refused while this one lives.
-    const second = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/support/server-process.ts'], { env: { ...process.env, DATA_DIR: dataDir, CLOCK_FILE: clockFile }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const second = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/support/server-process.ts'], {
+      env: { ...process.env, DATA_DIR: dataDir, CLOCK_FILE: clockFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     children.push(second);
     const refused = await exited(second);
     expect(refused.code).toBe(1);
@@ -150,7 +153,11 @@ describe('the local server under faults', () => {
     setClock(offsetToJustBefore(firstFire + MINUTE));
     await until('the next firing to reach the agent', () => (agentCalls.length > callsBefore ? true : undefined));
     const next = await call(restarted, 'GET', `/v1/schedules/${id}/runs?limit=1`);
-    expect(next.body.data[0]).toMatchObject({ scheduledTime: new Date(firstFire + MINUTE).toISOString().replace('.000Z', 'Z'), status: 'running', reason: null });
+    expect(next.body.data[0]).toMatchObject({
+      scheduledTime: new Date(firstFire + MINUTE).toISOString().replace('.000Z', 'Z'),
+      status: 'running',
+      reason: null,
+    });
 
     // A killed JVM: data requests answer 503 storage_unavailable, /health says so, then the server restarts it and nothing is lost.
     process.kill(restarted.jvmPid, 'SIGKILL');

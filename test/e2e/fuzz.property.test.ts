@@ -34,7 +34,10 @@ async function ok(response: Promise<ApiResponse>, status: number): Promise<ApiRe
 }
 
 async function createRealSchedule(): Promise<void> {
-  const created = await ok(e2e.request('POST', '/v1/schedules', { key, body: { name: 'Fuzz target', task: 'Summarise', cronExpression: '0 9 * * *', team: false } }), 201);
+  const created = await ok(
+    e2e.request('POST', '/v1/schedules', { key, body: { name: 'Fuzz target', task: 'Summarise', cronExpression: '0 9 * * *', team: false } }),
+    201,
+  );
   real.schedule = created.json.schedule.id;
   // Triggered without an agent (the local server has no default one): the run fails with no_agent, nothing is called.
   const triggered = await ok(e2e.request('POST', `/v1/schedules/${real.schedule}/trigger`, { key }), 202);
@@ -48,7 +51,8 @@ async function ensureReal(): Promise<void> {
     await ok(e2e.request('POST', '/v1/agents', { key, body: { id: REAL_AGENT_ID, name: 'Fuzz agent', kind: 'http', url: AGENT_URL } }), 201);
   }
   const secrets = await e2e.request('GET', '/v1/secrets?limit=100', { key });
-  if (!JSON.stringify(secrets.json ?? {}).includes(REAL_SECRET)) await e2e.request('PUT', `/v1/secrets/${REAL_SECRET}`, { key, body: { value: 'not a real secret' } });
+  if (!JSON.stringify(secrets.json ?? {}).includes(REAL_SECRET))
+    await e2e.request('PUT', `/v1/secrets/${REAL_SECRET}`, { key, body: { value: 'not a real secret' } });
 }
 
 async function agentList(): Promise<Array<{ id: string; kind: string; url?: string }>> {
@@ -73,7 +77,8 @@ async function count(): Promise<typeof known> {
 /** Any agent a fuzzed write managed to save that could reach beyond the dead loopback port is removed at once. */
 async function disarmAgents(): Promise<void> {
   for (const agent of await agentList()) {
-    if (agent.kind !== 'http' || !String(agent.url).startsWith('http://127.0.0.1:9/')) await e2e.request('DELETE', `/v1/agents/${encodeURIComponent(agent.id)}`, { key });
+    if (agent.kind !== 'http' || !String(agent.url).startsWith('http://127.0.0.1:9/'))
+      await e2e.request('DELETE', `/v1/agents/${encodeURIComponent(agent.id)}`, { key });
   }
 }
 
@@ -92,11 +97,20 @@ afterAll(async () => {
   if (process.env.FUZZ_STATS && e2e) {
     const spread = new Map<string, number>();
     for (const response of e2e.responses) {
-      const name = `${response.method} ${response.path.split('?')[0]!.replace(/\/[^/]*$/, '/…').slice(0, 40)} ${response.status}`;
+      const name = `${response.method} ${response.path
+        .split('?')[0]!
+        .replace(/\/[^/]*$/, '/…')
+        .slice(0, 40)} ${response.status}`;
       spread.set(name, (spread.get(name) ?? 0) + 1);
     }
-    console.log([...spread].sort().map(([name, n]) => `${name}: ${n}`).join('\n'));
-    if (process.env.FUZZ_STATS === 'all') for (const response of e2e.responses) console.log(`${response.method} ${response.path.slice(0, 120)} ${response.status} ${response.text.slice(0, 300)}`);
+    console.log(
+      [...spread]
+        .sort()
+        .map(([name, n]) => `${name}: ${n}`)
+        .join('\n'),
+    );
+    if (process.env.FUZZ_STATS === 'all')
+      for (const response of e2e.responses) console.log(`${response.method} ${response.path.slice(0, 120)} ${response.status} ${response.text.slice(0, 300)}`);
   }
   await e2e?.stop();
 });
@@ -105,7 +119,8 @@ afterAll(async () => {
 // Generated JSON, as text: values nested far deeper than JSON.stringify (or any recursive walk) can handle are written
 // directly, and numbers keep the exact spelling that was sent.
 
-const objectText = (entries: ReadonlyArray<readonly [string, string]>): string => `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(',')}}`;
+const objectText = (entries: ReadonlyArray<readonly [string, string]>): string =>
+  `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(',')}}`;
 
 const deepText = fc
   .record({ levels: fc.integer({ min: 17, max: 20_000 }), shape: fc.constantFrom('object', 'array', 'mixed', 'emptyKey') })
@@ -117,20 +132,60 @@ const deepText = fc
   });
 
 const numberText = fc.oneof(
-  fc.constantFrom('1e20', '9007199254740993', '-9007199254740993', '9007199254740991', '1e-300', '-1e-300', '5e-324', '1e-130', '1e-131', '1e400', '-1e400',
-    '1.7976931348623157e308', '9.99e125', '1e126', '-0', '0', '0.1', '1E+2', '123456789012345678901234567890', '1', '300', '840', '841', '50', '51'),
-  fc.double().filter(Number.isFinite).map((value) => JSON.stringify(value)),
+  fc.constantFrom(
+    '1e20',
+    '9007199254740993',
+    '-9007199254740993',
+    '9007199254740991',
+    '1e-300',
+    '-1e-300',
+    '5e-324',
+    '1e-130',
+    '1e-131',
+    '1e400',
+    '-1e400',
+    '1.7976931348623157e308',
+    '9.99e125',
+    '1e126',
+    '-0',
+    '0',
+    '0.1',
+    '1E+2',
+    '123456789012345678901234567890',
+    '1',
+    '300',
+    '840',
+    '841',
+    '50',
+    '51',
+  ),
+  fc
+    .double()
+    .filter(Number.isFinite)
+    .map((value) => JSON.stringify(value)),
   fc.integer().map(String),
 );
 
-const unicodeText = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.integer({ min: 1, max: 300 }).chain((n) => fc.constantFrom('가', '각', '힣', 'ﷺ', '😀', 'é', '\u0301', 'ǅ', 'x').map((char) => char.repeat(n))),
-  fc.constantFrom('', ' ', '\u0000', '\ud800', '\udfff', '   \t\n', 'x'.repeat(40_000), '가'.repeat(11_000)),
-).map((text) => JSON.stringify(text));
+const unicodeText = fc
+  .oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.integer({ min: 1, max: 300 }).chain((n) => fc.constantFrom('가', '각', '힣', 'ﷺ', '😀', 'é', '\u0301', 'ǅ', 'x').map((char) => char.repeat(n))),
+    fc.constantFrom('', ' ', '\u0000', '\ud800', '\udfff', '   \t\n', 'x'.repeat(40_000), '가'.repeat(11_000)),
+  )
+  .map((text) => JSON.stringify(text));
 
-const awkwardObjectText = fc.constantFrom('{"":1}', '{"a":{"":{}}}', '{"__proto__":{"x":1}}', '{"constructor":1,"toString":2}', '{"a":1e20}', '{"a":[1e-300]}', '{}', '[]', '[{}]');
+const awkwardObjectText = fc.constantFrom(
+  '{"":1}',
+  '{"a":{"":{}}}',
+  '{"__proto__":{"x":1}}',
+  '{"constructor":1,"toString":2}',
+  '{"a":1e20}',
+  '{"a":[1e-300]}',
+  '{}',
+  '[]',
+  '[{}]',
+);
 
 const anyJsonText = fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value));
 
@@ -141,25 +196,53 @@ const garbageText = fc.oneof(
   { arbitrary: awkwardObjectText, weight: 1 },
   { arbitrary: deepText, weight: 1 },
   {
-    arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(numberText, unicodeText, awkwardObjectText), { maxKeys: 4 }).map((entries) => objectText(Object.entries(entries))),
+    arbitrary: fc
+      .dictionary(fc.string({ maxLength: 6 }), fc.oneof(numberText, unicodeText, awkwardObjectText), { maxKeys: 4 })
+      .map((entries) => objectText(Object.entries(entries))),
     weight: 2,
   },
 );
 
 const json = (...values: unknown[]) => fc.constantFrom(...values.map((value) => JSON.stringify(value)));
-const instants = json('2026-12-01T03:00:00Z', '2026-11-20T00:00:00Z', '2020-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-12-01T03:00:00+14:00', '2026-12-01T03:00:00.123456789Z', '+275760-09-13T00:00:00Z');
-const names = fc.oneof(
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }),
-  fc.integer({ min: 1, max: 201 }).chain((n) => fc.constantFrom('가', '각', '힣', 'ﷺ', '😀', 'é', 'x', ' ').map((char) => char.repeat(n))),
-  // Names whose NFKD form is several times longer: over 1,024 bytes of index key before the key was cut to fit.
-  fc.constantFrom('가'.repeat(200), '각'.repeat(111), 'ﷺ'.repeat(200), '㍻'.repeat(200), `${'가'.repeat(199)}!`),
-).map((text) => JSON.stringify(text));
+const instants = json(
+  '2026-12-01T03:00:00Z',
+  '2026-11-20T00:00:00Z',
+  '2020-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '2026-12-01T03:00:00+14:00',
+  '2026-12-01T03:00:00.123456789Z',
+  '+275760-09-13T00:00:00Z',
+);
+const names = fc
+  .oneof(
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }),
+    fc.integer({ min: 1, max: 201 }).chain((n) => fc.constantFrom('가', '각', '힣', 'ﷺ', '😀', 'é', 'x', ' ').map((char) => char.repeat(n))),
+    // Names whose NFKD form is several times longer: over 1,024 bytes of index key before the key was cut to fit.
+    fc.constantFrom('가'.repeat(200), '각'.repeat(111), 'ﷺ'.repeat(200), '㍻'.repeat(200), `${'가'.repeat(199)}!`),
+  )
+  .map((text) => JSON.stringify(text));
 /** Storable metadata at the edges (exact numbers, 1e-130, unicode keys, 16 levels) and, more often, just past them. */
 const metadataText = fc.oneof(
-  json({ team: 'finance' }, { n: Number.MAX_SAFE_INTEGER, tiny: 1e-130, neg: -0.5 }, { 가: ['😀', null, true] }, JSON.parse(`${'{"a":'.repeat(15)}1${'}'.repeat(15)}`), {}, null),
-  fc.constantFrom(`${'{"a":'.repeat(16)}1${'}'.repeat(16)}`, `${'{"a":'.repeat(17)}1${'}'.repeat(17)}`, `{"blob":"${'x'.repeat(8170)}"}`, `{"blob":"${'x'.repeat(8200)}"}`, '{"a":1e20}', '{"":1}'),
+  json(
+    { team: 'finance' },
+    { n: Number.MAX_SAFE_INTEGER, tiny: 1e-130, neg: -0.5 },
+    { 가: ['😀', null, true] },
+    JSON.parse(`${'{"a":'.repeat(15)}1${'}'.repeat(15)}`),
+    {},
+    null,
+  ),
+  fc.constantFrom(
+    `${'{"a":'.repeat(16)}1${'}'.repeat(16)}`,
+    `${'{"a":'.repeat(17)}1${'}'.repeat(17)}`,
+    `{"blob":"${'x'.repeat(8170)}"}`,
+    `{"blob":"${'x'.repeat(8200)}"}`,
+    '{"a":1e20}',
+    '{"":1}',
+  ),
   numberText.map((number) => `{"n":${number}}`),
-  fc.tuple(fc.string({ maxLength: 3 }), numberText, fc.integer({ min: 0, max: 20 })).map(([name, number, levels]) => `{${JSON.stringify(name)}:${'['.repeat(levels)}${number}${']'.repeat(levels)}}`),
+  fc
+    .tuple(fc.string({ maxLength: 3 }), numberText, fc.integer({ min: 0, max: 20 }))
+    .map(([name, number, levels]) => `{${JSON.stringify(name)}:${'['.repeat(levels)}${number}${']'.repeat(levels)}}`),
   deepText.map((deep) => `{"deep":${deep}}`),
 );
 /** Values that are valid (or nearly) for each known field, so requests get past the first check and reach the store. */
@@ -169,7 +252,20 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<string>> = {
   task: fc.oneof(unicodeText, json('Summarise', 'x'.repeat(32 * 1024), 'x'.repeat(32 * 1024 + 1), '가'.repeat(10923))),
   prompt: unicodeText,
   message: unicodeText,
-  cronExpression: json('0 9 * * *', '*/5 * * * *', '*/1 * * * *', '0 9 * * 1-5', '0 0 29 2 *', '59 23 31 12 *', '0 9 1 * 1', 'every day at 9am', 'sundays at 5pm UTC', '* * * * * *', '0 9 * * MON#2', '60 24 * * *'),
+  cronExpression: json(
+    '0 9 * * *',
+    '*/5 * * * *',
+    '*/1 * * * *',
+    '0 9 * * 1-5',
+    '0 0 29 2 *',
+    '59 23 31 12 *',
+    '0 9 1 * 1',
+    'every day at 9am',
+    'sundays at 5pm UTC',
+    '* * * * * *',
+    '0 9 * * MON#2',
+    '60 24 * * *',
+  ),
   cadence: json('0 9 * * *', 'every day at 9am', 'every 10 minutes'),
   cron_schedule: json('0 9 * * *', '0 0 * * 0'),
   timezone: json('UTC', 'America/New_York', 'Asia/Kathmandu', 'Etc/GMT+12', 'Pacific/Kiritimati', 'Mars/Base', 'utc', '+05:30', ''),
@@ -192,7 +288,12 @@ const FIELD_VALUES: Record<string, fc.Arbitrary<string>> = {
   url: json(AGENT_URL, 'http://127.0.0.1:9/a?b=c#d', 'ftp://127.0.0.1/x', 'http://user:pw@127.0.0.1:9/', 'not a url'),
   secretRef: json('secret:fuzz-secret', 'secret:nope', 'env:HOME', 'env:AWS_SECRET_ACCESS_KEY', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x', ''),
   headers: json({ 'X-Trace': '1' }, { Authorization: 'x' }, { 'bad name': 'x' }, { 'X-Long': 'x'.repeat(1025) }, {}),
-  schedule: json({ cronExpression: '0 9 * * *' }, { type: 'one-time', scheduledTime: '2026-12-01T03:00:00Z' }, { cronExpression: '0 9 * * *', metadata: { a: 1e20 } }, {}),
+  schedule: json(
+    { cronExpression: '0 9 * * *' },
+    { type: 'one-time', scheduledTime: '2026-12-01T03:00:00Z' },
+    { cronExpression: '0 9 * * *', metadata: { a: 1e20 } },
+    {},
+  ),
   messages: json([{ role: 'user', content: 'hi' }], [], [{ role: 'user', content: 5 }], [null]),
   count: json(1, 5, 50, 51, 0),
   value: fc.oneof(unicodeText, json('v', 'x'.repeat(70_000))),
@@ -207,7 +308,24 @@ const valueFor = (field: string): fc.Arbitrary<string> => {
 };
 
 const SCHEDULE_FIELDS = [...Object.keys(ScheduleFields.shape), ...Object.keys(FIELD_ALIASES), 'bundle', 'toolhouse_id'];
-const AGENT_FIELDS = ['id', 'name', 'description', 'metadata', 'kind', 'url', 'secretRef', 'headers', 'baseUrl', 'model', 'systemPrompt', 'modelId', 'bedrockAgentId', 'aliasId', 'functionArn', 'args'];
+const AGENT_FIELDS = [
+  'id',
+  'name',
+  'description',
+  'metadata',
+  'kind',
+  'url',
+  'secretRef',
+  'headers',
+  'baseUrl',
+  'model',
+  'systemPrompt',
+  'modelId',
+  'bedrockAgentId',
+  'aliasId',
+  'functionArn',
+  'args',
+];
 const RUN_FIELDS = ['task', 'agentId', 'environmentId', 'metadata', 'schedule', 'messages', 'prompt', 'message', 'chat_id', 'agent_id', 'thread'];
 const PREVIEW_FIELDS = ['cronExpression', 'scheduledTime', 'timezone', 'count', 'cadence', 'cron_schedule'];
 const SECRET_FIELDS = ['value', 'name'];
@@ -222,7 +340,11 @@ function bodyModel(route: Route): { fields: string[]; base: Record<string, strin
   const text = (value: Record<string, unknown>) => Object.fromEntries(Object.entries(value).map(([name, field]) => [name, JSON.stringify(field)]));
   switch (route.function) {
     case 'create-schedule':
-      return { fields: SCHEDULE_FIELDS, base: text({ name: 'Fuzzed', task: 'Summarise', cronExpression: '0 9 * * *', team: false }), focus: STORED_SCHEDULE_FIELDS };
+      return {
+        fields: SCHEDULE_FIELDS,
+        base: text({ name: 'Fuzzed', task: 'Summarise', cronExpression: '0 9 * * *', team: false }),
+        focus: STORED_SCHEDULE_FIELDS,
+      };
     case 'update-schedule':
       return { fields: SCHEDULE_FIELDS, base: text({ name: 'Fuzzed again' }), focus: STORED_SCHEDULE_FIELDS };
     case 'create-run':
@@ -246,11 +368,19 @@ function bodyModel(route: Route): { fields: string[]; base: Record<string, strin
 function bodyArbitrary(route: Route): fc.Arbitrary<string | undefined> {
   const { fields, base, focus = [] } = bodyModel(route);
   const field = fc.oneof({ arbitrary: fc.constantFrom(...fields), weight: 8 }, { arbitrary: fc.string({ maxLength: 12 }), weight: 1 });
-  const entries = fc.array(field.chain((name) => fc.tuple(fc.constant(name), valueFor(name))), { minLength: 1, maxLength: 3 });
+  const entries = fc.array(
+    field.chain((name) => fc.tuple(fc.constant(name), valueFor(name))),
+    { minLength: 1, maxLength: 3 },
+  );
   const madeFields = fields.filter((name) => FIELD_VALUES[name] !== undefined);
-  const madeEntries = fc.array(fc.constantFrom(...madeFields).chain((name) => fc.tuple(fc.constant(name), FIELD_VALUES[name]!)), { minLength: 1, maxLength: 3 });
+  const madeEntries = fc.array(
+    fc.constantFrom(...madeFields).chain((name) => fc.tuple(fc.constant(name), FIELD_VALUES[name]!)),
+    { minLength: 1, maxLength: 3 },
+  );
   const withBase = (changes: Array<[string, string]>) => objectText(Object.entries({ ...base, ...Object.fromEntries(changes) }));
-  const focused = fc.constantFrom(...(focus.length > 0 ? focus : fields)).chain((name) => fc.tuple(fc.constant(name), valueFor(name)).map((change) => [change]));
+  const focused = fc
+    .constantFrom(...(focus.length > 0 ? focus : fields))
+    .chain((name) => fc.tuple(fc.constant(name), valueFor(name)).map((change) => [change]));
   return fc.oneof(
     // A valid body with one stored free-form field set to anything (metadata numbers, deep nesting, long unicode names).
     { arbitrary: focused.map(withBase), weight: focus.length > 0 ? 8 : 1 },
@@ -262,25 +392,80 @@ function bodyArbitrary(route: Route): fc.Arbitrary<string | undefined> {
     { arbitrary: entries.map((pairs) => objectText(pairs)), weight: 2 },
     { arbitrary: anyJsonText, weight: 1 },
     { arbitrary: deepText, weight: 1 },
-    { arbitrary: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('{', '{"a":', 'nul', '\u0000', '[1,]', '{"a":1}{"b":2}', '\ufeff{}', '"x"', '12')), weight: 1 },
+    {
+      arbitrary: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('{', '{"a":', 'nul', '\u0000', '[1,]', '{"a":1}{"b":2}', '\ufeff{}', '"x"', '12')),
+      weight: 1,
+    },
     { arbitrary: fc.constant(undefined), weight: 1 },
   );
 }
 
-const QUERY_NAMES = ['limit', 'cursor', 'offset', 'enabled', 'agentId', 'environmentId', 'appId', 'scheduleType', 'status', 'cron', 'timezone', 'text', 'sort', 'page'];
+const QUERY_NAMES = [
+  'limit',
+  'cursor',
+  'offset',
+  'enabled',
+  'agentId',
+  'environmentId',
+  'appId',
+  'scheduleType',
+  'status',
+  'cron',
+  'timezone',
+  'text',
+  'sort',
+  'page',
+];
 const queryValue = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 30 }),
-  fc.constantFrom('0', '-1', '1', '20', '100', '101', '1000', '1001', '1.5', '1e3', 'NaN', 'Infinity', '9'.repeat(400), 'true', 'false', 'TRUE', 'recurring', 'one-time', 'failed',
-    'queued', `abc.${'é'.repeat(22)}`, 'abc.def', 'a.b.c', '.', '0 9 * * *', 'every day at 9am', 'x'.repeat(3000), '가'.repeat(300)),
+  fc.constantFrom(
+    '0',
+    '-1',
+    '1',
+    '20',
+    '100',
+    '101',
+    '1000',
+    '1001',
+    '1.5',
+    '1e3',
+    'NaN',
+    'Infinity',
+    '9'.repeat(400),
+    'true',
+    'false',
+    'TRUE',
+    'recurring',
+    'one-time',
+    'failed',
+    'queued',
+    `abc.${'é'.repeat(22)}`,
+    'abc.def',
+    'a.b.c',
+    '.',
+    '0 9 * * *',
+    'every day at 9am',
+    'x'.repeat(3000),
+    '가'.repeat(300),
+  ),
 );
 const queryArbitrary = fc.oneof(
   { arbitrary: fc.constant(''), weight: 2 },
-  { arbitrary: fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom(`abc.${'é'.repeat(22)}`, `${'é'.repeat(10)}.${'가'.repeat(22)}`, 'a.b', '.', '..')).map((cursor) => `?cursor=${encodeURIComponent(cursor)}`), weight: 1 },
   {
     arbitrary: fc
-      .array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...QUERY_NAMES), weight: 4 }, { arbitrary: fc.string({ maxLength: 8 }), weight: 1 }), queryValue), { maxLength: 4 })
+      .oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom(`abc.${'é'.repeat(22)}`, `${'é'.repeat(10)}.${'가'.repeat(22)}`, 'a.b', '.', '..'))
+      .map((cursor) => `?cursor=${encodeURIComponent(cursor)}`),
+    weight: 1,
+  },
+  {
+    arbitrary: fc
+      .array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...QUERY_NAMES), weight: 4 }, { arbitrary: fc.string({ maxLength: 8 }), weight: 1 }), queryValue), {
+        maxLength: 4,
+      })
       .chain((pairs) =>
-        fc.constantFrom('', '&%zz', '&a=%E0%A4%A', '&&=', '&limit').map((raw) => `?${pairs.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&')}${raw}`),
+        fc
+          .constantFrom('', '&%zz', '&a=%E0%A4%A', '&&=', '&limit')
+          .map((raw) => `?${pairs.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&')}${raw}`),
       ),
     weight: 5,
   },
@@ -291,8 +476,23 @@ type Segment = { real: RealRef } | { raw: string };
 const generatedSegment: fc.Arbitrary<Segment> = fc.oneof(
   { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map((text) => ({ raw: encodeURIComponent(text) })), weight: 2 },
   {
-    arbitrary: fc.constantFrom('%', '%zz', '%E0%A4%A', '%00', '%2F', '%F0%9F%98%80', 'sched_AAAAAAAA', `sched_${'a'.repeat(1100)}`, `run_${'a'.repeat(300)}`, 'key_acme_AAAAAAAAAAAAAAAA',
-      encodeURIComponent('가'.repeat(400)), 'constructor', '__proto__').map((raw) => ({ raw })),
+    arbitrary: fc
+      .constantFrom(
+        '%',
+        '%zz',
+        '%E0%A4%A',
+        '%00',
+        '%2F',
+        '%F0%9F%98%80',
+        'sched_AAAAAAAA',
+        `sched_${'a'.repeat(1100)}`,
+        `run_${'a'.repeat(300)}`,
+        'key_acme_AAAAAAAAAAAAAAAA',
+        encodeURIComponent('가'.repeat(400)),
+        'constructor',
+        '__proto__',
+      )
+      .map((raw) => ({ raw })),
     weight: 1,
   },
 );
@@ -320,8 +520,18 @@ const headersArbitrary = fc.record({
     { arbitrary: fc.constant(undefined), weight: 3 },
     { arbitrary: fc.oneof(headerText, fc.constantFrom('same-key', 'x'.repeat(255), 'x'.repeat(256), 'é', 'a b', '')), weight: 1 },
   ),
-  contentType: fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
-    'application/json; charset=utf-16', '', 'application/vnd.api+json', '*/*'),
+  contentType: fc.constantFrom(
+    undefined,
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/json; charset=utf-16',
+    '',
+    'application/vnd.api+json',
+    '*/*',
+  ),
   authorization: fc.oneof({ arbitrary: fc.constant('right'), weight: 12 }, { arbitrary: fc.constantFrom('none', 'garbage', 'tenant', 'admin'), weight: 1 }),
 });
 
@@ -357,7 +567,8 @@ async function check(route: Route, request: FuzzRequest): Promise<void> {
   const authorization = request.headers.authorization === 'right' ? (route.auth === 'admin' ? 'admin' : 'tenant') : request.headers.authorization;
   const admin = route.auth === 'admin' && authorization === 'admin';
   // The admin key only ever sends bodies with an unknown field (refused by the strict schema): no key is ever issued.
-  if (admin && route.method === 'POST') body = `{"fuzz_never_a_field":true,"value":${body === undefined || body.trim() === '' ? 'null' : JSON.stringify(body)}}`;
+  if (admin && route.method === 'POST')
+    body = `{"fuzz_never_a_field":true,"value":${body === undefined || body.trim() === '' ? 'null' : JSON.stringify(body)}}`;
   const credential = { tenant: key, none: null, garbage: 'as_fuzz_not-a-key', admin: e2e.server.adminKey }[authorization] ?? key;
 
   const response = await e2e.request(route.method, path, { key: credential, headers, ...(body !== undefined ? { rawBody: body } : {}) });
@@ -403,12 +614,42 @@ describe('shapes that once answered 5xx', () => {
   const poison = '{"length":{"toString":1}}';
   const cases: Array<[string, string, string, string, 'tenant' | 'admin']> = [
     ['a run task that is an object with a "length" (create-run.ts RunBody.task/agentId/environmentId)', 'POST', '/v1/runs', `{"task":${poison}}`, 'tenant'],
-    ['an agent name that is an object with a "length" (agent.ts: name, description, model, …, headers values, args)', 'POST', '/v1/agents', `{"name":${poison},"kind":"http","url":"${AGENT_URL}"}`, 'tenant'],
-    ['a preview cronExpression that is an object with a "length" (preview-schedule.ts PreviewInput)', 'POST', '/v1/schedules/preview', `{"cronExpression":${poison}}`, 'tenant'],
+    [
+      'an agent name that is an object with a "length" (agent.ts: name, description, model, …, headers values, args)',
+      'POST',
+      '/v1/agents',
+      `{"name":${poison},"kind":"http","url":"${AGENT_URL}"}`,
+      'tenant',
+    ],
+    [
+      'a preview cronExpression that is an object with a "length" (preview-schedule.ts PreviewInput)',
+      'POST',
+      '/v1/schedules/preview',
+      `{"cronExpression":${poison}}`,
+      'tenant',
+    ],
     ['a secret value that is an object with a "length" (secrets.ts PutSecretInput)', 'PUT', '/v1/secrets/fuzz-known', `{"value":${poison}}`, 'tenant'],
-    ['an API key name that is an object with a "length" (api-keys.ts CreateApiKeyInput)', 'POST', '/v1/admin/api-keys', `{"tenantId":"fuzz","userId":"fuzzer","name":${poison}}`, 'admin'],
-    ['command agent args that are an object with a "length" (agent.ts args)', 'POST', '/v1/agents', `{"name":"a","kind":"command","command":"true","args":{"length":${poison}}}`, 'tenant'],
-    ['an agent header named "constructor" (agent.ts headers)', 'POST', '/v1/agents', `{"name":"a","kind":"http","url":"${AGENT_URL}","headers":{"constructor":"x"}}`, 'tenant'],
+    [
+      'an API key name that is an object with a "length" (api-keys.ts CreateApiKeyInput)',
+      'POST',
+      '/v1/admin/api-keys',
+      `{"tenantId":"fuzz","userId":"fuzzer","name":${poison}}`,
+      'admin',
+    ],
+    [
+      'command agent args that are an object with a "length" (agent.ts args)',
+      'POST',
+      '/v1/agents',
+      `{"name":"a","kind":"command","command":"true","args":{"length":${poison}}}`,
+      'tenant',
+    ],
+    [
+      'an agent header named "constructor" (agent.ts headers)',
+      'POST',
+      '/v1/agents',
+      `{"name":"a","kind":"http","url":"${AGENT_URL}","headers":{"constructor":"x"}}`,
+      'tenant',
+    ],
     [
       'a disabled one-time schedule at 9999-12-31T23:59:59Z in Asia/Kathmandu: at(10000-01-01T05:44:59) is past what a schedule can name',
       'POST',

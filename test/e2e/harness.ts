@@ -84,7 +84,12 @@ export async function startE2eServer(): Promise<E2eServer> {
   async function createKey(input: { tenantId: string; userId: string; teamId?: string; name?: string }) {
     const response = await request('POST', '/v1/admin/api-keys', {
       key: server.adminKey,
-      body: { tenantId: input.tenantId, userId: input.userId, ...(input.teamId ? { teamId: input.teamId } : {}), name: input.name ?? `${input.userId} e2e key` },
+      body: {
+        tenantId: input.tenantId,
+        userId: input.userId,
+        ...(input.teamId ? { teamId: input.teamId } : {}),
+        name: input.name ?? `${input.userId} e2e key`,
+      },
     });
     if (response.status !== 201) throw new Error(`Could not issue an API key: ${response.status} ${response.text}`);
     return { apiKey: response.json.apiKey as string, keyId: response.json.keyId as string };

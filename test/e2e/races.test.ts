@@ -44,7 +44,10 @@ describe('idempotent state changes', () => {
     const { id } = await create();
     const answers = await Promise.all(Array.from({ length: 10 }, () => e2e.request('DELETE', `/v1/schedules/${id}`)));
     const statuses = answers.map((answer) => answer.status);
-    expect(statuses.every((status) => status === 204 || status === 404), statuses.join(',')).toBe(true);
+    expect(
+      statuses.every((status) => status === 204 || status === 404),
+      statuses.join(','),
+    ).toBe(true);
     expect(statuses).toContain(204);
     expect((await e2e.request('GET', `/v1/schedules/${id}`)).status).toBe(404);
     const stats = (await e2e.request('GET', '/v1/schedules')).json.stats;

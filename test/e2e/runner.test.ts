@@ -41,7 +41,10 @@ beforeAll(async () => {
   agentUrl = `http://127.0.0.1:${(agentServer.address() as AddressInfo).port}`;
 
   e2e = await startE2eServer();
-  for (const [id, path] of [['worker', '/ok'], ['broken', '/fail']] as const) {
+  for (const [id, path] of [
+    ['worker', '/ok'],
+    ['broken', '/fail'],
+  ] as const) {
     const created = await e2e.request('POST', '/v1/agents', { body: { id, name: `Agent ${id}`, kind: 'http', url: `${agentUrl}${path}` } });
     expect(created.status).toBe(201);
   }
@@ -80,12 +83,27 @@ describe('scheduled runs fired by the local scheduler', () => {
 
   it('fired the one-time schedule exactly once at its instant, and it is now completed', async () => {
     const schedule = (await e2e.request('GET', `/v1/schedules/${oneTimeId}`)).json.schedule;
-    expect(schedule).toMatchObject({ enabled: false, status: 'completed', nextRunAt: null, runCount: 1, successCount: 1, failureCount: 0, lastRunStatus: 'succeeded', lastError: null });
+    expect(schedule).toMatchObject({
+      enabled: false,
+      status: 'completed',
+      nextRunAt: null,
+      runCount: 1,
+      successCount: 1,
+      failureCount: 0,
+      lastRunStatus: 'succeeded',
+      lastError: null,
+    });
 
     const runs = await e2e.request('GET', `/v1/schedules/${oneTimeId}/runs`);
     expect(runs.status).toBe(200);
     expect(runs.json.data).toHaveLength(1);
-    expect(runs.json.data[0]).toMatchObject({ trigger: 'schedule', status: 'succeeded', scheduledTime: '2026-11-20T00:01:30Z', output: 'did: Deploy v2', usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 } });
+    expect(runs.json.data[0]).toMatchObject({
+      trigger: 'schedule',
+      status: 'succeeded',
+      scheduledTime: '2026-11-20T00:01:30Z',
+      output: 'did: Deploy v2',
+      usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 },
+    });
   });
 
   it('fired the recurring schedule at each minute boundary, listed newest first with outputs', async () => {
@@ -99,7 +117,16 @@ describe('scheduled runs fired by the local scheduler', () => {
     ]);
 
     const schedule = (await e2e.request('GET', `/v1/schedules/${recurringId}`)).json.schedule;
-    expect(schedule).toMatchObject({ enabled: true, status: 'active', runCount: 3, successCount: 3, consecutiveFailures: 0, lastRunStatus: 'succeeded', lastRunAt: '2026-11-20T00:03:00Z', nextRunAt: '2026-11-20T00:04:00Z' });
+    expect(schedule).toMatchObject({
+      enabled: true,
+      status: 'active',
+      runCount: 3,
+      successCount: 3,
+      consecutiveFailures: 0,
+      lastRunStatus: 'succeeded',
+      lastRunAt: '2026-11-20T00:03:00Z',
+      nextRunAt: '2026-11-20T00:04:00Z',
+    });
   });
 
   it('fires nothing on a second tick at the same time', async () => {
@@ -134,7 +161,9 @@ describe('scheduled runs fired by the local scheduler', () => {
 
 describe('triggering a schedule', () => {
   it('answers 202 with the queued run, and the runner then runs it to success', async () => {
-    const created = await e2e.request('POST', '/v1/schedules', { body: { name: 'Weekly digest', task: 'Write the digest', cronExpression: '0 9 * * 1', agentId: 'worker' } });
+    const created = await e2e.request('POST', '/v1/schedules', {
+      body: { name: 'Weekly digest', task: 'Write the digest', cronExpression: '0 9 * * 1', agentId: 'worker' },
+    });
     const id = created.json.schedule.id as string;
 
     const triggered = await e2e.request('POST', `/v1/schedules/${id}/trigger`);
@@ -151,7 +180,9 @@ describe('triggering a schedule', () => {
   });
 
   it('of a schedule whose agent answers 500 records a failed run and the error on the schedule, which stays enabled', async () => {
-    const created = await e2e.request('POST', '/v1/schedules', { body: { name: 'Broken job', task: 'Fail please', cronExpression: '0 12 * * *', agentId: 'broken' } });
+    const created = await e2e.request('POST', '/v1/schedules', {
+      body: { name: 'Broken job', task: 'Fail please', cronExpression: '0 12 * * *', agentId: 'broken' },
+    });
     const id = created.json.schedule.id as string;
 
     const triggered = await e2e.request('POST', `/v1/schedules/${id}/trigger`);
@@ -162,7 +193,15 @@ describe('triggering a schedule', () => {
     expect(run).toMatchObject({ status: 'failed', output: null, error: { kind: 'http_status' } });
     expect(run.error.message).toContain('500');
     const schedule = (await e2e.request('GET', `/v1/schedules/${id}`)).json.schedule;
-    expect(schedule).toMatchObject({ enabled: true, status: 'active', failureCount: 1, successCount: 0, consecutiveFailures: 1, lastRunStatus: 'failed', lastError: { kind: 'http_status' } });
+    expect(schedule).toMatchObject({
+      enabled: true,
+      status: 'active',
+      failureCount: 1,
+      successCount: 0,
+      consecutiveFailures: 1,
+      lastRunStatus: 'failed',
+      lastError: { kind: 'http_status' },
+    });
     expect(agentCalls.filter((call) => call.path === '/fail')).toHaveLength(1);
   });
 });
@@ -179,7 +218,14 @@ describe("seed 001's thread request", () => {
     expect(response.status).toBe(202);
     expect(response.json.run).toMatchObject({ status: 'queued', trigger: 'api', scheduleId: null });
     expect(response.json.thread).toEqual({ id: response.json.run.id, status: 'queued' });
-    expect(response.json.schedule).toMatchObject({ name: 'Nightly Backup', task: 'Run database backup', scheduleType: 'recurring', cronExpression: '0 2 * * *', enabled: true, nextRunAt: '2026-11-20T02:00:00Z' });
+    expect(response.json.schedule).toMatchObject({
+      name: 'Nightly Backup',
+      task: 'Run database backup',
+      scheduleType: 'recurring',
+      cronExpression: '0 2 * * *',
+      enabled: true,
+      nextRunAt: '2026-11-20T02:00:00Z',
+    });
     const schedule = await e2e.request('GET', `/v1/schedules/${response.json.schedule.id}`);
     expect(schedule.status).toBe(200);
 

@@ -76,7 +76,10 @@ describe('secret references a tenant may not use', () => {
   it('refuses the same references on PATCH and PUT of an existing agent', async () => {
     expect((await e2e.request('POST', '/v1/agents', { key: acme, body: { id: 'honest', name: 'Honest', kind: 'http', url: agentUrl } })).status).toBe(201);
     const patched = await e2e.request('PATCH', '/v1/agents/honest', { key: acme, body: { secretRef: `env:${ENV.adminKey}` } });
-    const replaced = await e2e.request('PUT', '/v1/agents/honest', { key: acme, body: { name: 'Honest', kind: 'openai', baseUrl: agentUrl, model: 'm', secretRef: 'env:AWS_ACCESS_KEY_ID' } });
+    const replaced = await e2e.request('PUT', '/v1/agents/honest', {
+      key: acme,
+      body: { name: 'Honest', kind: 'openai', baseUrl: agentUrl, model: 'm', secretRef: 'env:AWS_ACCESS_KEY_ID' },
+    });
     expect([patched.status, replaced.status]).toEqual([400, 400]);
     expect((await e2e.request('GET', '/v1/agents/honest', { key: acme })).json.agent.secretRef).toBeUndefined();
   });
@@ -84,7 +87,17 @@ describe('secret references a tenant may not use', () => {
   it('refuses at run time an agent stored with a forbidden reference before the rule existed, and calls nothing', async () => {
     const store = new DynamoAgentStore({ client: createDocumentClient({ endpoint: process.env[ENV.dynamoEndpoint] }), tableName: process.env[ENV.tableName]! });
     const now = new Date().toISOString();
-    await store.create({ tenantId: 'acme', id: 'legacy', name: 'Legacy', kind: 'http', url: agentUrl, secretRef: `env:${ENV.adminKey}`, createdAt: now, updatedAt: now, version: 1 });
+    await store.create({
+      tenantId: 'acme',
+      id: 'legacy',
+      name: 'Legacy',
+      kind: 'http',
+      url: agentUrl,
+      secretRef: `env:${ENV.adminKey}`,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    });
     const before = calls.length;
     const run = await runOnce(acme, 'legacy');
     expect(run.status).toBe('failed');
@@ -126,10 +139,15 @@ describe('tenant secrets stored through the API', () => {
     expect(JSON.stringify(items.Items)).not.toContain(OPENAI_KEY);
   });
 
-  it('sends a tenant its own secret, and the same name of another tenant resolves to that tenant\'s value only', async () => {
+  it("sends a tenant its own secret, and the same name of another tenant resolves to that tenant's value only", async () => {
     expect((await e2e.request('PUT', '/v1/secrets/openai', { key: globex, body: { value: GLOBEX_KEY } })).status).toBe(201);
-    for (const [key, id] of [[acme, 'acme-bot'], [globex, 'globex-bot']] as const) {
-      expect((await e2e.request('POST', '/v1/agents', { key, body: { id, name: id, kind: 'http', url: agentUrl, secretRef: 'secret:openai' } })).status).toBe(201);
+    for (const [key, id] of [
+      [acme, 'acme-bot'],
+      [globex, 'globex-bot'],
+    ] as const) {
+      expect((await e2e.request('POST', '/v1/agents', { key, body: { id, name: id, kind: 'http', url: agentUrl, secretRef: 'secret:openai' } })).status).toBe(
+        201,
+      );
     }
     const mine = await runOnce(acme, 'acme-bot');
     expect(mine.status).toBe('succeeded');

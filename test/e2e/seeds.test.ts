@@ -96,8 +96,20 @@ describe('seed 001 (computer-agents Schedules API)', () => {
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ object: 'list', has_more: false, total_count: 2, stats: { total: 2, enabled: 2, disabled: 0 } });
     const byId = new Map<string, any>(response.json.data.map((item: any) => [item.id, item]));
-    expect(byId.get(recurringId)).toMatchObject({ id: recurringId, name: 'Daily Report', scheduleType: 'recurring', enabled: true, nextRunAt: '2026-11-20T14:00:00Z' });
-    expect(byId.get(oneTimeId)).toMatchObject({ id: oneTimeId, name: 'Deploy to Production', scheduleType: 'one-time', enabled: true, nextRunAt: '2026-12-20T03:00:00Z' });
+    expect(byId.get(recurringId)).toMatchObject({
+      id: recurringId,
+      name: 'Daily Report',
+      scheduleType: 'recurring',
+      enabled: true,
+      nextRunAt: '2026-11-20T14:00:00Z',
+    });
+    expect(byId.get(oneTimeId)).toMatchObject({
+      id: oneTimeId,
+      name: 'Deploy to Production',
+      scheduleType: 'one-time',
+      enabled: true,
+      nextRunAt: '2026-12-20T03:00:00Z',
+    });
     expect(response.json.data).toHaveLength(2);
   });
 
@@ -293,7 +305,13 @@ describe('seed 003 (scheduled agents at /agent/schedules)', () => {
     });
     expect(response.status).toBe(201);
     expectFlatScheduledAgent(response.json);
-    expect(response.json).toMatchObject({ name: 'Nightly triage', cron_schedule: '0 9 * * *', prompt: 'Triage the open issues', enabled: true, last_spawn_error: null });
+    expect(response.json).toMatchObject({
+      name: 'Nightly triage',
+      cron_schedule: '0 9 * * *',
+      prompt: 'Triage the open issues',
+      enabled: true,
+      last_spawn_error: null,
+    });
     expect(Date.parse(response.json.created_at)).toBe(START.getTime());
     id = response.json.id;
   });
@@ -330,7 +348,13 @@ describe('seed 003 (scheduled agents at /agent/schedules)', () => {
       });
       expect(response.status).toBe(200);
       expectFlatScheduledAgent(response.json);
-      expect(response.json).toMatchObject({ id, name: 'Nightly triage v2', cron_schedule: '0 22 * * *', prompt: 'Triage and label the open issues', enabled: true });
+      expect(response.json).toMatchObject({
+        id,
+        name: 'Nightly triage v2',
+        cron_schedule: '0 22 * * *',
+        prompt: 'Triage and label the open issues',
+        enabled: true,
+      });
       expect(Date.parse(response.json.created_at)).toBe(START.getTime());
       expect(Date.parse(response.json.updated_at)).toBe(later.getTime());
     } finally {
@@ -365,7 +389,10 @@ describe('seed 003 (scheduled agents at /agent/schedules)', () => {
   });
   it('sorts by name alphabetically, as a person would: ignoring case and accents', async () => {
     for (const name of ['Éclair digest', 'beta sync']) {
-      const created = await e2e.request('POST', '/agent/schedules', { key, body: { name, cron_schedule: '0 12 * * *', prompt: 'p', enabled: true, team: true } });
+      const created = await e2e.request('POST', '/agent/schedules', {
+        key,
+        body: { name, cron_schedule: '0 12 * * *', prompt: 'p', enabled: true, team: true },
+      });
       expect(created.status).toBe(201);
     }
     const response = await e2e.request('GET', '/agent/schedules', { key });

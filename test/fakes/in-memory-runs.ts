@@ -56,7 +56,7 @@ export class InMemoryRunStore implements RunStore {
     if (this.items.has(key)) return 'duplicate';
     const scheduleKey = this.scheduleKey(run.tenantId, run.scheduleId!);
     const schedule = this.schedules.items.get(scheduleKey);
-    if (!schedule || schedule.enabled !== true) return 'schedule_changed';
+    if (schedule?.enabled !== true) return 'schedule_changed';
     if (options.overlap === 'skip' && schedule.runningUntil !== undefined && schedule.runningUntil !== null && !(schedule.runningUntil < options.now)) {
       return 'schedule_changed';
     }
@@ -82,7 +82,7 @@ export class InMemoryRunStore implements RunStore {
   async markRunning(run: Run): Promise<boolean> {
     const key = this.runKey(run.tenantId, run.scheduleId, run.id);
     const stored = this.items.get(key);
-    if (!stored || stored.status !== 'queued') return false;
+    if (stored?.status !== 'queued') return false;
     this.items.set(key, { ...stored, status: 'running', startedAt: run.startedAt, deadlineAt: run.deadlineAt, attempt: run.attempt });
     return true;
   }
@@ -125,7 +125,11 @@ export class InMemoryRunStore implements RunStore {
     }
     // As DynamoRunStore: the write holds only while timing and enabled state are as the runner read them.
     const read = outcome.schedule;
-    if (schedule.enabled !== read.enabled || schedule.schedulerExpression !== read.schedulerExpression || schedule.schedulerTimezone !== read.schedulerTimezone) {
+    if (
+      schedule.enabled !== read.enabled ||
+      schedule.schedulerExpression !== read.schedulerExpression ||
+      schedule.schedulerTimezone !== read.schedulerTimezone
+    ) {
       return 'schedule_changed';
     }
     if (!this.items.has(this.runKey(run.tenantId, run.scheduleId, run.id))) throw new Error(`Run ${run.id} does not exist (ConditionalCheckFailed)`);
@@ -178,7 +182,11 @@ export class InMemoryRunStore implements RunStore {
     return run && clone(run);
   }
 
-  async list(tenantId: string, scheduleId: string | null, options: { limit: number; after?: string | undefined; status?: RunStatus | undefined }): Promise<RunPage> {
+  async list(
+    tenantId: string,
+    scheduleId: string | null,
+    options: { limit: number; after?: string | undefined; status?: RunStatus | undefined },
+  ): Promise<RunPage> {
     const matching = [...this.items.values()]
       .filter((run) => run.tenantId === tenantId && run.scheduleId === scheduleId)
       .filter((run) => options.after === undefined || run.id < options.after)

@@ -131,7 +131,9 @@ export class InMemoryAgentStore implements AgentStore {
     return this.items.delete(`${tenantId}/${id}`);
   }
   async list(tenantId: string, limit: number, after?: string) {
-    const all = [...this.items.values()].filter((agent) => agent.tenantId === tenantId && (after === undefined || agent.id > after)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const all = [...this.items.values()]
+      .filter((agent) => agent.tenantId === tenantId && (after === undefined || agent.id > after))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     // Copies, as DynamoAgentStore reads them: a caller changing a listed agent changes nothing stored.
     const items = all.slice(0, limit).map(clone);
     return { items, nextAfter: all.length > limit ? items[items.length - 1]!.id : undefined };
@@ -142,7 +144,9 @@ export class InMemoryApiKeyStore implements ApiKeyStore {
   readonly items = new Map<string, ApiKeyRecord>();
   /** As DynamoApiKeyStore: a key's hash and its key id are each unique within the tenant. */
   async create(record: ApiKeyRecord) {
-    const taken = [...this.items.values()].some((stored) => stored.tenantId === record.tenantId && (stored.hash === record.hash || stored.keyId === record.keyId));
+    const taken = [...this.items.values()].some(
+      (stored) => stored.tenantId === record.tenantId && (stored.hash === record.hash || stored.keyId === record.keyId),
+    );
     if (taken) throw new AlreadyExistsError(`API key "${record.keyId}" (or its hash) already exists.`);
     this.items.set(`${record.tenantId}/${record.hash}`, clone(record));
   }

@@ -19,7 +19,14 @@ beforeAll(async () => {
     specs.map(async (spec) => {
       const bundle = await bundleFunction(spec, outdir);
       const output = Object.entries(bundle.metafile.outputs).find(([file]) => file.endsWith('.mjs'))![1];
-      bundles.set(spec.name, { spec, inputs: Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([file]) => file), violations: bundleViolations(spec, bundle.metafile), bytes: bundle.bytes });
+      bundles.set(spec.name, {
+        spec,
+        inputs: Object.entries(output.inputs)
+          .filter(([, input]) => input.bytesInOutput > 0)
+          .map(([file]) => file),
+        violations: bundleViolations(spec, bundle.metafile),
+        bytes: bundle.bytes,
+      });
     }),
   );
 }, 60_000);
@@ -47,7 +54,10 @@ describe('function bundles', () => {
 
   it('leave the Bedrock clients and the local server to nobody but the runner, which gets Bedrock only', () => {
     for (const [name, bundle] of bundles) {
-      expect(bundle.inputs.filter((input) => input.startsWith('local/')), name).toEqual([]);
+      expect(
+        bundle.inputs.filter((input) => input.startsWith('local/')),
+        name,
+      ).toEqual([]);
       if (name === 'runner') continue;
       expect(has(name, '@aws-sdk/client-bedrock-runtime'), name).toBe(false);
       expect(has(name, '@aws-sdk/client-bedrock-agent-runtime'), name).toBe(false);
@@ -64,14 +74,21 @@ describe('function bundles', () => {
     expect(has('list-schedules', 'zod')).toBe(true);
   });
 
-  it('bundle the AWS SDK rather than rely on the runtime copy, and stay well under Lambda\'s limits', () => {
+  it("bundle the AWS SDK rather than rely on the runtime copy, and stay well under Lambda's limits", () => {
     expect(has('list-schedules', '@aws-sdk/client-dynamodb')).toBe(true);
     for (const [name, bundle] of bundles) expect(bundle.bytes, name).toBeLessThan(5 * 1024 * 1024);
   });
 
   it('detect a forbidden client when one is there', () => {
     const runnerAsApi = { ...bundles.get('runner')!.spec, role: 'api' as const };
-    const fakeMetafile = { inputs: {}, outputs: { 'x/index.mjs': { bytes: 0, inputs: { 'node_modules/@aws-sdk/client-lambda/dist-es/index.js': { bytesInOutput: 1 } }, imports: [], exports: [] } } };
-    expect(bundleViolations({ ...runnerAsApi, access: { ...runnerAsApi.access, invokeRunner: false } }, fakeMetafile as never).map((finding) => finding.module)).toContain('@aws-sdk/client-lambda');
+    const fakeMetafile = {
+      inputs: {},
+      outputs: {
+        'x/index.mjs': { bytes: 0, inputs: { 'node_modules/@aws-sdk/client-lambda/dist-es/index.js': { bytesInOutput: 1 } }, imports: [], exports: [] },
+      },
+    };
+    expect(
+      bundleViolations({ ...runnerAsApi, access: { ...runnerAsApi.access, invokeRunner: false } }, fakeMetafile as never).map((finding) => finding.module),
+    ).toContain('@aws-sdk/client-lambda');
   });
 });

@@ -37,7 +37,10 @@ beforeAll(() => {
     authorizerCacheTtl: Duration.minutes(1),
     alarmTopic: onCall,
     alarmEmail: 'oncall@example.com',
-    customDomain: { domainName: 'schedules.example.com', certificate: Certificate.fromCertificateArn(host, 'Cert', 'arn:aws:acm:eu-west-1:111122223333:certificate/abc') },
+    customDomain: {
+      domainName: 'schedules.example.com',
+      certificate: Certificate.fromCertificateArn(host, 'Cert', 'arn:aws:acm:eu-west-1:111122223333:certificate/abc'),
+    },
     logRetention: RetentionDays.THREE_MONTHS,
     bedrockModelArns: [MODEL],
     bedrockAgentAliasArns: [AGENT_ALIAS],
@@ -73,7 +76,9 @@ describe('AgentSchedules embedded in another stack', () => {
   it('lets the runner reach only the configured models, agents and functions, and the prod agent secrets', () => {
     const reader = new TemplateReader(resources, new Map(), [template]);
     const runner = functionsByFolder(resources).get('runner')!.properties;
-    const agentGrants = grants(reader, statementsOfRole(resources, runner.Role['Fn::GetAtt'][0])).filter((grant) => /^(bedrock|lambda|secretsmanager)/.test(grant));
+    const agentGrants = grants(reader, statementsOfRole(resources, runner.Role['Fn::GetAtt'][0])).filter((grant) =>
+      /^(bedrock|lambda|secretsmanager)/.test(grant),
+    );
     expect(agentGrants).toEqual(
       [
         `bedrock:InvokeModel ${MODEL}`,
@@ -119,7 +124,9 @@ describe('AgentSchedules side by side', () => {
     const stack = new Stack(app, 'Shared');
     const blue = new AgentSchedules(stack, 'Blue', { stage: 'blue' });
     const green = new AgentSchedules(stack, 'Green', { stage: 'green' });
-    const lambdas = [...Object.values(Template.fromStack(stack).toJSON().Resources as Resources)].filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    const lambdas = [...Object.values(Template.fromStack(stack).toJSON().Resources as Resources)].filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
     const names = lambdas.map((resource) => resource.Properties!.FunctionName).filter(Boolean);
     expect(new Set(names).size).toBe(2);
     expect(blue.data.scheduleGroupName).not.toBe(green.data.scheduleGroupName);

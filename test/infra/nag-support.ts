@@ -18,7 +18,13 @@ export function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
   return root.node.findAll().flatMap((construct) =>
     construct.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
   );
 }
 
@@ -26,7 +32,9 @@ export function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
 export function rawFindings(app: App): { rule: string; path: string }[] {
   const pack = new AwsSolutionsChecks();
   (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-  return pack.validateScope(app).violations.flatMap((violation) => violation.violatingResources.map((resource) => ({ rule: violation.ruleName, path: resource.constructPath ?? '' })));
+  return pack
+    .validateScope(app)
+    .violations.flatMap((violation) => violation.violatingResources.map((resource) => ({ rule: violation.ruleName, path: resource.constructPath ?? '' })));
 }
 
 /** Synthesises with the AwsSolutions pack registered, as infra/app.ts does, and returns the validation report. */
@@ -38,7 +46,11 @@ export function synthWithNag(app: App): PolicyValidationReportJson {
 
 /** Reports a failed check as readable lines rather than a JSON diff. */
 export const describeFindings = (report: PolicyValidationReportJson): string[] =>
-  report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => `${violation.severity} ${violation.ruleName} at ${violation.violatingConstructs.map((c) => c.constructPath).join(', ')}`));
+  report.pluginReports.flatMap((plugin) =>
+    plugin.violations.map(
+      (violation) => `${violation.severity} ${violation.ruleName} at ${violation.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+    ),
+  );
 
 /** An acknowledgement covers a finding on the construct it was made on or anything under it. */
 export const covers = (ack: Acknowledgement, finding: { rule: string; path: string }): boolean =>

@@ -27,11 +27,17 @@ describe('cdk-nag AwsSolutions', () => {
     const findings = rawFindings(app);
     expect(findings.length).toBeGreaterThan(0);
     for (const ack of acknowledgements) {
-      expect(findings.some((finding) => covers(ack, finding)), `${ack.id} at ${ack.path} matches no finding`).toBe(true);
+      expect(
+        findings.some((finding) => covers(ack, finding)),
+        `${ack.id} at ${ack.path} matches no finding`,
+      ).toBe(true);
       expect(ack.reason.length, `${ack.id} at ${ack.path} needs a real reason`).toBeGreaterThan(60);
     }
     for (const finding of findings) {
-      expect(acknowledgements.some((ack) => covers(ack, finding)), `${finding.rule} at ${finding.path}`).toBe(true);
+      expect(
+        acknowledgements.some((ack) => covers(ack, finding)),
+        `${finding.rule} at ${finding.path}`,
+      ).toBe(true);
     }
   });
 

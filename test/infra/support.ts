@@ -108,9 +108,13 @@ export function functionsByFolder(resources: Resources): Map<string, { id: strin
 export function statementsOfRole(resources: Resources, roleId: string): Record<string, any>[] {
   const inline = (resources[roleId]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Record<string, any>[] } }[];
   const attached = Object.values(resources).filter(
-    (resource) => resource.Type === 'AWS::IAM::Policy' && ((resource.Properties?.Roles ?? []) as unknown[]).some((role) => (role as { Ref?: string }).Ref === roleId),
+    (resource) =>
+      resource.Type === 'AWS::IAM::Policy' && ((resource.Properties?.Roles ?? []) as unknown[]).some((role) => (role as { Ref?: string }).Ref === roleId),
   );
-  return [...inline.flatMap((policy) => policy.PolicyDocument.Statement), ...attached.flatMap((policy) => policy.Properties!.PolicyDocument.Statement as Record<string, any>[])];
+  return [
+    ...inline.flatMap((policy) => policy.PolicyDocument.Statement),
+    ...attached.flatMap((policy) => policy.Properties!.PolicyDocument.Statement as Record<string, any>[]),
+  ];
 }
 
 export const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -119,6 +123,10 @@ export const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value
 export function grants(reader: TemplateReader, statements: Record<string, any>[]): string[] {
   return statements
     .filter((statement) => statement.Effect === 'Allow')
-    .flatMap((statement) => asArray(statement.Action as string | string[]).flatMap((action) => asArray(statement.Resource as unknown).map((resource) => `${action} ${reader.text(resource)}`)))
+    .flatMap((statement) =>
+      asArray(statement.Action as string | string[]).flatMap((action) =>
+        asArray(statement.Resource as unknown).map((resource) => `${action} ${reader.text(resource)}`),
+      ),
+    )
     .sort();
 }

@@ -30,7 +30,13 @@ function expectedEnv(folder: string): string[] {
   if (folder === RUNNER_FUNCTION) return envNamesFor({ role: 'runner', table: true });
   if (folder === SWEEPER_FUNCTION) return envNamesFor({ role: 'sweeper', table: true });
   const route = routesByFunction.get(folder)![0]!;
-  return envNamesFor({ role: 'api', table: route.table !== 'none', scheduler: route.scheduler ?? false, invokeRunner: route.invokeRunner ?? false, cursorKey: route.cursorKey ?? false });
+  return envNamesFor({
+    role: 'api',
+    table: route.table !== 'none',
+    scheduler: route.scheduler ?? false,
+    invokeRunner: route.invokeRunner ?? false,
+    cursorKey: route.cursorKey ?? false,
+  });
 }
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
@@ -40,17 +46,27 @@ const pairs = (actions: string[], resources: string[]) => actions.flatMap((actio
 
 /** The grants a function should have: its own logs, X-Ray, and what its route-table flags name. */
 function expectedGrants(folder: string, scheduleArns: string): string[] {
-  const expected = [...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<logs:${folder}>`]), ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*'])];
+  const expected = [
+    ...pairs(['logs:CreateLogStream', 'logs:PutLogEvents'], [`<logs:${folder}>`]),
+    ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']),
+  ];
   const route = routesByFunction.get(folder)?.[0];
   const table = folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION ? 'write' : folder === AUTHORIZER_FUNCTION ? 'read' : route!.table;
   if (table === 'read') expected.push(...pairs(READ, TABLE_RESOURCES));
   if (table === 'write') expected.push(...pairs(WRITE, TABLE_RESOURCES));
-  if (route?.scheduler) expected.push(...pairs(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'], [scheduleArns]));
+  if (route?.scheduler)
+    expected.push(...pairs(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'], [scheduleArns]));
   if (route?.invokeRunner) expected.push('lambda:InvokeFunction <runner>');
   if (route?.secrets) {
     expected.push(
       ...pairs(
-        ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:RestoreSecret', 'secretsmanager:TagResource'],
+        [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:DeleteSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:RestoreSecret',
+          'secretsmanager:TagResource',
+        ],
         ['arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:agent-schedules/test/agents/*'],
       ),
     );
@@ -152,7 +168,7 @@ describe('functions', () => {
 });
 
 describe('permissions', () => {
-  it("grants each function exactly what its route needs: table access by level, Scheduler only to mutating routes, invoke only to the routes that start runs", () => {
+  it('grants each function exactly what its route needs: table access by level, Scheduler only to mutating routes, invoke only to the routes that start runs', () => {
     const scheduleArns = `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${deployment.data.data.scheduleGroupName}/*`;
     for (const [folder, { properties }] of lambdas) {
       const roleId = (properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -174,7 +190,12 @@ describe('permissions', () => {
     const roleId = logicalId(deployment.service.service.schedulerRole);
     const role = service[roleId]!.Properties!;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
     ]);
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(grants(reader, statementsOfRole(service, roleId))).toEqual([
@@ -196,7 +217,7 @@ describe('permissions', () => {
 });
 
 describe('environment', () => {
-  it("sets on every function the variables its code reads (from shared/config.ts), and no local-only one", () => {
+  it('sets on every function the variables its code reads (from shared/config.ts), and no local-only one', () => {
     for (const [folder, { properties }] of lambdas) {
       const variables = Object.keys(properties.Environment.Variables as Record<string, unknown>);
       expect(variables, folder).toEqual(expect.arrayContaining(expectedEnv(folder)));
@@ -206,7 +227,9 @@ describe('environment', () => {
 
   it('names the resources each function was granted, and settings the config module accepts', () => {
     for (const [folder, { properties }] of lambdas) {
-      const env = Object.fromEntries(Object.entries(properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [name, reader.text(value)]));
+      const env = Object.fromEntries(
+        Object.entries(properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [name, reader.text(value)]),
+      );
       if (env[ENV.tableName] !== undefined) expect(env[ENV.tableName], folder).toBe('<table>');
       if (env[ENV.runnerFunction] !== undefined) expect(env[ENV.runnerFunction], folder).toBe('<runner>');
       if (folder === AUTHORIZER_FUNCTION) expect(env[ENV.adminKeySecretArn]).toBe('<admin-key>');
@@ -216,14 +239,29 @@ describe('environment', () => {
     }
   });
 
-  it('points every Scheduler target the code writes at the runner, through the Scheduler role, with the stack\'s queue as its dead-letter queue', () => {
+  it("points every Scheduler target the code writes at the runner, through the Scheduler role, with the stack's queue as its dead-letter queue", () => {
     const writers = [...lambdas].filter(([folder]) => folder === RUNNER_FUNCTION || routesByFunction.get(folder)?.[0]?.scheduler);
     expect(writers.length).toBeGreaterThan(1);
     for (const [folder, { properties }] of writers) {
       // References travel through the code as opaque text and are read back as what they refer to.
-      const env = Object.fromEntries(Object.entries(properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [name, typeof value === 'string' ? value : `ref:${JSON.stringify(value)}`]));
+      const env = Object.fromEntries(
+        Object.entries(properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [
+          name,
+          typeof value === 'string' ? value : `ref:${JSON.stringify(value)}`,
+        ]),
+      );
       const request = toScheduleRequest(
-        { name: 'sched_1', tenantId: 'acme', expression: 'cron(0 9 ? * MON *)', timezone: 'UTC', enabled: true, oneTime: false, startAt: null, endAt: null, description: 'test' },
+        {
+          name: 'sched_1',
+          tenantId: 'acme',
+          expression: 'cron(0 9 ? * MON *)',
+          timezone: 'UTC',
+          enabled: true,
+          oneTime: false,
+          startAt: null,
+          endAt: null,
+          description: 'test',
+        },
         schedulerMirrorConfigFromEnv(env),
       );
       const read = (value: string | undefined) => (value!.startsWith('ref:') ? reader.text(JSON.parse(value!.slice(4))) : value);
@@ -270,7 +308,11 @@ describe('data', () => {
   it('encrypts the dead-letter queue and refuses requests without TLS', () => {
     deployment.templates.data.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
     deployment.templates.data.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -349,7 +391,8 @@ describe('safety nets', () => {
     const alarms = reader.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
     expect(alarms).toHaveLength(5);
     for (const alarm of alarms) expect(reader.text(alarm.AlarmActions)).toBe('<alarm-topic>');
-    const byMetric = (name: string) => alarms.find((alarm) => alarm.MetricName === name || JSON.stringify(alarm.Metrics ?? []).includes(`"MetricName":"${name}"`));
+    const byMetric = (name: string) =>
+      alarms.find((alarm) => alarm.MetricName === name || JSON.stringify(alarm.Metrics ?? []).includes(`"MetricName":"${name}"`));
     expect(reader.text(byMetric('ApproximateNumberOfMessagesVisible')!.Dimensions[0].Value)).toBe('<dlq.QueueName>');
     expect(reader.text(byMetric('Errors')!.Dimensions[0].Value)).toBe('<runner>');
     expect(byMetric('Duration')!.Threshold).toBe(540_000);
@@ -357,7 +400,7 @@ describe('safety nets', () => {
     expect(JSON.stringify(byMetric('Throttles')!.Metrics)).toContain('Throttles');
   });
 
-  it('charts runs by outcome from the runner\'s metrics, API latency and the dead-letter queue depth', () => {
+  it("charts runs by outcome from the runner's metrics, API latency and the dead-letter queue depth", () => {
     const [, dashboard] = reader.only('AWS::CloudWatch::Dashboard');
     const body = reader.text(dashboard.DashboardBody);
     for (const metric of Object.values(RUN_METRICS)) expect(body).toContain(`"AgentSchedules/test","${metric}"`);

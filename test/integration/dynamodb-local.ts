@@ -13,4 +13,3 @@ export async function freshTable(endpoint: string): Promise<{ client: DynamoDBDo
   await ensureTable(base, tableName);
   return { client: documentClientFor(base), tableName };
 }
-

@@ -148,7 +148,13 @@ function manySchedules(count: number, base: Partial<Schedule>, idPrefix: string)
   );
 }
 
-async function listAll(store: DynamoScheduleStore, scopes: string[], filters: ScheduleFilters, perPage: (requests: number) => void, counter: { readonly count: number; reset(): void }) {
+async function listAll(
+  store: DynamoScheduleStore,
+  scopes: string[],
+  filters: ScheduleFilters,
+  perPage: (requests: number) => void,
+  counter: { readonly count: number; reset(): void },
+) {
   const seen: Schedule[] = [];
   let after: string | undefined;
   let pages = 0;
@@ -356,7 +362,12 @@ describe('DynamoScheduleStore', () => {
       // Prepare
       const store = new DynamoScheduleStore(table);
       const counter = countRequests(table.client);
-      const cases: ScheduleFilters[] = [{ enabled: false }, { agentId: 'rare_agent' }, { scheduleType: 'one-time', enabled: true }, { agentId: 'no_such_agent' }];
+      const cases: ScheduleFilters[] = [
+        { enabled: false },
+        { agentId: 'rare_agent' },
+        { scheduleType: 'one-time', enabled: true },
+        { agentId: 'no_such_agent' },
+      ];
 
       for (const filters of cases) {
         const requestsPerPage: number[] = [];
@@ -365,9 +376,7 @@ describe('DynamoScheduleStore', () => {
         const seen = await listAll(store, ['user#u1', 'team#t1'], filters, (requests) => requestsPerPage.push(requests), counter);
 
         // Assess
-        const expected = visible.filter((schedule) =>
-          Object.entries(filters).every(([field, value]) => schedule[field as keyof ScheduleFilters] === value),
-        );
+        const expected = visible.filter((schedule) => Object.entries(filters).every(([field, value]) => schedule[field as keyof ScheduleFilters] === value));
         expect(seen.map((schedule) => schedule.id)).toEqual(expected.map((schedule) => schedule.id));
         expect(Math.max(...requestsPerPage)).toBeLessThanOrEqual(2 * MAX_QUERIES_PER_SCOPE);
       }
@@ -427,7 +436,15 @@ describe('DynamoAgentStore', () => {
     for (const id of [...ids].reverse()) await store.create(agent({ id }));
     await store.create(agent({ tenantId: 'tenant-b', id: 'agent_other' }));
     await new DynamoScheduleStore(table).create(fullSchedule());
-    await new DynamoApiKeyStore(table).create({ tenantId: 'tenant-a', keyId: 'key_1', hash: 'a'.repeat(64), userId: 'u1', teamId: null, name: 'k', createdAt: '2030-01-01T00:00:00.000Z' });
+    await new DynamoApiKeyStore(table).create({
+      tenantId: 'tenant-a',
+      keyId: 'key_1',
+      hash: 'a'.repeat(64),
+      userId: 'u1',
+      teamId: null,
+      name: 'k',
+      createdAt: '2030-01-01T00:00:00.000Z',
+    });
 
     // Act
     const pages: string[][] = [];
@@ -451,7 +468,15 @@ describe('DynamoApiKeyStore', () => {
     // Prepare
     const table = await freshTable(endpoint);
     const store = new DynamoApiKeyStore(table);
-    const record: ApiKeyRecord = { tenantId: 'tenant-a', keyId: 'key_1', hash: 'f'.repeat(64), userId: 'u1', teamId: 't1', name: 'CI', createdAt: '2030-01-01T00:00:00.000Z' };
+    const record: ApiKeyRecord = {
+      tenantId: 'tenant-a',
+      keyId: 'key_1',
+      hash: 'f'.repeat(64),
+      userId: 'u1',
+      teamId: 't1',
+      name: 'CI',
+      createdAt: '2030-01-01T00:00:00.000Z',
+    };
 
     // Act
     await store.create(record);

@@ -9,7 +9,7 @@ import type { Agent } from '#shared/domain/agent.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { STUCK_RUN_GRACE_MS, scheduledRunId, type Run } from '#shared/domain/run.ts';
 import { parseScheduleInput } from '#shared/http/schedules.ts';
-import { type Schedule } from '#shared/domain/schedule.ts';
+import type { Schedule } from '#shared/domain/schedule.ts';
 import { AgentError } from '#shared/ports/agent-runner.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
@@ -27,7 +27,8 @@ import { answered } from '../support/answered.ts';
 import { parseRunListQuery } from '#shared/http/runs.ts';
 
 /** GET /v1/schedules/{id}/runs as the route runs it: the query string parsed, then the use case (a bad query rejects). */
-const listRunsAs = async (principal: TenantPrincipal, scheduleId: string, query: Record<string, string>) => listRuns({ ...deps, cursors: testCursors }, principal, scheduleId, parseRunListQuery(query));
+const listRunsAs = async (principal: TenantPrincipal, scheduleId: string, query: Record<string, string>) =>
+  listRuns({ ...deps, cursors: testCursors }, principal, scheduleId, parseRunListQuery(query));
 
 const endpoint = inject('dynamoEndpoint');
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
@@ -52,7 +53,16 @@ beforeEach(async () => {
   mirror = new RecordingMirror();
   dispatcher = new RecordingDispatcher();
   deps = { schedules, agents, runs, agentRunner: agent, mirror, clock, ids: new SequentialIds(), settings: settingsFromEnv({}), dispatcher };
-  await agents.create({ tenantId: 'acme', id: 'bot', kind: 'http', name: 'Bot', url: 'https://agents.example.com/bot', createdAt: START.toISOString(), updatedAt: START.toISOString(), version: 1 } as Agent);
+  await agents.create({
+    tenantId: 'acme',
+    id: 'bot',
+    kind: 'http',
+    name: 'Bot',
+    url: 'https://agents.example.com/bot',
+    createdAt: START.toISOString(),
+    updatedAt: START.toISOString(),
+    version: 1,
+  } as Agent);
 });
 
 function configure(settings: Partial<Settings>): void {
@@ -313,7 +323,11 @@ describe('runs that never end, on DynamoDB Local', () => {
     agent.answer('x', { inputTokens: 1e20 });
     clock.current = new Date(minute(0));
     await executeScheduledRun(deps, eventFor(schedule, minute(0)));
-    expect(await runs.get('acme', schedule.id, scheduledRunId(schedule.id, minute(0)))).toMatchObject({ status: 'failed', usage: null, error: { kind: 'internal' } });
+    expect(await runs.get('acme', schedule.id, scheduledRunId(schedule.id, minute(0)))).toMatchObject({
+      status: 'failed',
+      usage: null,
+      error: { kind: 'internal' },
+    });
     expect(await stored(schedule)).toMatchObject({ runCount: 1, failureCount: 1 });
     expect(await runs.listOverdue('9999', 10)).toEqual([]);
   });

@@ -36,7 +36,11 @@ export class BedrockModelRunner {
       const usage = parseUsage(result.usage);
       const content = result.output?.message?.content;
       if (content === undefined) {
-        throw new AgentError('invalid_response', `Bedrock answered without a message (stopReason ${result.stopReason ?? 'unknown'}).`, usage === undefined ? {} : { usage });
+        throw new AgentError(
+          'invalid_response',
+          `Bedrock answered without a message (stopReason ${result.stopReason ?? 'unknown'}).`,
+          usage === undefined ? {} : { usage },
+        );
       }
       const output = content.flatMap((block) => (typeof block.text === 'string' ? [block.text] : [])).join('');
       return usage === undefined ? { output } : { output, usage };
@@ -74,7 +78,10 @@ export class BedrockAgentRunner {
             continue;
           }
           if (event.returnControl !== undefined) {
-            throw new AgentError('agent_error', 'The Bedrock agent asked to return control to the caller (an action group with RETURN_CONTROL), which a scheduled run cannot answer.');
+            throw new AgentError(
+              'agent_error',
+              'The Bedrock agent asked to return control to the caller (an action group with RETURN_CONTROL), which a scheduled run cannot answer.',
+            );
           }
           for (const [key, value] of Object.entries(event)) {
             if (!key.endsWith('Exception') || value === undefined) continue;

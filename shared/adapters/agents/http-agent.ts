@@ -55,7 +55,9 @@ export function parseAgentAnswer(answer: HttpAnswer): AgentResult {
   try {
     parsed = JSON.parse(answer.body);
   } catch (error) {
-    throw new AgentError('invalid_response', `The agent answered HTTP ${answer.status} with content-type JSON but the body is not valid JSON.`, { cause: error });
+    throw new AgentError('invalid_response', `The agent answered HTTP ${answer.status} with content-type JSON but the body is not valid JSON.`, {
+      cause: error,
+    });
   }
   if (typeof parsed === 'string') return { output: parsed };
   const usage = isRecord(parsed) ? parseUsage(parsed.usage) : undefined;

@@ -49,7 +49,8 @@ export async function guardedPost(options: PostOptions): Promise<HttpAnswer> {
   const limit = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   if (signal.aborted) throw timeoutError(signal.reason);
   // Credentials in a URL would be sent as basic auth and shown wherever the URL is: refused, as at save time.
-  if (url.username !== '' || url.password !== '') throw new AgentError('forbidden_target', 'Agent URLs may not carry credentials (user:password@); use secretRef.');
+  if (url.username !== '' || url.password !== '')
+    throw new AgentError('forbidden_target', 'Agent URLs may not carry credentials (user:password@); use secretRef.');
   const vetted = await vetTarget(url, options.guard);
   if (signal.aborted) throw timeoutError(signal.reason);
 

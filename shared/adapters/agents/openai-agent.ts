@@ -64,7 +64,11 @@ export class OpenAiAgentRunner {
         const output = isRecord(message) ? messageText(message.content) : undefined;
         if (output === undefined) {
           const refusal = isRecord(message) && typeof message.refusal === 'string' ? ` (refusal: ${message.refusal.slice(0, 200)})` : '';
-          throw new AgentError('invalid_response', `The model API answered without choices[0].message.content${refusal}.`, usage === undefined ? {} : { usage });
+          throw new AgentError(
+            'invalid_response',
+            `The model API answered without choices[0].message.content${refusal}.`,
+            usage === undefined ? {} : { usage },
+          );
         }
         return usage === undefined ? { output } : { output, usage };
       },

@@ -168,7 +168,11 @@ export async function vetTarget(url: URL, options: TargetGuardOptions): Promise<
 
 /** A `lookup` for http(s).request that answers only with the vetted addresses, so a second DNS answer (rebinding) is never used. */
 export function pinnedLookup(addresses: readonly LookupAddress[]): LookupFunction {
-  return (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+  return (
+    hostname: string,
+    options: LookupOptions,
+    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
     const candidates = addresses.filter((candidate) => family === 0 || candidate.family === family);
     const first = candidates[0];
@@ -178,7 +182,11 @@ export function pinnedLookup(addresses: readonly LookupAddress[]): LookupFunctio
       callback(error, '', undefined);
       return;
     }
-    if (options.all === true) callback(null, candidates.map((candidate) => ({ ...candidate })));
+    if (options.all === true)
+      callback(
+        null,
+        candidates.map((candidate) => ({ ...candidate })),
+      );
     else callback(null, first.address, first.family);
   };
 }

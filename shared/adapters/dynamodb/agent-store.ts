@@ -21,9 +21,7 @@ export class DynamoAgentStore implements AgentStore {
   }
 
   async get(tenantId: string, id: string): Promise<Agent | undefined> {
-    const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: agentKey(tenantId, id), ConsistentRead: true }),
-    );
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: agentKey(tenantId, id), ConsistentRead: true }));
     return result.Item === undefined ? undefined : agentFromItem(result.Item);
   }
 
@@ -31,7 +29,12 @@ export class DynamoAgentStore implements AgentStore {
     const name = agentAttributes();
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: agentItem(agent), ConditionExpression: `attribute_not_exists(${name('pk')})`, ExpressionAttributeNames: name.names }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: agentItem(agent),
+          ConditionExpression: `attribute_not_exists(${name('pk')})`,
+          ExpressionAttributeNames: name.names,
+        }),
       );
     } catch (error) {
       if (isConditionFailure(error)) throw new AlreadyExistsError(`Agent id "${agent.id}" is taken.`, { cause: error });
@@ -58,9 +61,7 @@ export class DynamoAgentStore implements AgentStore {
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    const result = await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: agentKey(tenantId, id), ReturnValues: 'ALL_OLD' }),
-    );
+    const result = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: agentKey(tenantId, id), ReturnValues: 'ALL_OLD' }));
     return result.Attributes !== undefined;
   }
 

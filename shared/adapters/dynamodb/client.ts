@@ -37,7 +37,12 @@ export function isStorageUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as NodeJS.ErrnoException).code;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return UNAVAILABLE_NAMES.has(error.name) || (code !== undefined && UNAVAILABLE_CODES.has(code)) || (status !== undefined && status >= 500) || /socket hang up/i.test(error.message);
+  return (
+    UNAVAILABLE_NAMES.has(error.name) ||
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
+    (status !== undefined && status >= 500) ||
+    /socket hang up/i.test(error.message)
+  );
 }
 
 /**
@@ -90,7 +95,12 @@ export function isConditionFailure(error: unknown): boolean {
 export function isTransactionConflict(error: unknown): boolean {
   if (errorName(error) === 'TransactionConflictException') return true;
   const codes = cancellationCodes(error);
-  if (codes.length === 0) return errorName(error) === 'TransactionCanceledException' && /TransactionConflict/.test((error as Error).message) && !/ConditionalCheckFailed/.test((error as Error).message);
+  if (codes.length === 0)
+    return (
+      errorName(error) === 'TransactionCanceledException' &&
+      /TransactionConflict/.test((error as Error).message) &&
+      !/ConditionalCheckFailed/.test((error as Error).message)
+    );
   return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
 }
 

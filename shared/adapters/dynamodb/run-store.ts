@@ -202,9 +202,7 @@ export class DynamoRunStore implements RunStore {
       `${name('lastError')} = :lastError`,
       `${name('nextRunAt')} = :nextRunAt`,
       `${name('updatedAt')} = :updatedAt`,
-      succeeded
-        ? `${name('consecutiveFailures')} = :zero`
-        : `${name('consecutiveFailures')} = if_not_exists(${name('consecutiveFailures')}, :zero) + :one`,
+      succeeded ? `${name('consecutiveFailures')} = :zero` : `${name('consecutiveFailures')} = if_not_exists(${name('consecutiveFailures')}, :zero) + :one`,
     ];
     const values: Record<string, unknown> = {
       ':lastRunAt': outcome.lastRunAt,
@@ -252,7 +250,9 @@ export class DynamoRunStore implements RunStore {
       const codes = cancellationCodes(error);
       const runRefused = codes.length > 0 ? codes[0] === 'ConditionalCheckFailed' : !(await this.isUnfinished(run));
       if (runRefused || !outcome) return 'already_final';
-      const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: scheduleKey(run.tenantId, outcome.schedule.id), ConsistentRead: true }));
+      const current = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: scheduleKey(run.tenantId, outcome.schedule.id), ConsistentRead: true }),
+      );
       if (current.Item) return 'schedule_changed';
       return (await this.finishRun(run, null)) === 'recorded' ? 'schedule_gone' : 'already_final';
     }
@@ -310,7 +310,11 @@ export class DynamoRunStore implements RunStore {
     return result.Item ? runFromItem(result.Item) : undefined;
   }
 
-  async list(tenantId: string, scheduleId: string | null, options: { limit: number; after?: string | undefined; status?: RunStatus | undefined }): Promise<RunPage> {
+  async list(
+    tenantId: string,
+    scheduleId: string | null,
+    options: { limit: number; after?: string | undefined; status?: RunStatus | undefined },
+  ): Promise<RunPage> {
     const items: Run[] = [];
     let startKey: StoredItem | undefined;
     const name = runAttributes();

@@ -5,14 +5,7 @@ import type { Schedule } from '../../domain/schedule.ts';
 import type { ListSchedulesPage, ListSchedulesQuery, ScheduleFilters } from '../../ports/schedule-store.ts';
 import { OWNER_NAME_INDEX } from '../../table.ts';
 import type { AttributeNames, StoredItem } from './items/attributes.ts';
-import {
-  SCHEDULE_FILTER_ATTRIBUTES,
-  listPositionOf,
-  ownerIndexPartition,
-  scheduleAttributes,
-  scheduleFromItem,
-  type ScheduleItem,
-} from './items/schedule.ts';
+import { SCHEDULE_FILTER_ATTRIBUTES, listPositionOf, ownerIndexPartition, scheduleAttributes, scheduleFromItem, type ScheduleItem } from './items/schedule.ts';
 
 /** At most this many Query requests per owner scope per list call (unless the store is given another bound), whatever the table holds. */
 export const MAX_QUERIES_PER_SCOPE = 10;

@@ -46,7 +46,9 @@ export class DynamoSecretCatalog implements SecretCatalog {
         ExpressionAttributeValues: {
           ':pk': secrets.pk,
           // Strictly after `after` (appending U+0000 gives the next key up), to past every secret's key (names are ASCII).
-          ...(after === undefined ? { ':prefix': secrets.skPrefix } : { ':after': `${secretKey(tenantId, after).sk}\u0000`, ':end': `${secrets.skPrefix}\uffff` }),
+          ...(after === undefined
+            ? { ':prefix': secrets.skPrefix }
+            : { ':after': `${secretKey(tenantId, after).sk}\u0000`, ':end': `${secrets.skPrefix}\uffff` }),
         },
         Limit: limit + 1,
       }),
@@ -57,9 +59,7 @@ export class DynamoSecretCatalog implements SecretCatalog {
   }
 
   async delete(tenantId: string, name: string): Promise<boolean> {
-    const result = await this.#client.send(
-      new DeleteCommand({ TableName: this.#tableName, Key: secretKey(tenantId, name), ReturnValues: 'ALL_OLD' }),
-    );
+    const result = await this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key: secretKey(tenantId, name), ReturnValues: 'ALL_OLD' }));
     return result.Attributes !== undefined;
   }
 }

@@ -90,7 +90,7 @@ export class LocalScheduler implements SchedulerMirror {
   /** The next time the schedule will fire (possibly already due, awaiting the next tick), if ever. */
   nextFireTime(name: string): Date | undefined {
     const entry = this.#entries.get(name);
-    if (!entry || !entry.schedule.enabled) return undefined;
+    if (!entry?.schedule.enabled) return undefined;
     return fireTimes(entry.schedule, entry.lastChecked, Number.POSITIVE_INFINITY, 1)[0];
   }
 
@@ -171,7 +171,10 @@ export class LocalScheduler implements SchedulerMirror {
 /** Rejects what EventBridge would reject (an unreadable expression or timezone), at create time not tick time. */
 function validate(schedule: MirroredSchedule): void {
   nextRunsOfSchedulerExpression(schedule.expression, schedule.timezone, new Date(0), 1);
-  for (const [field, value] of [['startAt', schedule.startAt], ['endAt', schedule.endAt]] as const) {
+  for (const [field, value] of [
+    ['startAt', schedule.startAt],
+    ['endAt', schedule.endAt],
+  ] as const) {
     if (value !== null && Number.isNaN(new Date(value).getTime())) {
       throw new Error(`Schedule ${schedule.name}: ${field} "${value}" is not a date.`);
     }

@@ -143,10 +143,8 @@ export function buildCron(s: Schedule, original: string): string {
   checkDays(s, original);
   const yearly = s.period === 'year';
   const monthly = s.period === 'month' || yearly;
-  const dayOfMonth =
-    s.daysOfMonth.size > 0 ? formatList(s.daysOfMonth, 1, 31) : monthly && s.daysOfWeek.size === 0 ? '1' : '*';
-  const month =
-    s.months.size > 0 ? formatList(s.months, 1, 12) : s.monthStep !== undefined ? `*/${s.monthStep}` : yearly ? '1' : '*';
+  const dayOfMonth = s.daysOfMonth.size > 0 ? formatList(s.daysOfMonth, 1, 31) : monthly && s.daysOfWeek.size === 0 ? '1' : '*';
+  const month = s.months.size > 0 ? formatList(s.months, 1, 12) : s.monthStep !== undefined ? `*/${s.monthStep}` : yearly ? '1' : '*';
   const dayOfWeek = s.daysOfWeek.size > 0 ? formatList(s.daysOfWeek, 0, 6) : s.period === 'week' ? '0' : '*';
   return [minute, hour, dayOfMonth, month, dayOfWeek].join(' ');
 }
@@ -196,7 +194,12 @@ function minuteStepFields(s: Schedule, step: number, original: string): [string,
 
 /** The hour field of "every <step> hours", within the window if there is one. */
 function hoursOf(s: Schedule, step: number): string {
-  if (s.window) return formatList(s.window.filter((_, k) => k % step === 0), 0, 23);
+  if (s.window)
+    return formatList(
+      s.window.filter((_, k) => k % step === 0),
+      0,
+      23,
+    );
   if (step === 24) return '0';
   return step === 1 ? '*' : `*/${step}`;
 }

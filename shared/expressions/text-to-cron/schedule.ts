@@ -2,8 +2,7 @@
 import { ExpressionError } from '../errors.ts';
 import type { Period } from './words.ts';
 
-const EXAMPLES =
-  'Try a phrase such as "every 15 minutes", "weekdays at 9:30", "sundays at 5pm UTC" or "first day of every month at midnight".';
+const EXAMPLES = 'Try a phrase such as "every 15 minutes", "weekdays at 9:30", "sundays at 5pm UTC" or "first day of every month at midnight".';
 export const TIME_EXAMPLES = 'Try a time such as "9am", "9:30 pm", "14:15", "noon" or "midnight".';
 
 export interface Time {

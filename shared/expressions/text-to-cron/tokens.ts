@@ -22,10 +22,7 @@ export function extractTimezone(text: string): { rest: string; timezone: string 
       continue;
     }
     if (timezone !== undefined && timezone !== zone) {
-      throw reject(
-        `"${text}" names two time zones (${timezone} and ${zone}); a schedule runs in one.`,
-        'Keep one time zone, e.g. "sundays at 5pm UTC".',
-      );
+      throw reject(`"${text}" names two time zones (${timezone} and ${zone}); a schedule runs in one.`, 'Keep one time zone, e.g. "sundays at 5pm UTC".');
     }
     timezone = zone;
     if (kept[kept.length - 1]?.toLowerCase() === 'in') kept.pop(); // "at 9am in Europe/London"

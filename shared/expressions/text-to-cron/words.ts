@@ -5,7 +5,6 @@ function lookup<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
   return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
 }
 
-
 export type Period = 'day' | 'week' | 'month' | 'year';
 export type Unit = 'minute' | 'hour' | Period;
 
@@ -55,18 +54,43 @@ export const DAY_GROUPS: ReadonlyMap<string, readonly number[]> = new Map([
 export const DAY_IN_MONTH_MAX = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export const NUMBER_WORDS: Readonly<Record<string, number>> = lookup({
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8,
-  nine: 9, ten: 10, eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
   other: 2, // "every other hour"
 });
 
 export const UNITS: Readonly<Record<string, Unit>> = lookup({
-  minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
-  hour: 'hour', hours: 'hour', hr: 'hour', hrs: 'hour',
-  day: 'day', days: 'day', night: 'day', nights: 'day',
-  week: 'week', weeks: 'week',
-  month: 'month', months: 'month',
-  year: 'year', years: 'year',
+  minute: 'minute',
+  minutes: 'minute',
+  min: 'minute',
+  mins: 'minute',
+  hour: 'hour',
+  hours: 'hour',
+  hr: 'hour',
+  hrs: 'hour',
+  day: 'day',
+  days: 'day',
+  night: 'day',
+  nights: 'day',
+  week: 'week',
+  weeks: 'week',
+  month: 'month',
+  months: 'month',
+  year: 'year',
+  years: 'year',
 });
 
 /** Adverbs that are "every N <unit>" on their own: hourly, daily, quarterly… */
@@ -111,14 +135,25 @@ export const PER_WORDS = new Set(['a', 'per', 'each', 'every']);
 export const PAST_WORDS = new Set(['past', 'after']);
 
 export const TIMEZONE_ABBREVIATIONS: Readonly<Record<string, string>> = lookup({
-  utc: 'UTC', gmt: 'UTC',
-  et: 'America/New_York', est: 'America/New_York', edt: 'America/New_York',
-  ct: 'America/Chicago', cst: 'America/Chicago', cdt: 'America/Chicago',
-  mt: 'America/Denver', mst: 'America/Denver', mdt: 'America/Denver',
-  pt: 'America/Los_Angeles', pst: 'America/Los_Angeles', pdt: 'America/Los_Angeles',
+  utc: 'UTC',
+  gmt: 'UTC',
+  et: 'America/New_York',
+  est: 'America/New_York',
+  edt: 'America/New_York',
+  ct: 'America/Chicago',
+  cst: 'America/Chicago',
+  cdt: 'America/Chicago',
+  mt: 'America/Denver',
+  mst: 'America/Denver',
+  mdt: 'America/Denver',
+  pt: 'America/Los_Angeles',
+  pst: 'America/Los_Angeles',
+  pdt: 'America/Los_Angeles',
   bst: 'Europe/London',
-  cet: 'Europe/Paris', cest: 'Europe/Paris',
+  cet: 'Europe/Paris',
+  cest: 'Europe/Paris',
   ist: 'Asia/Kolkata',
   jst: 'Asia/Tokyo',
-  aest: 'Australia/Sydney', aedt: 'Australia/Sydney',
+  aest: 'Australia/Sydney',
+  aedt: 'Australia/Sydney',
 });

@@ -19,7 +19,14 @@ try {
   });
   console.log(JSON.stringify({ url: server.url, apiKey: server.apiKey, jvmPid: server.dynamo.pid }));
   // As `npm start` does on Ctrl-C.
-  process.once('SIGTERM', () => void server.stop().then(() => process.exit(0), () => process.exit(1)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void server.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      ),
+  );
 } catch (error) {
   console.error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

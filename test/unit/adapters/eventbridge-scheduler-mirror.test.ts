@@ -61,7 +61,11 @@ let mirror: EventBridgeSchedulerMirror;
 beforeEach(() => {
   scheduler.reset();
   // Before the start dates below, so they are sent.
-  mirror = new EventBridgeSchedulerMirror({ client: new SchedulerClient({ region: 'us-east-1' }), config, clock: { now: () => new Date('2025-12-01T00:00:00Z') } });
+  mirror = new EventBridgeSchedulerMirror({
+    client: new SchedulerClient({ region: 'us-east-1' }),
+    config,
+    clock: { now: () => new Date('2025-12-01T00:00:00Z') },
+  });
 });
 
 describe('EventBridgeSchedulerMirror.create', () => {
@@ -141,14 +145,29 @@ describe('EventBridgeSchedulerMirror.create', () => {
   });
 
   it('leaves out a StartDate that has passed, which EventBridge would refuse, and keeps the EndDate', () => {
-    const request = toScheduleRequest({ ...recurring, startAt: '2026-01-01T00:00:00Z', endAt: '2027-06-30T00:00:00Z' }, config, new Date('2026-03-01T00:00:00Z'));
+    const request = toScheduleRequest(
+      { ...recurring, startAt: '2026-01-01T00:00:00Z', endAt: '2027-06-30T00:00:00Z' },
+      config,
+      new Date('2026-03-01T00:00:00Z'),
+    );
     expect(request.StartDate).toBeUndefined();
     expect(request.EndDate).toEqual(new Date('2027-06-30T00:00:00Z'));
-    expect(toScheduleRequest({ ...recurring, startAt: '2026-04-01T00:00:00Z' }, config, new Date('2026-03-01T00:00:00Z')).StartDate).toEqual(new Date('2026-04-01T00:00:00Z'));
+    expect(toScheduleRequest({ ...recurring, startAt: '2026-04-01T00:00:00Z' }, config, new Date('2026-03-01T00:00:00Z')).StartDate).toEqual(
+      new Date('2026-04-01T00:00:00Z'),
+    );
   });
 
-  it('turns a ValidationException into SchedulerRejectedError with EventBridge\'s message, and leaves throttling as it is', async () => {
-    scheduler.on(CreateScheduleCommand).rejectsOnce(new ValidationException({ message: 'The StartDate you specify cannot be earlier than 5 minutes ago.', Message: 'The StartDate you specify cannot be earlier than 5 minutes ago.', $metadata: {} })).rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} } as never));
+  it("turns a ValidationException into SchedulerRejectedError with EventBridge's message, and leaves throttling as it is", async () => {
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejectsOnce(
+        new ValidationException({
+          message: 'The StartDate you specify cannot be earlier than 5 minutes ago.',
+          Message: 'The StartDate you specify cannot be earlier than 5 minutes ago.',
+          $metadata: {},
+        }),
+      )
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} } as never));
     const rejected = await mirror.create(recurring).catch((error: unknown) => error);
     expect(rejected).toBeInstanceOf(SchedulerRejectedError);
     expect((rejected as Error).message).toContain('StartDate you specify cannot be earlier');

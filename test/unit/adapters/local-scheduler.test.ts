@@ -42,13 +42,7 @@ describe('LocalScheduler firing', () => {
     await scheduler.create(schedule());
     advanceMinutes(5);
     const events = await scheduler.tick();
-    expect(times(events)).toEqual([
-      '2026-11-16T10:01:00Z',
-      '2026-11-16T10:02:00Z',
-      '2026-11-16T10:03:00Z',
-      '2026-11-16T10:04:00Z',
-      '2026-11-16T10:05:00Z',
-    ]);
+    expect(times(events)).toEqual(['2026-11-16T10:01:00Z', '2026-11-16T10:02:00Z', '2026-11-16T10:03:00Z', '2026-11-16T10:04:00Z', '2026-11-16T10:05:00Z']);
     expect(fired).toEqual(events);
   });
 
@@ -59,13 +53,7 @@ describe('LocalScheduler firing', () => {
       advanceMinutes(60);
       await scheduler.tick();
     }
-    expect(times(fired)).toEqual([
-      '2026-11-16T14:00:00Z',
-      '2026-11-17T14:00:00Z',
-      '2026-11-18T14:00:00Z',
-      '2026-11-19T14:00:00Z',
-      '2026-11-20T14:00:00Z',
-    ]);
+    expect(times(fired)).toEqual(['2026-11-16T14:00:00Z', '2026-11-17T14:00:00Z', '2026-11-18T14:00:00Z', '2026-11-19T14:00:00Z', '2026-11-20T14:00:00Z']);
   });
 
   it('fires the same weekday occurrences when the whole week passes in a single tick', async () => {
@@ -177,12 +165,7 @@ describe('LocalScheduler firing', () => {
     await scheduler.create(schedule());
     advanceMinutes(2);
     await scheduler.tick();
-    expect(log).toEqual([
-      'start 2026-11-16T10:01:00Z',
-      'end 2026-11-16T10:01:00Z',
-      'start 2026-11-16T10:02:00Z',
-      'end 2026-11-16T10:02:00Z',
-    ]);
+    expect(log).toEqual(['start 2026-11-16T10:01:00Z', 'end 2026-11-16T10:01:00Z', 'start 2026-11-16T10:02:00Z', 'end 2026-11-16T10:02:00Z']);
   });
 
   it('delivers the event EventBridge would: tenantId, scheduleId, scheduledTime without milliseconds, a UUID executionId and attempt 1', async () => {
@@ -257,7 +240,7 @@ describe('LocalScheduler timer', () => {
     expect(fired).toHaveLength(1);
   });
 
-  it('fires a schedule due while another schedule\'s run is still going, on the next timer tick (one slow agent delays no one)', async () => {
+  it("fires a schedule due while another schedule's run is still going, on the next timer tick (one slow agent delays no one)", async () => {
     vi.useFakeTimers();
     let releaseSlow!: () => void;
     const slowDone = new Promise<void>((resolve) => (releaseSlow = resolve));

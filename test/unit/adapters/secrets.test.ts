@@ -46,19 +46,25 @@ describe('secret references', () => {
   });
 
   it('reads the secret name out of a full ARN (random suffix dropped) and a partial one', () => {
-    expect(parseSecretRef(arn('agent-schedules/prod/agents/acme/key-AbCdEf'))).toMatchObject({ kind: 'arn', secretName: 'agent-schedules/prod/agents/acme/key' });
+    expect(parseSecretRef(arn('agent-schedules/prod/agents/acme/key-AbCdEf'))).toMatchObject({
+      kind: 'arn',
+      secretName: 'agent-schedules/prod/agents/acme/key',
+    });
     expect(parseSecretRef(arn('agent-schedules/prod/agents/acme/key'))).toMatchObject({ kind: 'arn', secretName: 'agent-schedules/prod/agents/acme/key' });
   });
 
-  it('refuses at cold start an allow-list that names the service\'s or the runtime\'s own variables', () => {
+  it("refuses at cold start an allow-list that names the service's or the runtime's own variables", () => {
     expect(() => settingsFromEnv({ AGENT_SECRET_ENV_NAMES: 'OPENAI_API_KEY,AWS_SESSION_TOKEN' })).toThrow(/AWS_SESSION_TOKEN/);
     expect(() => settingsFromEnv({ AGENT_SECRET_ENV_NAMES: 'ADMIN_API_KEY' })).toThrow(/ADMIN_API_KEY/);
-    expect(settingsFromEnv({ AGENT_SECRET_ENV_NAMES: ' OPENAI_API_KEY , ANTHROPIC_API_KEY ' }).secretPolicy.envNames).toEqual(['OPENAI_API_KEY', 'ANTHROPIC_API_KEY']);
+    expect(settingsFromEnv({ AGENT_SECRET_ENV_NAMES: ' OPENAI_API_KEY , ANTHROPIC_API_KEY ' }).secretPolicy.envNames).toEqual([
+      'OPENAI_API_KEY',
+      'ANTHROPIC_API_KEY',
+    ]);
   });
 });
 
 describe('the agent secret reader', () => {
-  it('reads only the calling tenant\'s vault entries, never another tenant\'s of the same name', async () => {
+  it("reads only the calling tenant's vault entries, never another tenant's of the same name", async () => {
     const vault = new FileVault();
     await vault.put('acme', 'openai', 'sk-acme');
     await vault.put('globex', 'openai', 'sk-globex');
@@ -70,9 +76,16 @@ describe('the agent secret reader', () => {
     await expect(reader.read('initech', 'secret:openai')).rejects.toThrow(/PUT \/v1\/secrets\/openai/);
   });
 
-  it('refuses another tenant\'s ARN before reading anything', async () => {
+  it("refuses another tenant's ARN before reading anything", async () => {
     const reads: string[] = [];
-    const reader = new AgentSecretReader({ vault: new FileVault(), policy, readArn: async (id) => (reads.push(id), 'value') });
+    const reader = new AgentSecretReader({
+      vault: new FileVault(),
+      policy,
+      readArn: async (id) => {
+        reads.push(id);
+        return 'value';
+      },
+    });
     await expect(reader.read('acme', arn('agent-schedules/prod/agents/globex/key-AbCdEf'))).rejects.toThrow(/refused/);
     expect(reads).toEqual([]);
     expect(await reader.read('acme', arn('agent-schedules/prod/agents/acme/key-AbCdEf'))).toBe('value');
@@ -114,12 +127,20 @@ describe('the Secrets Manager vault', () => {
     client.on(CreateSecretCommand).resolves({});
     await vault.put('acme', 'openai', 'sk-1');
     expect(client.commandCalls(CreateSecretCommand).map((call) => call.args[0].input)).toEqual([
-      { Name: name, SecretString: 'sk-1', Description: 'agent-schedules: agent secret "openai" of tenant acme', Tags: [{ Key: 'agent-schedules:tenant', Value: 'acme' }] },
+      {
+        Name: name,
+        SecretString: 'sk-1',
+        Description: 'agent-schedules: agent secret "openai" of tenant acme',
+        Tags: [{ Key: 'agent-schedules:tenant', Value: 'acme' }],
+      },
     ]);
   });
 
   it('restores a secret scheduled for deletion before writing it', async () => {
-    client.on(PutSecretValueCommand).rejectsOnce(new InvalidRequestException({ message: 'marked for deletion', Message: 'marked for deletion', $metadata: {} })).resolves({});
+    client
+      .on(PutSecretValueCommand)
+      .rejectsOnce(new InvalidRequestException({ message: 'marked for deletion', Message: 'marked for deletion', $metadata: {} }))
+      .resolves({});
     client.on(RestoreSecretCommand).resolves({});
     await vault.put('acme', 'openai', 'sk-2');
     expect(client.commandCalls(RestoreSecretCommand).map((call) => call.args[0].input)).toEqual([{ SecretId: name }]);
@@ -127,7 +148,10 @@ describe('the Secrets Manager vault', () => {
   });
 
   it('reads by tenant name (undefined when missing) and deletes without a recovery window', async () => {
-    client.on(GetSecretValueCommand).resolvesOnce({ SecretString: 'sk-3' }).rejects(new ResourceNotFoundException({ message: 'no', Message: 'no', $metadata: {} }));
+    client
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: 'sk-3' })
+      .rejects(new ResourceNotFoundException({ message: 'no', Message: 'no', $metadata: {} }));
     client.on(DeleteSecretCommand).resolves({});
     expect(await vault.read('acme', 'openai')).toBe('sk-3');
     expect(await vault.read('acme', 'openai')).toBeUndefined();

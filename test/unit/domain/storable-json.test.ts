@@ -79,7 +79,11 @@ describe('storableJsonProblem', () => {
         { depthSize: 'small', withCrossShrink: true },
         leaf,
         fc.array(tie('tree'), { maxLength: 4 }),
-        fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }).filter((key) => key !== '__proto__' && key !== 'constructor'), tie('tree'), { maxKeys: 4 }),
+        fc.dictionary(
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }).filter((key) => key !== '__proto__' && key !== 'constructor'),
+          tie('tree'),
+          { maxKeys: 4 },
+        ),
       ),
     }));
     fc.assert(
@@ -93,7 +97,9 @@ describe('storableJsonProblem', () => {
   });
 
   it('describes the problem with its path, quoting keys that are not plain names', () => {
-    expect(describeStorableJsonProblem('metadata', storableJsonProblem({ a: { b: 1e20 } }, limits)!)).toMatch(/^metadata\.a\.b: number 100000000000000000000 cannot be stored exactly/);
+    expect(describeStorableJsonProblem('metadata', storableJsonProblem({ a: { b: 1e20 } }, limits)!)).toMatch(
+      /^metadata\.a\.b: number 100000000000000000000 cannot be stored exactly/,
+    );
     expect(formatJsonPath('metadata', ['a b', 3, 'ok', ''])).toBe('metadata["a b"][3].ok[""]');
     expect(formatJsonPath('metadata', ['x'.repeat(100)])).toBe(`metadata["${'x'.repeat(40)}…"]`);
   });

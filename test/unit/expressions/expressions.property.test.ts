@@ -3,7 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextRunsOfFields, parseCron, toSchedulerCron } from '#shared/expressions/index.ts';
 
-const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns', 'Australia/Lord_Howe'];
+const ZONES = [
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Sydney',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/St_Johns',
+  'Australia/Lord_Howe',
+];
 const NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 /** Expands one EventBridge cron field to its values, the way the EventBridge documentation defines them. */
@@ -26,11 +36,27 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallClock(instant: number, zone: string): number[] {
   let formatter = formatters.get(zone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(zone, formatter);
   }
   const parts = Object.fromEntries(formatter.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  return [Number(parts.minute), Number(parts.hour), Number(parts.day), Number(parts.month), NAMES.indexOf(parts.weekday!.toUpperCase()) + 1, Number(parts.year)];
+  return [
+    Number(parts.minute),
+    Number(parts.hour),
+    Number(parts.day),
+    Number(parts.month),
+    NAMES.indexOf(parts.weekday!.toUpperCase()) + 1,
+    Number(parts.year),
+  ];
 }
 
 /** Minute-by-minute reference: fires at each instant whose wall time matches and has not been seen before. */
@@ -65,9 +91,14 @@ const expression = fc
   .map(([minute, hour, dom, dow]) => `${minute} ${hour} ${dom} * ${dow}`);
 
 const DST_DAYS = [
-  Date.parse('2026-03-07T00:00:00Z'), Date.parse('2026-03-28T00:00:00Z'), Date.parse('2026-04-03T00:00:00Z'),
-  Date.parse('2026-09-26T00:00:00Z'), Date.parse('2026-10-03T00:00:00Z'), Date.parse('2026-10-24T00:00:00Z'),
-  Date.parse('2026-10-31T00:00:00Z'), Date.parse('2026-11-20T00:00:00Z'),
+  Date.parse('2026-03-07T00:00:00Z'),
+  Date.parse('2026-03-28T00:00:00Z'),
+  Date.parse('2026-04-03T00:00:00Z'),
+  Date.parse('2026-09-26T00:00:00Z'),
+  Date.parse('2026-10-03T00:00:00Z'),
+  Date.parse('2026-10-24T00:00:00Z'),
+  Date.parse('2026-10-31T00:00:00Z'),
+  Date.parse('2026-11-20T00:00:00Z'),
 ];
 
 describe('nextRuns and the EventBridge expression agree', () => {

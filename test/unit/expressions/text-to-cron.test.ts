@@ -38,7 +38,7 @@ describe('textToCron', () => {
       ['at 9am and 5pm every day', '0 9,17 * * *'],
       ['9am', '0 9 * * *'],
       ['at 7 a.m.', '0 7 * * *'],
-      ['at 9 o\'clock', '0 9 * * *'],
+      ["at 9 o'clock", '0 9 * * *'],
       ['at 9am, 12pm and 5pm', '0 9,12,17 * * *'],
     ])('reads "%s" as %s', (text, cron) => {
       expect(textToCron(text)).toEqual({ cronExpression: cron, timezone: undefined });
@@ -109,12 +109,9 @@ describe('textToCron', () => {
   });
 
   describe('text that is already cron', () => {
-    it.each(['*/5 * * * *', '0 9 * * 1-5', '0 9 * * mon-fri', '30 2 1,15 jan *'])(
-      'returns "%s" unchanged with no time zone',
-      (cron) => {
-        expect(textToCron(cron)).toEqual({ cronExpression: cron, timezone: undefined });
-      },
-    );
+    it.each(['*/5 * * * *', '0 9 * * 1-5', '0 9 * * mon-fri', '30 2 1,15 jan *'])('returns "%s" unchanged with no time zone', (cron) => {
+      expect(textToCron(cron)).toEqual({ cronExpression: cron, timezone: undefined });
+    });
   });
 
   describe('rejections', () => {
@@ -126,15 +123,12 @@ describe('textToCron', () => {
       },
     );
 
-    it.each(['banana', '', 'every', 'at 9am on pluto', 'sometimes maybe'])(
-      'rejects "%s" as unreadable and suggests phrases that work',
-      (text) => {
-        const error = rejectionOf(text);
-        expect(error.field).toBe('text');
-        expect(error.message).toBe(`Could not read "${text}" as a schedule.`);
-        expect(error.hint).toContain('"every 15 minutes"');
-      },
-    );
+    it.each(['banana', '', 'every', 'at 9am on pluto', 'sometimes maybe'])('rejects "%s" as unreadable and suggests phrases that work', (text) => {
+      const error = rejectionOf(text);
+      expect(error.field).toBe('text');
+      expect(error.message).toBe(`Could not read "${text}" as a schedule.`);
+      expect(error.hint).toContain('"every 15 minutes"');
+    });
 
     it.each([
       ['at 25:00', /hours go from 0 to 23/],

@@ -36,7 +36,10 @@ async function logLines(run: () => Promise<unknown>): Promise<Record<string, unk
   vi.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
   await run();
   vi.restoreAllMocks();
-  return lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return lines
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('apiHandler', () => {
@@ -58,7 +61,13 @@ describe('apiHandler', () => {
       throw new Error('boom');
     });
     const [line] = await logLines(() => failing(event('gw-3'), context));
-    expect(line).toMatchObject({ level: 'ERROR', message: 'Request failed', function_request_id: 'lambda-request-1', correlation_id: 'gw-3', function_name: 'agent-schedules-get-thing' });
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      message: 'Request failed',
+      function_request_id: 'lambda-request-1',
+      correlation_id: 'gw-3',
+      function_name: 'agent-schedules-get-thing',
+    });
     expect(typeof line!.cold_start).toBe('boolean');
     const [next] = await logLines(() => failing(event('gw-4'), { ...context, awsRequestId: 'lambda-request-2' } as Context));
     expect(next).toMatchObject({ function_request_id: 'lambda-request-2', correlation_id: 'gw-4' });

@@ -77,7 +77,19 @@ describe('cli text-to-cron', () => {
 
 describe('npm run --silent cli', () => {
   it('prints only the JSON on stdout', async () => {
-    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'cli', '--', 'preview', '--cron', '0 9 * * 1-5', '--after', '2026-11-20T00:00:00Z', '--count', '1']);
+    const { stdout } = await promisify(execFile)('npm', [
+      'run',
+      '--silent',
+      'cli',
+      '--',
+      'preview',
+      '--cron',
+      '0 9 * * 1-5',
+      '--after',
+      '2026-11-20T00:00:00Z',
+      '--count',
+      '1',
+    ]);
     expect(JSON.parse(stdout)).toEqual({
       cronExpression: '0 9 * * 1-5',
       timezone: 'UTC',
@@ -88,7 +100,9 @@ describe('npm run --silent cli', () => {
   });
 
   it('exits non-zero with a JSON error on a rejected input', async () => {
-    const failure = await promisify(execFile)('npm', ['run', '--silent', 'cli', '--', 'preview', '--cron', '0 9 1 * 1']).catch((error: { code: number; stdout: string }) => error);
+    const failure = await promisify(execFile)('npm', ['run', '--silent', 'cli', '--', 'preview', '--cron', '0 9 1 * 1']).catch(
+      (error: { code: number; stdout: string }) => error,
+    );
     expect('code' in failure && failure.code).toBe(1);
     expect(JSON.parse(failure.stdout)).toMatchObject({ error: { code: 'invalid_expression' } });
   });

@@ -6,7 +6,7 @@ import type { Agent } from '#shared/domain/agent.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { QUEUED_RUN_LIMIT_MS, STUCK_RUN_GRACE_MS, scheduledRunId } from '#shared/domain/run.ts';
 import { parseScheduleInput } from '#shared/http/schedules.ts';
-import { type Schedule } from '#shared/domain/schedule.ts';
+import type { Schedule } from '#shared/domain/schedule.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { endOverdueRuns } from '#shared/use-cases/end-overdue-runs.ts';
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
@@ -45,7 +45,16 @@ beforeEach(async () => {
     deadlineSignal: () => new AbortController().signal,
     log: (message) => logged.push(message),
   };
-  await agents.create({ tenantId: 'acme', id: 'bot', kind: 'http', name: 'Bot', url: 'https://agents.example.com/bot', createdAt: START.toISOString(), updatedAt: START.toISOString(), version: 1 } as Agent);
+  await agents.create({
+    tenantId: 'acme',
+    id: 'bot',
+    kind: 'http',
+    name: 'Bot',
+    url: 'https://agents.example.com/bot',
+    createdAt: START.toISOString(),
+    updatedAt: START.toISOString(),
+    version: 1,
+  } as Agent);
 });
 
 async function hourly(): Promise<Schedule> {
@@ -79,7 +88,13 @@ describe('the sweeper', () => {
     // The next firing runs: the marker no longer makes it an overlap skip.
     agent.answer('next hour done');
     clock.current = new Date('2026-11-20T02:00:00Z');
-    const next = await executeScheduledRun(deps, { tenantId: 'acme', scheduleId: schedule.id, scheduledTime: '2026-11-20T02:00:00Z', executionId: 'e2', attempt: 1 });
+    const next = await executeScheduledRun(deps, {
+      tenantId: 'acme',
+      scheduleId: schedule.id,
+      scheduledTime: '2026-11-20T02:00:00Z',
+      executionId: 'e2',
+      attempt: 1,
+    });
     expect(next.outcome === 'ran' && next.run.status).toBe('succeeded');
 
     // A runner that was only slow, not dead, cannot overwrite the service's verdict or count the run twice.
@@ -126,7 +141,13 @@ describe('a final write that fails', () => {
       return finish(run, outcome);
     };
     clock.current = new Date('2026-11-20T01:00:00Z');
-    const outcome = await executeScheduledRun(deps, { tenantId: 'acme', scheduleId: schedule.id, scheduledTime: '2026-11-20T01:00:00Z', executionId: 'e1', attempt: 1 });
+    const outcome = await executeScheduledRun(deps, {
+      tenantId: 'acme',
+      scheduleId: schedule.id,
+      scheduledTime: '2026-11-20T01:00:00Z',
+      executionId: 'e1',
+      attempt: 1,
+    });
     expect(outcome.outcome).toBe('ran');
     const run = await runs.get('acme', schedule.id, scheduledRunId(schedule.id, '2026-11-20T01:00:00Z'));
     expect(run).toMatchObject({ status: 'failed', output: null, usage: null, error: { kind: 'internal' } });

@@ -7,7 +7,7 @@ import { DomainError, ValidationError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { OUTPUT_LIMIT_BYTES, RUN_ID_PATTERN, scheduledRunId, type Run } from '#shared/domain/run.ts';
 import { parseScheduleInput } from '#shared/http/schedules.ts';
-import { type Schedule } from '#shared/domain/schedule.ts';
+import type { Schedule } from '#shared/domain/schedule.ts';
 import { AgentError } from '#shared/ports/agent-runner.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { createRun } from '#shared/use-cases/create-run.ts';
@@ -26,7 +26,8 @@ import { parseRunRequest } from '#shared/http/runs.ts';
 import { rejectionOf } from '../../support/rejections.ts';
 
 /** GET /v1/schedules/{id}/runs as the route runs it: the query string parsed, then the use case (a bad query rejects). */
-const listRunsAs = async (principal: TenantPrincipal, scheduleId: string, query: Record<string, string>) => listRuns({ ...deps, cursors: testCursors }, principal, scheduleId, parseRunListQuery(query));
+const listRunsAs = async (principal: TenantPrincipal, scheduleId: string, query: Record<string, string>) =>
+  listRuns({ ...deps, cursors: testCursors }, principal, scheduleId, parseRunListQuery(query));
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
 const START = new Date('2026-11-20T00:00:00Z');
@@ -58,7 +59,16 @@ let deadlines: ManualDeadlines;
 let deps: RunnerDeps & { dispatcher: RecordingDispatcher };
 
 function httpAgent(id: string): Agent {
-  return { tenantId: 'acme', id, kind: 'http', name: `Agent ${id}`, url: `https://agents.example.com/${id}`, createdAt: START.toISOString(), updatedAt: START.toISOString(), version: 1 } as Agent;
+  return {
+    tenantId: 'acme',
+    id,
+    kind: 'http',
+    name: `Agent ${id}`,
+    url: `https://agents.example.com/${id}`,
+    createdAt: START.toISOString(),
+    updatedAt: START.toISOString(),
+    version: 1,
+  } as Agent;
 }
 
 beforeEach(async () => {
@@ -199,7 +209,11 @@ describe('a scheduled run', () => {
     const second = ranRun(await fire(schedule, '2026-11-20T02:00:00Z'));
 
     expect(first).toMatchObject({ status: 'failed', output: null, error: { message: 'Agent answered HTTP 500: boom', kind: 'http_status' }, durationMs: 1000 });
-    expect(second).toMatchObject({ status: 'failed', error: { message: 'Agent answered HTTP 503: later', kind: 'http_status' }, finishedAt: '2026-11-20T02:00:01Z' });
+    expect(second).toMatchObject({
+      status: 'failed',
+      error: { message: 'Agent answered HTTP 503: later', kind: 'http_status' },
+      finishedAt: '2026-11-20T02:00:01Z',
+    });
     expect(await runs.get('acme', schedule.id, second.id)).toEqual(second);
     expect(await stored(schedule)).toMatchObject({
       runCount: 2,
@@ -228,8 +242,20 @@ describe('a scheduled run', () => {
 
     expect(deadlines.requested).toEqual([30_000]);
     expect(agent.calls[0]?.signal.aborted).toBe(true);
-    expect(run).toMatchObject({ status: 'timed_out', error: { kind: 'timeout' }, deadlineAt: '2026-11-20T01:00:30Z', finishedAt: '2026-11-20T01:00:30Z', durationMs: 30_000 });
-    expect(await stored(schedule)).toMatchObject({ lastRunStatus: 'timed_out', failureCount: 1, consecutiveFailures: 1, lastError: { kind: 'timeout' }, enabled: true });
+    expect(run).toMatchObject({
+      status: 'timed_out',
+      error: { kind: 'timeout' },
+      deadlineAt: '2026-11-20T01:00:30Z',
+      finishedAt: '2026-11-20T01:00:30Z',
+      durationMs: 30_000,
+    });
+    expect(await stored(schedule)).toMatchObject({
+      lastRunStatus: 'timed_out',
+      failureCount: 1,
+      consecutiveFailures: 1,
+      lastError: { kind: 'timeout' },
+      enabled: true,
+    });
   });
 
   it("gets a deadline no later than the runner's own remaining time minus the finish margin", async () => {
@@ -290,7 +316,9 @@ describe('repeated deliveries of one scheduled event', () => {
   it('arriving at the same moment still make one run', async () => {
     const schedule = await newSchedule({ overlapPolicy: 'allow' });
     clock.current = new Date('2026-11-20T01:00:00Z');
-    const outcomes = await Promise.all([1, 2, 3].map((n) => executeScheduledRun(deps, eventFor(schedule, '2026-11-20T01:00:00Z', { executionId: `exec-${n}` }))));
+    const outcomes = await Promise.all(
+      [1, 2, 3].map((n) => executeScheduledRun(deps, eventFor(schedule, '2026-11-20T01:00:00Z', { executionId: `exec-${n}` }))),
+    );
     expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(['duplicate', 'duplicate', 'ran']);
     expect(agent.calls).toHaveLength(1);
     expect(await stored(schedule)).toMatchObject({ runCount: 1 });
@@ -314,7 +342,15 @@ describe('a scheduled event that must not run', () => {
 
     expect(outcome.outcome).toBe('skipped');
     const run = ranRun(outcome);
-    expect(run).toMatchObject({ status: 'skipped', reason: 'disabled', trigger: 'schedule', scheduledTime: '2026-11-20T01:00:00Z', startedAt: null, finishedAt: '2026-11-20T01:00:00Z', durationMs: 0 });
+    expect(run).toMatchObject({
+      status: 'skipped',
+      reason: 'disabled',
+      trigger: 'schedule',
+      scheduledTime: '2026-11-20T01:00:00Z',
+      startedAt: null,
+      finishedAt: '2026-11-20T01:00:00Z',
+      durationMs: 0,
+    });
     expect(await runs.get('acme', schedule.id, run.id)).toEqual(run);
     expect(agent.calls).toEqual([]);
     expect((await fire(schedule, '2026-11-20T01:00:00Z')).outcome).toBe('duplicate');
@@ -408,7 +444,14 @@ describe('a one-time schedule', () => {
     const run = ranRun(await fire(schedule, '2026-11-20T06:00:00Z'));
 
     expect(run.status).toBe('succeeded');
-    expect(await stored(schedule)).toMatchObject({ enabled: false, status: 'completed', nextRunAt: null, runCount: 1, successCount: 1, lastRunStatus: 'succeeded' });
+    expect(await stored(schedule)).toMatchObject({
+      enabled: false,
+      status: 'completed',
+      nextRunAt: null,
+      runCount: 1,
+      successCount: 1,
+      lastRunStatus: 'succeeded',
+    });
     expect(await schedules.counts('acme', ['user#alice'])).toEqual({ total: 1, enabled: 0 });
     expect((await fire(schedule, '2026-11-20T06:00:00Z')).outcome).toBe('duplicate');
     expect(await schedules.counts('acme', ['user#alice'])).toEqual({ total: 1, enabled: 0 });
@@ -503,7 +546,10 @@ describe('autoDisableAfterFailures', () => {
   it('pauses the schedule in both stores after that many consecutive failures, with the reason', async () => {
     configure({ autoDisableAfterFailures: 3 });
     const schedule = await newSchedule();
-    agent.fail('http_status', 'Agent answered HTTP 500: one').fail('http_status', 'Agent answered HTTP 500: two').fail('http_status', 'Agent answered HTTP 500: three');
+    agent
+      .fail('http_status', 'Agent answered HTTP 500: one')
+      .fail('http_status', 'Agent answered HTTP 500: two')
+      .fail('http_status', 'Agent answered HTTP 500: three');
 
     await fire(schedule, '2026-11-20T01:00:00Z');
     await fire(schedule, '2026-11-20T02:00:00Z');
@@ -595,7 +641,15 @@ describe('triggering a schedule', () => {
 
     const queued = await triggerSchedule(deps, alice, schedule.id);
 
-    expect(queued).toMatchObject({ trigger: 'manual', status: 'queued', scheduleId: schedule.id, scheduledTime: null, queuedAt: '2026-11-20T00:10:00Z', agentId: 'bot', userId: 'alice' });
+    expect(queued).toMatchObject({
+      trigger: 'manual',
+      status: 'queued',
+      scheduleId: schedule.id,
+      scheduledTime: null,
+      queuedAt: '2026-11-20T00:10:00Z',
+      agentId: 'bot',
+      userId: 'alice',
+    });
     expect(queued.id).toMatch(RUN_ID_PATTERN);
     expect(await runs.get('acme', schedule.id, queued.id)).toEqual(queued);
     expect(dispatcher.dispatched).toEqual([{ kind: 'queued', tenantId: 'acme', scheduleId: schedule.id, runId: queued.id }]);
@@ -605,7 +659,14 @@ describe('triggering a schedule', () => {
     const outcome = await executeQueuedRun(deps, ref);
     const again = await executeQueuedRun(deps, ref);
 
-    expect(ranRun(outcome)).toMatchObject({ id: queued.id, trigger: 'manual', status: 'succeeded', output: 'manual output', startedAt: '2026-11-20T00:10:00Z', durationMs: 1000 });
+    expect(ranRun(outcome)).toMatchObject({
+      id: queued.id,
+      trigger: 'manual',
+      status: 'succeeded',
+      output: 'manual output',
+      startedAt: '2026-11-20T00:10:00Z',
+      durationMs: 1000,
+    });
     expect(again).toEqual({ outcome: 'duplicate', runId: queued.id });
     expect(agent.calls).toHaveLength(1);
     expect(agent.calls[0]?.request).toMatchObject({ task: 'Summarise the last hour', runId: queued.id, scheduleId: schedule.id, scheduledTime: null });
@@ -658,13 +719,25 @@ describe('triggering a schedule', () => {
 describe('createRun', () => {
   it('with a schedule block creates that schedule and a queued api run of the task', async () => {
     clock.current = new Date('2026-11-20T00:05:00Z');
-    const { run, schedule } = await createRun(deps, alice, parseRunRequest({
+    const { run, schedule } = await createRun(
+      deps,
+      alice,
+      parseRunRequest({
+        task: 'Run database backup',
+        agentId: 'bot',
+        schedule: { type: 'recurring', name: 'Nightly Backup', cronExpression: '0 2 * * *' },
+      }),
+    );
+
+    expect(schedule).toMatchObject({
+      name: 'Nightly Backup',
       task: 'Run database backup',
       agentId: 'bot',
-      schedule: { type: 'recurring', name: 'Nightly Backup', cronExpression: '0 2 * * *' },
-    }));
-
-    expect(schedule).toMatchObject({ name: 'Nightly Backup', task: 'Run database backup', agentId: 'bot', scheduleType: 'recurring', cronExpression: '0 2 * * *', enabled: true, nextRunAt: '2026-11-20T02:00:00Z' });
+      scheduleType: 'recurring',
+      cronExpression: '0 2 * * *',
+      enabled: true,
+      nextRunAt: '2026-11-20T02:00:00Z',
+    });
     expect(await schedules.get('acme', schedule!.id)).toEqual(schedule);
     expect(run).toMatchObject({ trigger: 'api', status: 'queued', scheduleId: null, task: 'Run database backup', agentId: 'bot' });
     expect(dispatcher.dispatched).toEqual([{ kind: 'queued', tenantId: 'acme', scheduleId: null, runId: run.id }]);
@@ -677,13 +750,17 @@ describe('createRun', () => {
 
   it("accepts seed 001's thread shape: the last user message is the task", async () => {
     configure({ defaultAgentId: 'bot' });
-    const { run, schedule } = await createRun(deps, alice, parseRunRequest({
-      messages: [
-        { role: 'system', content: 'You are careful.' },
-        { role: 'user', content: 'Run database backup' },
-      ],
-      schedule: { type: 'recurring', name: 'Nightly Backup', cronExpression: '0 2 * * *' },
-    }));
+    const { run, schedule } = await createRun(
+      deps,
+      alice,
+      parseRunRequest({
+        messages: [
+          { role: 'system', content: 'You are careful.' },
+          { role: 'user', content: 'Run database backup' },
+        ],
+        schedule: { type: 'recurring', name: 'Nightly Backup', cronExpression: '0 2 * * *' },
+      }),
+    );
     expect(run).toMatchObject({ task: 'Run database backup', trigger: 'api', agentId: 'bot' });
     expect(schedule).toMatchObject({ name: 'Nightly Backup', task: 'Run database backup' });
   });

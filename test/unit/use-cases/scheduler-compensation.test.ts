@@ -1,5 +1,12 @@
 // The EventBridge adapter (client mocked) behind the schedule use cases: what is sent, and what is undone when it fails.
-import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, ThrottlingException, UpdateScheduleCommand, ValidationException } from '@aws-sdk/client-scheduler';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  SchedulerClient,
+  ThrottlingException,
+  UpdateScheduleCommand,
+  ValidationException,
+} from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeSchedulerMirror, type SchedulerMirrorConfig } from '#shared/adapters/eventbridge-scheduler/scheduler-mirror.ts';
@@ -94,7 +101,9 @@ describe('creating through EventBridge Scheduler', () => {
 
 describe('EventBridge refusing a definition', () => {
   it('answers a 400 saying what EventBridge refused, not a retryable 503, and keeps nothing half-done', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new ValidationException({ message: 'Invalid Schedule Expression', Message: 'Invalid Schedule Expression', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ValidationException({ message: 'Invalid Schedule Expression', Message: 'Invalid Schedule Expression', $metadata: {} }));
     const error = await createSchedule(deps, alice, weekdays).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect(answered(error).status).toBe(400);

@@ -16,7 +16,8 @@ import { parseScheduleListQuery } from '#shared/http/schedules.ts';
 import { rejectionOf } from '../../support/rejections.ts';
 
 /** GET /v1/schedules as the route runs it: the query string parsed, then the use case (a bad query rejects). */
-const listAs = async (principal: TenantPrincipal, query: Record<string, string>) => listSchedules({ ...deps, cursors: testCursors }, principal, parseScheduleListQuery(query));
+const listAs = async (principal: TenantPrincipal, query: Record<string, string>) =>
+  listSchedules({ ...deps, cursors: testCursors }, principal, parseScheduleListQuery(query));
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', teamId: 'ops', keyId: 'k1' };
 const bob: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'bob', teamId: 'ops', keyId: 'k2' };
@@ -59,7 +60,16 @@ describe('a schedule with nothing to run', () => {
 
   it('is accepted when it names an agent that needs no task (Toolhouse chat_id), and cannot later lose both', async () => {
     deps.settings = settingsFromEnv({});
-    await agents.create({ tenantId: 'acme', id: 'bot', kind: 'http', name: 'Bot', url: 'https://agents.example.com/bot', createdAt: '2026-11-20T00:00:00Z', updatedAt: '2026-11-20T00:00:00Z', version: 1 } as never);
+    await agents.create({
+      tenantId: 'acme',
+      id: 'bot',
+      kind: 'http',
+      name: 'Bot',
+      url: 'https://agents.example.com/bot',
+      createdAt: '2026-11-20T00:00:00Z',
+      updatedAt: '2026-11-20T00:00:00Z',
+      version: 1,
+    } as never);
     const { schedule } = await createSchedule(deps, alice, input({ ...without, chat_id: 'bot' }));
     expect(schedule).toMatchObject({ task: '', agentId: 'bot' });
     const error = await expectError(updateSchedule(deps, alice, schedule.id, input({ agentId: null })), ValidationError);
@@ -113,8 +123,18 @@ describe('creating a schedule', () => {
   });
 
   it('creates a one-time schedule as at() that EventBridge deletes after it runs', async () => {
-    const { schedule } = await createSchedule(deps, carol, input({ name: 'Deploy', task: 'go', scheduleType: 'one-time', scheduledTime: '2026-12-01T03:00:00Z' }));
-    expect(schedule).toMatchObject({ scheduleType: 'one-time', scheduledTime: '2026-12-01T03:00:00Z', cronExpression: null, nextRunAt: '2026-12-01T03:00:00Z', schedulerExpression: 'at(2026-12-01T03:00:00)' });
+    const { schedule } = await createSchedule(
+      deps,
+      carol,
+      input({ name: 'Deploy', task: 'go', scheduleType: 'one-time', scheduledTime: '2026-12-01T03:00:00Z' }),
+    );
+    expect(schedule).toMatchObject({
+      scheduleType: 'one-time',
+      scheduledTime: '2026-12-01T03:00:00Z',
+      cronExpression: null,
+      nextRunAt: '2026-12-01T03:00:00Z',
+      schedulerExpression: 'at(2026-12-01T03:00:00)',
+    });
     expect(mirror.calls[0]?.schedule?.oneTime).toBe(true);
   });
 
@@ -195,7 +215,13 @@ describe('updating a schedule', () => {
   it('merges a partial body, recomputes the expression and mirrors the change', async () => {
     const { schedule } = await createSchedule(deps, alice, input(daily));
     const updated = await updateSchedule(deps, alice, schedule.id, input({ cronExpression: '0 10 * * *' }));
-    expect(updated).toMatchObject({ name: 'Daily report', task: 'Summarise sales', cronExpression: '0 10 * * *', schedulerExpression: 'cron(0 10 * * ? *)', version: 2 });
+    expect(updated).toMatchObject({
+      name: 'Daily report',
+      task: 'Summarise sales',
+      cronExpression: '0 10 * * *',
+      schedulerExpression: 'cron(0 10 * * ? *)',
+      version: 2,
+    });
     expect(mirror.calls.at(-1)).toMatchObject({ kind: 'update', schedule: { expression: 'cron(0 10 * * ? *)', timezone: 'America/New_York' } });
   });
 
@@ -224,7 +250,12 @@ describe('updating a schedule', () => {
   it('turns a recurring schedule into a one-time one when given a scheduledTime', async () => {
     const { schedule } = await createSchedule(deps, alice, input(daily));
     const updated = await updateSchedule(deps, alice, schedule.id, input({ scheduledTime: '2026-12-24T18:00:00Z' }));
-    expect(updated).toMatchObject({ scheduleType: 'one-time', cronExpression: null, schedulerExpression: 'at(2026-12-24T13:00:00)', schedulerTimezone: 'America/New_York' });
+    expect(updated).toMatchObject({
+      scheduleType: 'one-time',
+      cronExpression: null,
+      schedulerExpression: 'at(2026-12-24T13:00:00)',
+      schedulerTimezone: 'America/New_York',
+    });
   });
 
   it('refuses to move a schedule between a user and a team', async () => {
@@ -274,7 +305,12 @@ describe('deleting a schedule', () => {
 
 describe('listing schedules', () => {
   beforeEach(async () => {
-    for (const [name, enabled] of [['b', true], ['A', false], ['c', true], ['a', true]] as const) {
+    for (const [name, enabled] of [
+      ['b', true],
+      ['A', false],
+      ['c', true],
+      ['a', true],
+    ] as const) {
       await createSchedule(deps, alice, input({ name, cronExpression: '0 9 * * *', enabled, team: false }));
     }
     await createSchedule(deps, alice, input({ name: 'team one', cronExpression: '0 9 * * *' }));

@@ -83,8 +83,7 @@ function numberOr0(value: unknown): number {
 
 // ---- idempotency record of a create ----
 
-export type IdempotencyItem = ItemKeys<typeof ENTITY.idempotency> &
-  IdempotencyRecord & { userId: string } & { [TABLE.timeToLiveAttribute]: number };
+export type IdempotencyItem = ItemKeys<typeof ENTITY.idempotency> & IdempotencyRecord & { userId: string } & { [TABLE.timeToLiveAttribute]: number };
 
 export const idempotencyAttributes = attributeNames<IdempotencyItem>;
 

@@ -1,7 +1,7 @@
 // The secret catalog item: a tenant secret's name and dates, one per secret under its tenant (never its value).
 import type { SecretEntry } from '../../../ports/secret-vault.ts';
 import { SECRET_SK_PREFIX, secretSk, tenantPk } from '../../../table.ts';
-import { ENTITY, attributeNames, type ItemKeys, type StoredItem, type TableKey } from './attributes.ts';
+import { type ENTITY, attributeNames, type ItemKeys, type StoredItem, type TableKey } from './attributes.ts';
 
 export type SecretItem = SecretEntry & ItemKeys<typeof ENTITY.secret>;
 

@@ -56,13 +56,21 @@ describe('the bedrock agent (Converse)', () => {
   });
 
   it('sends no system block when the agent has no system prompt', async () => {
-    bedrockMock.on(ConverseCommand).resolves({ output: { message: { role: 'assistant', content: [{ text: 'ok' }] } }, stopReason: 'end_turn', usage: undefined, metrics: undefined, $metadata: {} });
+    bedrockMock.on(ConverseCommand).resolves({
+      output: { message: { role: 'assistant', content: [{ text: 'ok' }] } },
+      stopReason: 'end_turn',
+      usage: undefined,
+      metrics: undefined,
+      $metadata: {},
+    });
     await registry.run(agentOf({ kind: 'bedrock', name: 'Nova', modelId: 'amazon.nova-micro-v1:0' }), agentRequest({ task: 'ping' }), generous());
     expect(bedrockMock.commandCalls(ConverseCommand)[0]?.args[0].input.system).toBeUndefined();
   });
 
   it('fails with agent_error named after the AWS error (ThrottlingException)', async () => {
-    bedrockMock.on(ConverseCommand).rejects(new ThrottlingException({ message: 'Too many requests, please wait.', Message: 'Too many requests, please wait.', $metadata: {} } as never));
+    bedrockMock
+      .on(ConverseCommand)
+      .rejects(new ThrottlingException({ message: 'Too many requests, please wait.', Message: 'Too many requests, please wait.', $metadata: {} } as never));
     const error = await failure(registry.run(agent, agentRequest(), generous()));
     expect(error.kind).toBe('agent_error');
     expect(error.message).toBe('Bedrock answered ThrottlingException: Too many requests, please wait.');
@@ -115,7 +123,9 @@ describe('the bedrock-agent agent (InvokeAgent)', () => {
 
   it('fails with agent_error when the stream carries an exception event', async () => {
     bedrockAgentMock.on(InvokeAgentCommand).resolves({
-      completion: completion({ chunk: { bytes: encode('partial') } }, { throttlingException: { name: 'ThrottlingException', message: 'Rate exceeded' } } as unknown as ResponseStream),
+      completion: completion({ chunk: { bytes: encode('partial') } }, {
+        throttlingException: { name: 'ThrottlingException', message: 'Rate exceeded' },
+      } as unknown as ResponseStream),
       contentType: 'application/json',
       sessionId: 's1',
       $metadata: {},
@@ -151,7 +161,9 @@ describe('the lambda agent', () => {
   const agent = agentOf({ kind: 'lambda', name: 'Ticket fn', functionArn: FUNCTION_ARN });
 
   it('invokes the function synchronously with the run payload and returns its {output} with usage', async () => {
-    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, Payload: lambdaPayload(JSON.stringify({ output: 'done', usage: { inputTokens: 10, outputTokens: 2 } })), $metadata: {} });
+    lambdaMock
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, Payload: lambdaPayload(JSON.stringify({ output: 'done', usage: { inputTokens: 10, outputTokens: 2 } })), $metadata: {} });
 
     const result = await registry.run(agent, agentRequest(), generous());
 
@@ -177,7 +189,9 @@ describe('the lambda agent', () => {
     lambdaMock.on(InvokeCommand).resolves({
       StatusCode: 200,
       FunctionError: 'Unhandled',
-      Payload: lambdaPayload(JSON.stringify({ errorType: 'TypeError', errorMessage: "Cannot read properties of undefined (reading 'id')", trace: ['at handler'] })),
+      Payload: lambdaPayload(
+        JSON.stringify({ errorType: 'TypeError', errorMessage: "Cannot read properties of undefined (reading 'id')", trace: ['at handler'] }),
+      ),
       $metadata: {},
     });
     const error = await failure(registry.run(agent, agentRequest(), generous()));
@@ -192,7 +206,11 @@ describe('the lambda agent', () => {
   });
 
   it('fails with agent_error named after the AWS error when the function does not exist', async () => {
-    lambdaMock.on(InvokeCommand).rejects(new ResourceNotFoundException({ message: 'Function not found: ticket-agent', Message: 'Function not found: ticket-agent', $metadata: {} } as never));
+    lambdaMock
+      .on(InvokeCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: 'Function not found: ticket-agent', Message: 'Function not found: ticket-agent', $metadata: {} } as never),
+      );
     const error = await failure(registry.run(agent, agentRequest(), generous()));
     expect(error.kind).toBe('agent_error');
     expect(error.message).toBe('Lambda answered ResourceNotFoundException: Function not found: ticket-agent');

@@ -16,7 +16,10 @@ describe('usage an agent reports', () => {
   });
 
   it('drops a total that two in-range parts would push past the bound', () => {
-    expect(parseUsage({ inputTokens: MAX_TOKEN_COUNT, outputTokens: MAX_TOKEN_COUNT })).toEqual({ inputTokens: MAX_TOKEN_COUNT, outputTokens: MAX_TOKEN_COUNT });
+    expect(parseUsage({ inputTokens: MAX_TOKEN_COUNT, outputTokens: MAX_TOKEN_COUNT })).toEqual({
+      inputTokens: MAX_TOKEN_COUNT,
+      outputTokens: MAX_TOKEN_COUNT,
+    });
     expect(parseUsage({ inputTokens: 1e20 })).toBeUndefined();
   });
 });
@@ -48,7 +51,9 @@ describe('traceparent', () => {
   const hex = (bytes: number) => 'ab'.repeat(bytes);
 
   it('carries the Lambda X-Ray trace as W3C trace context, with the sampled flag', () => {
-    expect(traceparentFrom('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1', hex)).toBe('00-5759e988bd862e3fe1be46a994272793-abababababababab-01');
+    expect(traceparentFrom('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1', hex)).toBe(
+      '00-5759e988bd862e3fe1be46a994272793-abababababababab-01',
+    );
     expect(traceparentFrom('Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0', hex)).toBe('00-5759e988bd862e3fe1be46a994272793-abababababababab-00');
   });
 

@@ -48,7 +48,9 @@ describe('the command agent', () => {
   });
 
   it('fails with agent_error and the stderr tail when the command exits non-zero', async () => {
-    const error = await failure(local.run(script("process.stderr.write('starting\\nboom: OPENAI_API_KEY is not set\\n');process.exit(3)"), agentRequest(), generous()));
+    const error = await failure(
+      local.run(script("process.stderr.write('starting\\nboom: OPENAI_API_KEY is not set\\n');process.exit(3)"), agentRequest(), generous()),
+    );
     expect(error.kind).toBe('agent_error');
     expect(error.message).toBe('The command exited with code 3: starting\nboom: OPENAI_API_KEY is not set');
   });

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunnerRegistry, type AgentRunnerOptions } from '#shared/adapters/agents/index.ts';
 import { SIGNATURE_HEADER, verifySignature } from '#shared/adapters/agents/http-agent.ts';
-import { AgentError } from '#shared/ports/agent-runner.ts';
+import type { AgentError } from '#shared/ports/agent-runner.ts';
 import { AgentSecretReader } from '#shared/adapters/secrets/agent-secret-reader.ts';
 import { FileVault } from '#shared/adapters/secrets/file-vault.ts';
 import { type AgentServer, agentOf, agentRequest, closedPort, failure, generous, json, startAgentServer } from './support.ts';
@@ -12,9 +12,17 @@ const TOKEN = 'tok_live_4f9a8b7c6d5e';
 const TOKEN_ENV = 'AGENT_SCHEDULES_TEST_HTTP_TOKEN';
 
 // The runner's secret reader, with the test's variables allow-listed as an operator would (AGENT_SECRET_ENV_NAMES).
-const secrets = new AgentSecretReader({ vault: new FileVault(), policy: { secretsPrefix: 'agent-schedules/test/agents/', envNames: [TOKEN_ENV, 'AGENT_SCHEDULES_TEST_UNSET'] } });
+const secrets = new AgentSecretReader({
+  vault: new FileVault(),
+  policy: { secretsPrefix: 'agent-schedules/test/agents/', envNames: [TOKEN_ENV, 'AGENT_SCHEDULES_TEST_UNSET'] },
+});
 const registry = (options: Partial<AgentRunnerOptions> = {}): AgentRunnerRegistry =>
-  new AgentRunnerRegistry({ signingSecret: SIGNING_SECRET, allowLoopback: true, readSecret: (reference, tenantId) => secrets.read(tenantId, reference), ...options });
+  new AgentRunnerRegistry({
+    signingSecret: SIGNING_SECRET,
+    allowLoopback: true,
+    readSecret: (reference, tenantId) => secrets.read(tenantId, reference),
+    ...options,
+  });
 
 const servers: AgentServer[] = [];
 async function server(...args: Parameters<typeof startAgentServer>): Promise<AgentServer> {
@@ -34,17 +42,23 @@ afterEach(async () => {
 });
 
 describe('the http agent', () => {
-  it('sends the run\'s traceparent, which an agent\'s own headers cannot replace', async () => {
+  it("sends the run's traceparent, which an agent's own headers cannot replace", async () => {
     const agent = await server((_request, res) => json(res, 200, { output: 'ok' }));
     const traceparent = '00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01';
-    await registry().run(agentOf({ kind: 'http', name: 'Traced', url: agent.url(), headers: { traceparent: '00-forged-forged-00' } }), agentRequest({ traceparent }), generous());
+    await registry().run(
+      agentOf({ kind: 'http', name: 'Traced', url: agent.url(), headers: { traceparent: '00-forged-forged-00' } }),
+      agentRequest({ traceparent }),
+      generous(),
+    );
     expect(agent.requests[0]!.headers.traceparent).toBe(traceparent);
   });
 
   it('refuses an env reference the operator did not allow-list, without calling the agent', async () => {
     const agent = await server((_request, res) => json(res, 200, { output: 'ok' }));
     process.env.AGENT_SCHEDULES_TEST_NOT_LISTED = 'leak';
-    const error = await failure(registry().run(agentOf({ kind: 'http', name: 'Thief', url: agent.url(), secretRef: 'env:AGENT_SCHEDULES_TEST_NOT_LISTED' }), agentRequest(), generous()));
+    const error = await failure(
+      registry().run(agentOf({ kind: 'http', name: 'Thief', url: agent.url(), secretRef: 'env:AGENT_SCHEDULES_TEST_NOT_LISTED' }), agentRequest(), generous()),
+    );
     delete process.env.AGENT_SCHEDULES_TEST_NOT_LISTED;
     expect(error.kind).toBe('agent_error');
     expect(error.message).toContain('refused');
@@ -54,7 +68,13 @@ describe('the http agent', () => {
   it('posts exactly the run payload with the bearer, the static headers and a verifiable signature, and returns the JSON output', async () => {
     const agent = await server((_request, res) => json(res, 200, { output: 'All 12 tickets summarised.' }));
     const result = await registry().run(
-      agentOf({ kind: 'http', name: 'Support', url: agent.url('/hooks/agent?x=1'), secretRef: `env:${TOKEN_ENV}`, headers: { 'X-Team': 'support', 'User-Agent': 'custom-agent' } }),
+      agentOf({
+        kind: 'http',
+        name: 'Support',
+        url: agent.url('/hooks/agent?x=1'),
+        secretRef: `env:${TOKEN_ENV}`,
+        headers: { 'X-Team': 'support', 'User-Agent': 'custom-agent' },
+      }),
       agentRequest(),
       generous(),
     );
@@ -263,13 +283,21 @@ describe('the SSRF guard of the http agent', () => {
 
   it('lets a host listed in allowedHosts through even when loopback is not allowed', async () => {
     const agent = await server((_request, res) => json(res, 200, { output: 'allowed' }));
-    const result = await registry({ allowLoopback: false, allowedHosts: ['127.0.0.1'] }).run(agentOf({ kind: 'http', name: 'Listed', url: agent.url() }), agentRequest(), generous());
+    const result = await registry({ allowLoopback: false, allowedHosts: ['127.0.0.1'] }).run(
+      agentOf({ kind: 'http', name: 'Listed', url: agent.url() }),
+      agentRequest(),
+      generous(),
+    );
     expect(result.output).toBe('allowed');
   });
 
   it('lets "localhost" through when loopback is allowed, connecting to the vetted address', async () => {
     const agent = await server((_request, res) => json(res, 200, { output: 'local' }));
-    const result = await registry({ allowLoopback: true }).run(agentOf({ kind: 'http', name: 'Local', url: `http://localhost:${agent.port}/agent` }), agentRequest(), generous());
+    const result = await registry({ allowLoopback: true }).run(
+      agentOf({ kind: 'http', name: 'Local', url: `http://localhost:${agent.port}/agent` }),
+      agentRequest(),
+      generous(),
+    );
     expect(result.output).toBe('local');
   });
 });

@@ -47,7 +47,14 @@ describe('the openai agent', () => {
   it('posts the model, the system prompt and the task to /chat/completions with the bearer, and returns the message with usage', async () => {
     answer = () => ({ status: 200, body: completion('Three tickets need a reply today.', { prompt_tokens: 42, completion_tokens: 9, total_tokens: 51 }) });
     const result = await registry().run(
-      agentOf({ kind: 'openai', name: 'GPT', baseUrl: server.url('/v1'), model: 'gpt-4o-mini', systemPrompt: 'You triage support tickets.', secretRef: `env:${KEY_ENV}` }),
+      agentOf({
+        kind: 'openai',
+        name: 'GPT',
+        baseUrl: server.url('/v1'),
+        model: 'gpt-4o-mini',
+        systemPrompt: 'You triage support tickets.',
+        secretRef: `env:${KEY_ENV}`,
+      }),
       agentRequest(),
       generous(),
     );
@@ -67,7 +74,11 @@ describe('the openai agent', () => {
 
   it('sends only the user message and no authorization for a keyless local model (Ollama) with a trailing slash in baseUrl', async () => {
     answer = () => ({ status: 200, body: completion('pong') });
-    const result = await registry().run(agentOf({ kind: 'openai', name: 'Ollama', baseUrl: server.url('/v1/'), model: 'llama3.2' }), agentRequest({ task: 'ping' }), generous());
+    const result = await registry().run(
+      agentOf({ kind: 'openai', name: 'Ollama', baseUrl: server.url('/v1/'), model: 'llama3.2' }),
+      agentRequest({ task: 'ping' }),
+      generous(),
+    );
 
     expect(result).toEqual({ output: 'pong' });
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({ model: 'llama3.2', messages: [{ role: 'user', content: 'ping' }] });
@@ -75,9 +86,16 @@ describe('the openai agent', () => {
   });
 
   it('fails with http_status when the API answers 401, without the key in the message', async () => {
-    answer = (request) => ({ status: 401, body: { error: { message: `Incorrect API key provided: ${String(request.headers.authorization)}`, type: 'invalid_request_error' } } });
+    answer = (request) => ({
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${String(request.headers.authorization)}`, type: 'invalid_request_error' } },
+    });
     const error = await failure(
-      registry().run(agentOf({ kind: 'openai', name: 'GPT', baseUrl: server.url('/v1'), model: 'gpt-4o-mini', secretRef: `env:${KEY_ENV}` }), agentRequest(), generous()),
+      registry().run(
+        agentOf({ kind: 'openai', name: 'GPT', baseUrl: server.url('/v1'), model: 'gpt-4o-mini', secretRef: `env:${KEY_ENV}` }),
+        agentRequest(),
+        generous(),
+      ),
     );
     expect(error.kind).toBe('http_status');
     expect(error.message).toMatch(/^Agent answered HTTP 401: \{"error":\{"message":"Incorrect API key provided: Bearer \[redacted\]"/);
@@ -93,7 +111,11 @@ describe('the openai agent', () => {
 
   it('fails with forbidden_target when the base URL is loopback and loopback is not allowed', async () => {
     const error = await failure(
-      new AgentRunnerRegistry({ signingSecret: 's' }).run(agentOf({ kind: 'openai', name: 'Local', baseUrl: server.url('/v1'), model: 'm' }), agentRequest(), generous()),
+      new AgentRunnerRegistry({ signingSecret: 's' }).run(
+        agentOf({ kind: 'openai', name: 'Local', baseUrl: server.url('/v1'), model: 'm' }),
+        agentRequest(),
+        generous(),
+      ),
     );
     expect(error.kind).toBe('forbidden_target');
     expect(server.requests).toHaveLength(0);

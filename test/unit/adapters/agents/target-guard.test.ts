@@ -101,7 +101,9 @@ describe('vetTarget', () => {
 
   it('matches allowedHosts exactly, ignoring case', async () => {
     await expect(vetTarget(new URL('http://LocalHost:8080/'), { allowedHosts: ['localhost'] })).resolves.toBeNull();
-    await expect(vetTarget(new URL('http://127.0.0.1:8080/'), { allowedHosts: ['127.0.0.2', 'localhost'] })).rejects.toMatchObject({ kind: 'forbidden_target' });
+    await expect(vetTarget(new URL('http://127.0.0.1:8080/'), { allowedHosts: ['127.0.0.2', 'localhost'] })).rejects.toMatchObject({
+      kind: 'forbidden_target',
+    });
   });
 
   it('sees through numeric and hexadecimal spellings of loopback in URLs', async () => {
