@@ -254,22 +254,29 @@ export async function recordFinalState(deps: FinalDeps, run: Run, schedule: Sche
 /** Writes the run's final state with its schedule's counters; a schedule paused or re-timed meanwhile is re-read. */
 async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
   let schedule = read;
-  for (let attempt = 1; ; attempt += 1) {
-    const failed = run.status !== 'succeeded';
-    const result = await deps.runs.finishRun(run, {
-      schedule,
-      status: run.status,
-      lastRunAt: run.startedAt ?? run.finishedAt!,
-      lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
-      nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
-      complete: run.trigger === 'schedule' && schedule.scheduleType === 'one-time' && schedule.enabled,
-    });
-    if (result !== 'schedule_changed') return result;
-    const current = await deps.schedules.get(run.tenantId, schedule.id);
-    if (!current || attempt >= 5) {
-      return (await deps.runs.finishRun(run, null)) === 'already_final' ? 'already_final' : 'schedule_gone';
-    }
-    schedule = current;
+  const withoutSchedule = async () => ((await deps.runs.finishRun(run, null)) === 'already_final' ? 'already_final' : 'schedule_gone');
+  const changing = () => new StaleVersionError(`Schedule ${read.id} kept changing while run ${run.id} was recorded.`);
+  try {
+    return await retryStale(async () => {
+      const failed = run.status !== 'succeeded';
+      const result = await deps.runs.finishRun(run, {
+        schedule,
+        status: run.status,
+        lastRunAt: run.startedAt ?? run.finishedAt!,
+        lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
+        nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
+        complete: run.trigger === 'schedule' && schedule.scheduleType === 'one-time' && schedule.enabled,
+      });
+      if (result !== 'schedule_changed') return result;
+      const current = await deps.schedules.get(run.tenantId, schedule.id);
+      if (!current) return withoutSchedule();
+      schedule = current;
+      throw changing();
+    }, changing);
+  } catch (error) {
+    // The schedule kept changing: the run's own record is still written, without the counters.
+    if (error instanceof StaleVersionError) return withoutSchedule();
+    throw error;
   }
 }
 
