@@ -7,6 +7,9 @@ import { storableMetadata } from './metadata.ts';
 
 export { LIMITS, maxChars, minChars };
 
+/** The longest spread a schedule may ask for (EventBridge allows up to 1,440; an hour keeps runs near their time). */
+export const MAX_FLEXIBLE_WINDOW_MINUTES = 60;
+
 export const SCHEDULE_ID_PATTERN = /^sched_[A-Za-z0-9]{8,40}$/;
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -50,6 +53,15 @@ export const ScheduleFields = z
     endAt: isoInstant.nullable(),
     overlapPolicy: z.enum(['skip', 'allow']).meta({ description: 'skip (default): a run still running makes the next one skipped.' }),
     timeoutSeconds: z.number().int().min(1).max(840).meta({ description: 'Run deadline in seconds (default 300).' }),
+    flexibleWindowMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_FLEXIBLE_WINDOW_MINUTES, `flexibleWindowMinutes must be 0–${MAX_FLEXIBLE_WINDOW_MINUTES}, e.g. 15 to spread runs over a quarter of an hour`)
+      .meta({
+        description:
+          'Spread: each run starts at a time within this many minutes after its scheduled time (0–60, default 0 = on time). Sent to EventBridge as FlexibleTimeWindow.',
+      }),
     team: z.boolean().meta({ description: 'Create a team-owned schedule, visible to the team. Default: true when your key has a team.' }),
   })
   .partial()
@@ -94,6 +106,8 @@ export interface Schedule {
   endAt: string | null;
   overlapPolicy: 'skip' | 'allow';
   timeoutSeconds: number;
+  /** Spread: runs start within this many minutes after their scheduled time (0 = on time); absent on older items. */
+  flexibleWindowMinutes?: number;
   createdAt: string;
   updatedAt: string;
   version: number;

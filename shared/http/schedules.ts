@@ -10,6 +10,7 @@ import { MAX_LIST_LIMIT, MAX_LIST_OFFSET, type ScheduleListParams } from '../use
 import { parseWith } from './validation.ts';
 import type { ScheduleList } from '../use-cases/list-schedules.ts';
 import { computeNextRunAt } from '../use-cases/schedule-timing.ts';
+import { formatInstant } from '../expressions/index.ts';
 
 /**
  * Other spellings of canonical fields, from the seeds' APIs, so their clients work unchanged.
@@ -34,6 +35,7 @@ export const FIELD_ALIASES: Record<string, string> = {
   end_at: 'endAt',
   overlap_policy: 'overlapPolicy',
   timeout_seconds: 'timeoutSeconds',
+  flexible_window_minutes: 'flexibleWindowMinutes',
 };
 
 /** Fields a replaced service sends that carry nothing this service uses; accepted and ignored. */
@@ -114,6 +116,8 @@ export const ScheduleView = z
     endAt: nullableString,
     overlapPolicy: z.enum(['skip', 'allow']),
     timeoutSeconds: z.number().int(),
+    flexibleWindowMinutes: z.number().int(),
+    nextRunWindowEnd: nullableString.meta({ description: 'The end of the window the next run starts in: nextRunAt plus flexibleWindowMinutes.' }),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -158,6 +162,8 @@ export function presentSchedule(schedule: Schedule, now: Date): ScheduleViewShap
     endAt: schedule.endAt,
     overlapPolicy: schedule.overlapPolicy,
     timeoutSeconds: schedule.timeoutSeconds,
+    flexibleWindowMinutes: schedule.flexibleWindowMinutes ?? 0,
+    nextRunWindowEnd: nextRunAt === null ? null : formatInstant(new Date(Date.parse(nextRunAt) + (schedule.flexibleWindowMinutes ?? 0) * 60_000)),
     metadata: schedule.metadata,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,

@@ -11,6 +11,8 @@ export interface MirroredSchedule {
   oneTime: boolean;
   startAt: string | null;
   endAt: string | null;
+  /** Minutes after each scheduled time within which it may fire (EventBridge's FlexibleTimeWindow); 0 = on time. */
+  flexibleWindowMinutes?: number | undefined;
   description: string;
 }
 

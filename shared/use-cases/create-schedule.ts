@@ -77,6 +77,7 @@ export async function createSchedule(
       endAt,
       overlapPolicy: input.overlapPolicy ?? 'skip',
       timeoutSeconds: input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      flexibleWindowMinutes: input.flexibleWindowMinutes ?? 0,
       createdAt: timestamp,
       updatedAt: timestamp,
       version: 1,

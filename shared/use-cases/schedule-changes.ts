@@ -23,6 +23,7 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   if (input.endAt !== undefined) next.endAt = input.endAt;
   if (input.overlapPolicy !== undefined) next.overlapPolicy = input.overlapPolicy;
   if (input.timeoutSeconds !== undefined) next.timeoutSeconds = input.timeoutSeconds;
+  if (input.flexibleWindowMinutes !== undefined) next.flexibleWindowMinutes = input.flexibleWindowMinutes;
 
   const timingChanged = TIMING_FIELDS.some((field) => input[field] !== undefined && input[field] !== current[field]);
   if (timingChanged) {

@@ -17,6 +17,7 @@ export function toMirrored(schedule: Schedule): MirroredSchedule {
     oneTime: schedule.scheduleType === 'one-time',
     startAt: schedule.startAt,
     endAt: schedule.endAt,
+    ...(schedule.flexibleWindowMinutes ? { flexibleWindowMinutes: schedule.flexibleWindowMinutes } : {}),
     description: `${schedule.name} — ${schedule.cronDescription}`,
   };
 }

@@ -64,6 +64,15 @@ const cases: BadCase[] = [
     message: /not valid JSON/,
   },
   {
+    what: 'a flexible window over 60 minutes',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, flexibleWindowMinutes: 61 } },
+    status: 400,
+    code: 'invalid_request',
+    message: /flexibleWindowMinutes must be 0–60, e\.g\. 15/,
+  },
+  {
     what: 'a body that is a JSON array',
     method: 'POST',
     path: '/v1/schedules',

@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '#shared/adapters/agents/index.ts';
+import { flexibleOffsetMs } from '#shared/adapters/local-scheduler/local-scheduler.ts';
 import { ENV } from '#shared/config.ts';
 import { START, startE2eServer, type E2eServer } from './harness.ts';
 
@@ -235,5 +236,28 @@ describe("seed 001's thread request", () => {
     // No agentId and no DEFAULT_AGENT_ID on the local server: the run fails and says how to fix it.
     expect(run.json.run).toMatchObject({ status: 'failed', error: { kind: 'no_agent' } });
     expect(run.json.run.error.message).toContain('DEFAULT_AGENT_ID');
+  });
+});
+
+describe('a schedule with a flexible window', () => {
+  it('shows the window of its next run, and runs inside it with the scheduled time the window starts at', async () => {
+    e2e.clock.set(at(0));
+    const created = await e2e.request('POST', '/v1/schedules', {
+      body: { name: 'Spread', task: 'spread', cronExpression: '30 0 * * *', timezone: 'UTC', agentId: 'worker', flexibleWindowMinutes: 10, team: false },
+    });
+    expect(created.status).toBe(201);
+    const { id } = created.json.schedule;
+    expect(created.json.schedule).toMatchObject({ flexibleWindowMinutes: 10, nextRunAt: '2026-11-20T00:30:00Z', nextRunWindowEnd: '2026-11-20T00:40:00Z' });
+
+    const start = new Date('2026-11-20T00:30:00Z');
+    const offset = flexibleOffsetMs({ name: id, flexibleWindowMinutes: 10 }, start);
+    e2e.clock.set(new Date(start.getTime() + offset - 1));
+    expect((await e2e.server.tick()).filter((event) => event.scheduleId === id)).toEqual([]);
+    e2e.clock.set(new Date(start.getTime() + offset));
+    expect((await e2e.server.tick()).filter((event) => event.scheduleId === id).map((event) => event.scheduledTime)).toEqual(['2026-11-20T00:30:00Z']);
+    const runs = await e2e.request('GET', `/v1/schedules/${id}/runs`);
+    expect(runs.json.data.map((run: { scheduledTime: string; status: string }) => [run.scheduledTime, run.status])).toEqual([
+      ['2026-11-20T00:30:00Z', 'succeeded'],
+    ]);
   });
 });

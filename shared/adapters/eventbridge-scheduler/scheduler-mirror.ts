@@ -38,7 +38,7 @@ export function toScheduleRequest(schedule: MirroredSchedule, config: SchedulerM
     ScheduleExpression: schedule.expression,
     ScheduleExpressionTimezone: schedule.timezone,
     State: schedule.enabled ? 'ENABLED' : 'DISABLED',
-    FlexibleTimeWindow: { Mode: 'OFF' },
+    FlexibleTimeWindow: schedule.flexibleWindowMinutes ? { Mode: 'FLEXIBLE', MaximumWindowInMinutes: schedule.flexibleWindowMinutes } : { Mode: 'OFF' },
     Description: schedule.description.slice(0, MAX_DESCRIPTION_LENGTH),
     Target: {
       Arn: config.runnerArn,

@@ -1,5 +1,5 @@
 // The SchedulerMirror for the local server: keeps the EventBridge expressions in memory and fires them when EventBridge would.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { nextRunsOfSchedulerExpression } from '#shared/expressions/index.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { MirroredSchedule, ScheduledEvent, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
@@ -104,7 +104,10 @@ export class LocalScheduler implements SchedulerMirror {
       if (now <= after) continue;
       entry.lastChecked = now;
       if (!entry.schedule.enabled) continue;
-      const events = fireTimes(entry.schedule, after, now).map((time) => ({
+      const due = dueTimes(entry.schedule, fireTimes(entry.schedule, after, now), now);
+      // With a flexible window an occurrence whose start is still ahead is left for a later tick.
+      if (due.pending) entry.lastChecked = due.pending.getTime() - 1;
+      const events = due.times.map((time) => ({
         tenantId: entry.schedule.tenantId,
         scheduleId: entry.schedule.name,
         scheduledTime: schedulerTime(time),
@@ -166,6 +169,27 @@ export class LocalScheduler implements SchedulerMirror {
     }
     return fired;
   }
+}
+
+/**
+ * Where in its flexible window an occurrence starts: the same spot for the same schedule and time (a hash of both), as
+ * EventBridge picks a time within FlexibleTimeWindow. 0 without a window.
+ */
+export function flexibleOffsetMs(schedule: Pick<MirroredSchedule, 'name' | 'flexibleWindowMinutes'>, scheduledTime: Date): number {
+  const windowMs = (schedule.flexibleWindowMinutes ?? 0) * 60_000;
+  if (windowMs === 0) return 0;
+  const hash = createHash('sha256').update(`${schedule.name}\n${scheduledTime.toISOString()}`).digest();
+  return Math.floor((hash.readUInt32BE(0) / 2 ** 32) * windowMs);
+}
+
+/** The occurrences whose start (scheduled time plus window offset) has come, in order; `pending`: the first still ahead. */
+function dueTimes(schedule: MirroredSchedule, times: Date[], now: number): { times: Date[]; pending: Date | undefined } {
+  const due: Date[] = [];
+  for (const time of times) {
+    if (time.getTime() + flexibleOffsetMs(schedule, time) > now) return { times: due, pending: time };
+    due.push(time);
+  }
+  return { times: due, pending: undefined };
 }
 
 /** Rejects what EventBridge would reject (an unreadable expression or timezone), at create time not tick time. */

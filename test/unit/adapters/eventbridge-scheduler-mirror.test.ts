@@ -86,6 +86,22 @@ describe('EventBridgeSchedulerMirror.create', () => {
     });
   });
 
+  it('sends a flexible window as FlexibleTimeWindow FLEXIBLE with its maximum, so runs spread over it', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await mirror.create({ ...recurring, flexibleWindowMinutes: 15 });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+      Description: 'At 09:00, Monday through Friday (America/New_York)',
+      Target: target('sched_weekdays'),
+      ActionAfterCompletion: 'NONE',
+    });
+  });
+
   it('creates a disabled schedule in the DISABLED state', async () => {
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     await mirror.create({ ...recurring, enabled: false });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalConflictError, LocalScheduler } from '#shared/adapters/local-scheduler/local-scheduler.ts';
+import { flexibleOffsetMs, LocalConflictError, LocalScheduler } from '#shared/adapters/local-scheduler/local-scheduler.ts';
 import type { MirroredSchedule, ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -272,5 +272,34 @@ describe('LocalScheduler timer', () => {
     releaseSlow();
     await stopping;
     expect(stopped).toBe(true);
+  });
+});
+
+describe('LocalScheduler spread (flexible window)', () => {
+  it('starts an occurrence at its spot in the window, not before, and once, with the scheduled time as its time', async () => {
+    setNow('2026-11-16T08:59:00Z');
+    const spread = schedule({ name: 'sched_spread', expression: 'cron(0 9 * * ? *)', flexibleWindowMinutes: 10 });
+    await scheduler.create(spread);
+    const nine = new Date('2026-11-16T09:00:00Z');
+    const offset = flexibleOffsetMs(spread, nine);
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(offset).toBeLessThan(10 * 60_000);
+
+    current = new Date(nine.getTime() + offset - 1);
+    expect(await scheduler.tick()).toEqual([]);
+    current = new Date(nine.getTime() + offset);
+    expect(times(await scheduler.tick())).toEqual(['2026-11-16T09:00:00Z']);
+    advanceMinutes(5);
+    expect(await scheduler.tick()).toEqual([]);
+  });
+
+  it('spreads a thousand schedules at 09:00 across the window instead of one spike, the same way every time', () => {
+    const nine = new Date('2026-11-16T09:00:00Z');
+    const offsets = Array.from({ length: 1000 }, (_, index) => flexibleOffsetMs({ name: `sched_${index}`, flexibleWindowMinutes: 10 }, nine));
+    const perMinute = Array.from({ length: 10 }, (_, minute) => offsets.filter((offset) => Math.floor(offset / 60_000) === minute).length);
+    // Each minute of the window gets roughly a tenth (a fair spread puts 100 ± 40 in each).
+    for (const count of perMinute) expect(count).toBeGreaterThan(60);
+    expect(offsets).toEqual(Array.from({ length: 1000 }, (_, index) => flexibleOffsetMs({ name: `sched_${index}`, flexibleWindowMinutes: 10 }, nine)));
+    expect(flexibleOffsetMs({ name: 'sched_1', flexibleWindowMinutes: 0 }, nine)).toBe(0);
   });
 });
