@@ -86,8 +86,14 @@ describe('the command agent', () => {
       controller.signal,
     );
     const outcome = failure(run);
-    await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 5_000, interval: 20 });
-    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
+    // Read once the file holds both pids: it can exist before its content is written.
+    const pids = await vi.waitFor(
+      () => {
+        expect(existsSync(pidFile)).toBe(true);
+        return JSON.parse(readFileSync(pidFile, 'utf8')) as number[];
+      },
+      { timeout: 5_000, interval: 20 },
+    );
     expect(pids.every(alive)).toBe(true);
 
     controller.abort();
