@@ -6,7 +6,8 @@ export const OUTPUT_LIMIT_BYTES = 64 * 1024;
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped';
 
-export type RunTrigger = 'schedule' | 'manual' | 'api';
+/** What started a run: its schedule firing, a person (trigger), the API (POST /v1/runs), a backfill of past occurrences, or a catch-up of a missed one. */
+export type RunTrigger = 'schedule' | 'manual' | 'api' | 'backfill' | 'catch_up';
 export type SkipReason = 'disabled' | 'ended' | 'not_started' | 'overlap' | 'budget' | 'deleted';
 
 export interface Run {
@@ -34,6 +35,8 @@ export interface Run {
   metadata: Record<string, unknown> | null;
   attempt: number;
   executionId: string | null;
+  /** The backfill this run belongs to (trigger "backfill"); absent otherwise. */
+  backfillId?: string | null;
   /** Epoch seconds: DynamoDB removes the record after the retention period. */
   expiresAt: number;
 }

@@ -14,7 +14,7 @@ export const RunView = z
     id: z.string(),
     object: z.literal('run'),
     scheduleId: z.string().nullable(),
-    trigger: z.enum(['schedule', 'manual', 'api']),
+    trigger: z.enum(['schedule', 'manual', 'api', 'backfill', 'catch_up']),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']),
     reason: z.string().nullable().meta({ description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted.' }),
     scheduledTime: z.string().nullable(),
