@@ -198,7 +198,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const { InProcessDispatcher } = await import('./in-process-dispatcher.ts');
   const { ensureTable } = await import('#shared/adapters/dynamodb/create-table.ts');
   const { LocalScheduler } = await import('#shared/adapters/local-scheduler/local-scheduler.ts');
-  const { loadMirroredSchedules } = await import('./load-schedules.ts');
+  const { loadSchedules } = await import('./load-schedules.ts');
   const { createDynamoDbClient, documentClientFor } = await import('#shared/adapters/dynamodb/client.ts');
 
   const baseClient = createDynamoDbClient({ endpoint: dynamo.endpoint });
@@ -219,7 +219,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   wiring.overrideRuntime({ clock });
   const sweep = { ...(await sweepDeps()), log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details) };
   await endOverdueRuns(sweep, { everyUnfinished: true });
-  scheduler.load(await loadMirroredSchedules(documentClient, 'agent-schedules'), clock.now());
+  const schedules = await loadSchedules(documentClient, 'agent-schedules');
+  scheduler.load(schedules.mirrored, clock.now());
   const dispatcher = new InProcessDispatcher((ref) => runner(ref));
   wiring.resetRuntime();
   // Locally agents may live on loopback and be local commands; on AWS both are refused.
@@ -227,6 +228,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Tenants' agent secrets (PUT /v1/secrets/{name}) stay in DATA_DIR, readable by this user only.
   const vault = new FileVault(options.inMemory ? undefined : join(dataDir, 'secrets.json'));
   wiring.overrideRuntime({ mirror: scheduler, clock, dispatcher, vault, agentOptions: { allowLoopback: true, allowCommands: true } });
+  // Schedules that catch up (catchUp "latest") run the latest occurrence missed while the server was down, once.
+  const { triggerDeps } = await import('#shared/composition/runs.ts');
+  const { catchUpMissed } = await import('#shared/use-cases/catch-up.ts');
+  const catchUp = await triggerDeps();
+  for (const schedule of schedules.stored) {
+    await catchUpMissed(catchUp, schedule).catch((error: unknown) => console.error(`local server: catch-up of ${schedule.id} failed:`, error));
+  }
   if (options.tickIntervalMs !== 0) scheduler.start(options.tickIntervalMs ?? 1000);
   const sweeper =
     options.sweepIntervalMs === 0

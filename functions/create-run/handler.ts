@@ -1,12 +1,12 @@
 // POST /v1/runs (and /v1/threads): run an agent once now; a `schedule` block also creates that schedule.
-import { createRunDeps } from '#shared/composition/runs.ts';
+import { scheduleRunDeps } from '#shared/composition/runs.ts';
 import { parseRunRequest, presentRun } from '#shared/http/runs.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { presentSchedule } from '#shared/http/schedules.ts';
 import { createRun } from '#shared/use-cases/create-run.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, body }) => {
-  const deps = await createRunDeps();
+  const deps = await scheduleRunDeps();
   const { run, schedule } = await createRun(deps, principal, parseRunRequest(body));
   return json(202, {
     run: presentRun(run),

@@ -26,7 +26,7 @@ export async function triggerDeps(): Promise<TriggerDeps> {
   };
 }
 
-/** POST /v1/runs: starting a run, and with a `schedule` block creating that schedule too. */
-export async function createRunDeps(): Promise<ScheduleDeps & TriggerDeps> {
+/** Changing schedules and starting runs: POST /v1/runs (with a `schedule` block), and resume (which may catch up). */
+export async function scheduleRunDeps(): Promise<ScheduleDeps & TriggerDeps> {
   return { ...(await scheduleDeps()), ...(await triggerDeps()) };
 }

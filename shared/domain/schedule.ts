@@ -10,6 +10,10 @@ export { LIMITS, maxChars, minChars };
 /** The longest spread a schedule may ask for (EventBridge allows up to 1,440; an hour keeps runs near their time). */
 export const MAX_FLEXIBLE_WINDOW_MINUTES = 60;
 
+/** How far back a catch-up looks for a missed occurrence: default and maximum, in minutes. */
+export const DEFAULT_CATCH_UP_WINDOW_MINUTES = 60;
+export const MAX_CATCH_UP_WINDOW_MINUTES = 24 * 60;
+
 export const SCHEDULE_ID_PATTERN = /^sched_[A-Za-z0-9]{8,40}$/;
 export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -62,6 +66,16 @@ export const ScheduleFields = z
         description:
           'Spread: each run starts at a time within this many minutes after its scheduled time (0–60, default 0 = on time). Sent to EventBridge as FlexibleTimeWindow.',
       }),
+    catchUp: z.enum(['none', 'latest']).meta({
+      description:
+        'none (default): occurrences missed while paused (or while the local server was down) are skipped. latest: on resume the most recent one within catchUpWindowMinutes runs once.',
+    }),
+    catchUpWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_CATCH_UP_WINDOW_MINUTES, `catchUpWindowMinutes must be 1–${MAX_CATCH_UP_WINDOW_MINUTES} (24 hours), e.g. 60`)
+      .meta({ description: `How far back a catch-up looks, in minutes (default ${DEFAULT_CATCH_UP_WINDOW_MINUTES}, at most 1,440).` }),
     team: z.boolean().meta({ description: 'Create a team-owned schedule, visible to the team. Default: true when your key has a team.' }),
   })
   .partial()
@@ -108,6 +122,9 @@ export interface Schedule {
   timeoutSeconds: number;
   /** Spread: runs start within this many minutes after their scheduled time (0 = on time); absent on older items. */
   flexibleWindowMinutes?: number;
+  /** "latest": on resume (and local restart) the most recent missed occurrence within the window runs once; absent = "none". */
+  catchUp?: 'none' | 'latest';
+  catchUpWindowMinutes?: number;
   createdAt: string;
   updatedAt: string;
   version: number;

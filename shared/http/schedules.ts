@@ -2,7 +2,7 @@
 // snake_case dialects of the other replaced APIs.
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
-import { ScheduleFields, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
+import { DEFAULT_CATCH_UP_WINDOW_MINUTES, ScheduleFields, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { sameJson } from '../domain/storable-json.ts';
 import { toValidationError } from '../domain/validation.ts';
 import { maxChars } from '../domain/length-checks.ts';
@@ -36,6 +36,8 @@ export const FIELD_ALIASES: Record<string, string> = {
   overlap_policy: 'overlapPolicy',
   timeout_seconds: 'timeoutSeconds',
   flexible_window_minutes: 'flexibleWindowMinutes',
+  catch_up: 'catchUp',
+  catch_up_window_minutes: 'catchUpWindowMinutes',
 };
 
 /** Fields a replaced service sends that carry nothing this service uses; accepted and ignored. */
@@ -117,6 +119,8 @@ export const ScheduleView = z
     overlapPolicy: z.enum(['skip', 'allow']),
     timeoutSeconds: z.number().int(),
     flexibleWindowMinutes: z.number().int(),
+    catchUp: z.enum(['none', 'latest']),
+    catchUpWindowMinutes: z.number().int(),
     nextRunWindowEnd: nullableString.meta({ description: 'The end of the window the next run starts in: nextRunAt plus flexibleWindowMinutes.' }),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     createdAt: z.string(),
@@ -163,6 +167,8 @@ export function presentSchedule(schedule: Schedule, now: Date): ScheduleViewShap
     overlapPolicy: schedule.overlapPolicy,
     timeoutSeconds: schedule.timeoutSeconds,
     flexibleWindowMinutes: schedule.flexibleWindowMinutes ?? 0,
+    catchUp: schedule.catchUp ?? 'none',
+    catchUpWindowMinutes: schedule.catchUpWindowMinutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES,
     nextRunWindowEnd: nextRunAt === null ? null : formatInstant(new Date(Date.parse(nextRunAt) + (schedule.flexibleWindowMinutes ?? 0) * 60_000)),
     metadata: schedule.metadata,
     createdAt: schedule.createdAt,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
+import { DEFAULT_CATCH_UP_WINDOW_MINUTES, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { assertAgentExists, assertSomethingToRun } from './schedule-checks.ts';
 import { assertWindow, computeNextRunAt, resolveScheduleTiming, withTiming } from './schedule-timing.ts';
 import { DEFAULT_TIMEOUT_SECONDS, type ScheduleDeps } from './schedule-deps.ts';
@@ -78,6 +78,8 @@ export async function createSchedule(
       overlapPolicy: input.overlapPolicy ?? 'skip',
       timeoutSeconds: input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       flexibleWindowMinutes: input.flexibleWindowMinutes ?? 0,
+      catchUp: input.catchUp ?? 'none',
+      catchUpWindowMinutes: input.catchUpWindowMinutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES,
       createdAt: timestamp,
       updatedAt: timestamp,
       version: 1,

@@ -24,6 +24,8 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   if (input.overlapPolicy !== undefined) next.overlapPolicy = input.overlapPolicy;
   if (input.timeoutSeconds !== undefined) next.timeoutSeconds = input.timeoutSeconds;
   if (input.flexibleWindowMinutes !== undefined) next.flexibleWindowMinutes = input.flexibleWindowMinutes;
+  if (input.catchUp !== undefined) next.catchUp = input.catchUp;
+  if (input.catchUpWindowMinutes !== undefined) next.catchUpWindowMinutes = input.catchUpWindowMinutes;
 
   const timingChanged = TIMING_FIELDS.some((field) => input[field] !== undefined && input[field] !== current[field]);
   if (timingChanged) {

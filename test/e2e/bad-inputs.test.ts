@@ -73,6 +73,15 @@ const cases: BadCase[] = [
     message: /flexibleWindowMinutes must be 0–60, e\.g\. 15/,
   },
   {
+    what: 'a catch-up window over 24 hours',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, catchUp: 'latest', catchUpWindowMinutes: 1441 } },
+    status: 400,
+    code: 'invalid_request',
+    message: /catchUpWindowMinutes must be 1–1440 \(24 hours\), e\.g\. 60/,
+  },
+  {
     what: 'a body that is a JSON array',
     method: 'POST',
     path: '/v1/schedules',

@@ -48,6 +48,14 @@ describe('restarting the local server on the same DATA_DIR', () => {
     expect((await call('POST', '/v1/agents', { id: 'echo', name: 'Echo', kind: 'http', url: agentUrl })).status).toBe(201);
     const created = await call('POST', '/v1/schedules', { name: 'Every minute', task: 't', cronExpression: '* * * * *', agentId: 'echo' });
     const id = created.body.schedule.id as string;
+    const daily = await call('POST', '/v1/schedules', {
+      name: 'Zzzz daily, caught up',
+      task: 't',
+      cronExpression: '0 9 * * *',
+      agentId: 'echo',
+      catchUp: 'latest',
+    });
+    expect(daily.body.schedule).toMatchObject({ catchUp: 'latest', catchUpWindowMinutes: 60 });
     expect((await call('POST', '/v1/schedules', { name: 'Zzz later', task: 't', scheduledTime: '2027-06-01T00:00:00Z', agentId: 'echo' })).status).toBe(201);
     const firstPage = await call('GET', '/v1/schedules?limit=1');
     expect(firstPage.body.data.map((schedule: { name: string }) => schedule.name)).toEqual(['Every minute']);
@@ -59,6 +67,12 @@ describe('restarting the local server on the same DATA_DIR', () => {
     server = await startLocalServer({ dataDir, port: 0, tickIntervalMs: 0, clock });
 
     expect({ apiKey: server.apiKey, adminKey: server.adminKey }).toEqual(firstKeys);
+    // 09:00 of the schedule that catches up was missed while the server was down: it ran once at start-up.
+    await server.drain();
+    const caughtUp = await call('GET', `/v1/schedules/${daily.body.schedule.id}/runs`);
+    expect(caughtUp.body.data.map((run: { scheduledTime: string; trigger: string; status: string }) => [run.scheduledTime, run.trigger, run.status])).toEqual([
+      ['2026-11-20T09:00:00Z', 'catch_up', 'succeeded'],
+    ]);
     // The cursor key is the data dir's own and kept with it: a cursor from before the restart still pages on.
     const secondPage = await call('GET', `/v1/schedules?limit=1&cursor=${encodeURIComponent(firstPage.body.next_cursor)}`);
     expect([secondPage.status, secondPage.body.data.map((schedule: { name: string }) => schedule.name)]).toEqual([200, ['Zzz later']]);
