@@ -69,7 +69,10 @@ export function apiFunctionSpecs(routes: readonly Route[] = ROUTES): FunctionSpe
   });
 }
 
-/** The authorizer reads API keys (and the admin key secret); the runner reads and writes everything a run touches. */
+/**
+ * The authorizer reads API keys (and the admin key secret); the runner reads and writes everything a run touches, and
+ * invokes itself (asynchronously) to start a backfill's next occurrence when one of its runs ends.
+ */
 export const AUTHORIZER_SPEC: FunctionSpec = {
   name: AUTHORIZER_FUNCTION,
   role: 'authorizer',
@@ -79,15 +82,18 @@ export const AUTHORIZER_SPEC: FunctionSpec = {
 export const RUNNER_SPEC: FunctionSpec = {
   name: RUNNER_FUNCTION,
   role: 'runner',
-  access: { table: 'write', scheduler: 'update', invokeRunner: false, secrets: false, cursorKey: false },
+  access: { table: 'write', scheduler: 'update', invokeRunner: true, secrets: false, cursorKey: false },
   routes: [],
 };
 
-/** The sweeper ends runs whose runner died: it reads the due index and writes runs and their schedules' counters. */
+/**
+ * The sweeper ends runs whose runner died: it reads the due index and writes runs and their schedules' counters; ending
+ * a backfill's run, it records the backfill's next occurrence and invokes the runner with it.
+ */
 export const SWEEPER_SPEC: FunctionSpec = {
   name: SWEEPER_FUNCTION,
   role: 'sweeper',
-  access: { table: 'write', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false },
+  access: { table: 'write', scheduler: 'none', invokeRunner: true, secrets: false, cursorKey: false },
   routes: [],
 };
 

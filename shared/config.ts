@@ -80,7 +80,8 @@ export function envNamesFor(needs: { role: FunctionRole; table: boolean; schedul
   const names = new Set<string>();
   if (needs.table) names.add(ENV.tableName);
   if (needs.role === 'authorizer') names.add(ENV.adminKeySecretArn);
-  if (needs.role === 'api' || needs.role === 'runner') for (const name of SETTINGS_ENV) names.add(name);
+  // The sweeper starts backfill runs too (a backfill's next occurrence): budgets, retention and the default agent.
+  if (needs.role === 'api' || needs.role === 'runner' || needs.role === 'sweeper') for (const name of SETTINGS_ENV) names.add(name);
   if (needs.scheduler || needs.role === 'runner') for (const name of Object.values(SCHEDULER_ENV)) names.add(name);
   if (needs.invokeRunner) names.add(ENV.runnerFunction);
   if (needs.cursorKey) names.add(ENV.cursorKeyArn);

@@ -45,6 +45,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/schedules/{id}/trigger', function: 'trigger-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
   { method: 'GET', path: '/v1/schedules/{id}/runs', function: 'list-runs', ...list },
   { method: 'GET', path: '/v1/schedules/{id}/runs/{runId}', function: 'get-schedule-run', ...read },
+  { method: 'POST', path: '/v1/schedules/{id}/backfill', function: 'backfill-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
+  { method: 'GET', path: '/v1/schedules/{id}/backfills/{backfillId}', function: 'get-backfill', ...read },
 
   { method: 'POST', path: '/v1/runs', function: 'create-run', ...mutate, invokeRunner: true },
   { method: 'GET', path: '/v1/runs/{id}', function: 'get-run', ...read },

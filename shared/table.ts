@@ -49,6 +49,7 @@ export function runDueKeys(runId: string, dueAt: string): { gsi2pk: string; gsi2
  *   api key id → hash    T#<tenant>                  APIKEYID#<keyId>
  *   secret (name only)   T#<tenant>                  SECRET#<name>
  *   run                  T#<tenant>#S#<scheduleId>   RUN#<runId>                     while queued or running: gsi2pk RUNS_DUE#<shard>, gsi2sk <overdue at>#<runId>
+ *   backfill             T#<tenant>                  BACKFILL#<scheduleId>#<id>      (expiresAt: TTL)
  *
  * byDue is the one index whose partitions are not a tenant's: only the sweeper reads it, and it reads keys only.
  */
@@ -111,6 +112,11 @@ export function runsPk(tenantId: string, scheduleId: string | null): string {
 
 export function runSk(runId: string): string {
   return `RUN#${runId}`;
+}
+
+/** A backfill of one schedule (not in the runs partition, whose queries read every item there as a run). */
+export function backfillSk(scheduleId: string, id: string): string {
+  return `BACKFILL#${scheduleId}#${id}`;
 }
 
 /** A tenant's runs in one month, for budgets: "USAGE#2026-11". */

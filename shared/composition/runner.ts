@@ -8,7 +8,8 @@ import { minimalCommandEnv } from '../adapters/agents/command-agent.ts';
 import { traceparentFrom } from '../adapters/agents/common.ts';
 import { TracedAgentRunner, tracer } from '../adapters/tracing/traced-agent-runner.ts';
 import { once, overrideRuntime, overrides, settings } from './runtime.ts';
-import { runStore } from './stores.ts';
+import { backfillStore, runStore } from './stores.ts';
+import { lazyRunDispatcher } from './dispatch.ts';
 import { agentSecretReader } from './secrets.ts';
 import { scheduleDeps } from './schedules.ts';
 
@@ -45,8 +46,16 @@ export async function agentRunner(): Promise<AgentRunner> {
   });
 }
 
+/** The backfill store and the dispatcher start a backfill's next occurrence when one of its runs ends. */
 export async function runnerDeps(remainingMs?: () => number): Promise<RunnerDeps> {
-  return { ...(await scheduleDeps()), runs: runStore(), agentRunner: await agentRunner(), ...(remainingMs ? { remainingMs } : {}) };
+  return {
+    ...(await scheduleDeps()),
+    runs: runStore(),
+    agentRunner: await agentRunner(),
+    backfills: backfillStore(),
+    dispatcher: lazyRunDispatcher(),
+    ...(remainingMs ? { remainingMs } : {}),
+  };
 }
 
 /** X-Ray capture of the runner's AWS SDK clients (DynamoDB, Secrets Manager, Scheduler); a no-op outside Lambda. */

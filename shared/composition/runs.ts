@@ -1,18 +1,14 @@
-// Wiring for starting runs: the dispatcher that hands a queued run to the runner.
-import { ENV, requireEnv } from '../config.ts';
-import type { RunDispatcher } from '../ports/run-dispatcher.ts';
+// Wiring for starting runs: the dispatcher that hands a queued run to the runner (shared/composition/dispatch.ts).
 import type { TriggerDeps } from '../use-cases/trigger-schedule.ts';
-import { lambdaRunDispatcher } from '../adapters/lambda/run-dispatcher.ts';
-import { clock, once, overrides, settings } from './runtime.ts';
+import { clock, settings } from './runtime.ts';
 import { runStore, scheduleStore } from './stores.ts';
 import { logger } from '../logger.ts';
 import { randomIds } from '../adapters/system/ids.ts';
 import type { ScheduleDeps } from '../use-cases/schedule-deps.ts';
 import { scheduleDeps } from './schedules.ts';
+import { runDispatcher } from './dispatch.ts';
 
-export function runDispatcher(): RunDispatcher {
-  return overrides.dispatcher ?? once('runDispatcher', () => lambdaRunDispatcher(requireEnv(ENV.runnerFunction)));
-}
+export { runDispatcher };
 
 export async function triggerDeps(): Promise<TriggerDeps> {
   return {

@@ -1,5 +1,6 @@
 // The DynamoDB stores, built once per container from TABLE_NAME (and DYNAMODB_ENDPOINT locally).
 import { DynamoAgentStore } from '../adapters/dynamodb/agent-store.ts';
+import { DynamoBackfillStore } from '../adapters/dynamodb/backfill-store.ts';
 import { DynamoApiKeyStore } from '../adapters/dynamodb/api-key-store.ts';
 import { DynamoRunStore } from '../adapters/dynamodb/run-store.ts';
 import { DynamoScheduleStore } from '../adapters/dynamodb/schedule-store.ts';
@@ -12,3 +13,4 @@ export const agentStore = () => once('agentStore', () => new DynamoAgentStore({ 
 export const apiKeyStore = () => once('apiKeyStore', () => new DynamoApiKeyStore({ client: documentClient(), tableName: tableName() }));
 export const runStore = () => once('runStore', () => new DynamoRunStore({ client: documentClient(), tableName: tableName() }));
 export const secretCatalog = () => once('secretCatalog', () => new DynamoSecretCatalog({ client: documentClient(), tableName: tableName() }));
+export const backfillStore = () => once('backfillStore', () => new DynamoBackfillStore({ client: documentClient(), tableName: tableName() }));

@@ -1,9 +1,19 @@
-// Dependencies of the sweeper: runs and schedules, the clock, and a log for what it could not end.
+// Dependencies of the sweeper: runs and schedules, the clock, and a log for what it could not end; the backfill store,
+// the settings (budgets) and the dispatcher start a backfill's next occurrence when it ends one of its runs.
 import { logger } from '../logger.ts';
 import type { SweepDeps } from '../use-cases/end-overdue-runs.ts';
-import { clock } from './runtime.ts';
-import { runStore, scheduleStore } from './stores.ts';
+import { lazyRunDispatcher } from './dispatch.ts';
+import { clock, settings } from './runtime.ts';
+import { backfillStore, runStore, scheduleStore } from './stores.ts';
 
 export async function sweepDeps(): Promise<SweepDeps> {
-  return { runs: runStore(), schedules: scheduleStore(), clock: clock(), log: (message, details) => logger.warn(message, details) };
+  return {
+    runs: runStore(),
+    schedules: scheduleStore(),
+    clock: clock(),
+    backfills: backfillStore(),
+    settings: settings(),
+    dispatcher: lazyRunDispatcher(),
+    log: (message, details) => logger.warn(message, details),
+  };
 }

@@ -26,12 +26,16 @@ export class ValidationError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'secret' | 'route', id: string) {
-    super('not_found', `No ${kind} with id "${id}" exists for this account.`, {
-      hint: kind === 'route' ? 'See GET /openapi.json for the routes.' : `List them with GET /v1/${kind === 'api key' ? 'admin/api-keys' : `${kind}s`}.`,
-    });
+  constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'secret' | 'route' | 'backfill', id: string) {
+    super('not_found', `No ${kind} with id "${id}" exists for this account.`, { hint: notFoundHint(kind) });
     this.name = 'NotFoundError';
   }
+}
+
+function notFoundHint(kind: ConstructorParameters<typeof NotFoundError>[0]): string {
+  if (kind === 'route') return 'See GET /openapi.json for the routes.';
+  if (kind === 'backfill') return 'POST /v1/schedules/{id}/backfill answers with the backfill and its id; it is read under the same schedule.';
+  return `List them with GET /v1/${kind === 'api key' ? 'admin/api-keys' : `${kind}s`}.`;
 }
 
 export class ConflictError extends DomainError {

@@ -3,6 +3,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { AgentDefinition } from '../domain/agent.ts';
 import { AgentView } from './agents.ts';
+import { BackfillInput, BackfillView } from './backfills.ts';
 import { CreateApiKeyInput } from './api-keys.ts';
 import { PreviewInput } from './preview.ts';
 import { PutSecretInput } from './secrets.ts';
@@ -80,6 +81,7 @@ const RunList = z
 const Triggered = z
   .object({ run: RunView, thread: z.object({ id: z.string(), status: z.string() }), message: z.string(), schedule: ScheduleView.optional() })
   .meta({ id: 'RunStarted' });
+const BackfillEnvelope = z.object({ backfill: BackfillView }).meta({ id: 'BackfillEnvelope' });
 const Preview = z
   .object({
     scheduleType: z.enum(['recurring', 'one-time']),
@@ -177,6 +179,13 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'list-runs': { summary: 'A schedule’s runs, newest first', success: { status: 200, schema: RunList, description: 'A page' } },
   'get-schedule-run': { summary: 'One run of a schedule, with its output', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
+  'backfill-schedule': {
+    summary: "Run the schedule's past occurrences in [from, to), one at a time; an occurrence that already ran is not run again",
+    body: BackfillInput,
+    success: { status: 202, schema: BackfillEnvelope, description: 'Started: its progress (its first run is queued), or done when every occurrence had run' },
+    also: [BUDGET],
+  },
+  'get-backfill': { summary: 'A backfill’s progress', success: { status: 200, schema: BackfillEnvelope, description: 'The backfill' } },
   'create-run': {
     summary: 'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages)',
     body: z.record(z.string(), z.unknown()),

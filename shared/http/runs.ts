@@ -28,6 +28,7 @@ export const RunView = z
     usage: z.object({ inputTokens: z.number().optional(), outputTokens: z.number().optional(), totalTokens: z.number().optional() }).nullable(),
     agentId: z.string().nullable(),
     attempt: z.number().int(),
+    backfillId: z.string().nullable().meta({ description: 'The backfill that ran it (trigger "backfill"); null otherwise.' }),
   })
   .meta({ id: 'Run' });
 
@@ -52,6 +53,7 @@ export function presentRun(run: Run): RunViewShape {
     usage: run.usage,
     agentId: run.agentId,
     attempt: run.attempt,
+    backfillId: run.backfillId ?? null,
   };
 }
 

@@ -2,9 +2,13 @@
 // mid-run) is ended by the service — timed_out, counted on its schedule, its overlap marker released.
 import { formatInstant } from '../expressions/index.ts';
 import { STUCK_RUN_GRACE_MS, type Run } from '../domain/run.ts';
+import type { Settings } from '../config.ts';
+import type { BackfillStore } from '../ports/backfill-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { RunDispatcher } from '../ports/run-dispatcher.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
+import { continuationDeps, continueAfterRun } from './backfill.ts';
 import { recordFinalState } from './execute-run.ts';
 
 export interface SweepDeps {
@@ -12,6 +16,13 @@ export interface SweepDeps {
   schedules: ScheduleStore;
   clock: Clock;
   log?: (message: string, details: Record<string, unknown>) => void;
+  /**
+   * A backfill run the sweeper ends starts its backfill's next occurrence (as the runner does when it ends one):
+   * through these three (shared/composition/sweeper.ts wires them). Without them its backfill waits.
+   */
+  backfills?: BackfillStore;
+  settings?: Settings;
+  dispatcher?: RunDispatcher;
 }
 
 export interface SweepResult {
@@ -44,10 +55,30 @@ export async function endOverdueRuns(deps: SweepDeps, options: { everyUnfinished
       if (run.scheduleId) await deps.runs.releaseOverlap(run);
     } catch (error) {
       deps.log?.('Could not end an overdue run; the next sweep retries', { runId: run.id, error: error instanceof Error ? error.name : 'unknown' });
+      continue;
     }
+    if (run.backfillId) await continueBackfill(deps, final);
   }
   if (ended.length > 0) deps.log?.('Ended overdue runs', { count: ended.length, runIds: ended.slice(0, 20) });
   return { ended, more: refs.length >= SWEEP_BATCH };
+}
+
+/** The backfill of a run just ended moves on to its next occurrence (idempotent: the runner may have done it first). */
+async function continueBackfill(deps: SweepDeps, run: Run): Promise<void> {
+  const continuation = continuationDeps(deps);
+  if (!continuation) {
+    deps.log?.('Ended a backfill run but the sweeper has no backfill store or dispatcher; its backfill does not continue', { runId: run.id });
+    return;
+  }
+  try {
+    await continueAfterRun(continuation, run);
+  } catch (error) {
+    deps.log?.('Could not continue the backfill of an ended run', {
+      runId: run.id,
+      backfillId: run.backfillId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
 }
 
 function endedRun(run: Run, now: Date, atRestart: boolean): Run {

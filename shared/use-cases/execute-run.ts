@@ -8,8 +8,9 @@ import type { Schedule } from '../domain/schedule.ts';
 import { StaleVersionError } from '../domain/errors.ts';
 import { AgentError, type AgentResult, type AgentRunner } from '../ports/agent-runner.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
+import type { BackfillStore } from '../ports/backfill-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
-import type { QueuedRunRef } from '../ports/run-dispatcher.ts';
+import type { QueuedRunRef, RunDispatcher } from '../ports/run-dispatcher.ts';
 import type { FinishOutcome, RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { ScheduledEvent, SchedulerMirror } from '../ports/scheduler-mirror.ts';
@@ -18,6 +19,7 @@ import { computeNextRunAt } from './schedule-timing.ts';
 import { updateWithMirror } from './scheduler-sync.ts';
 import { retryStale } from './retry.ts';
 import { expiresAt, quotaReservation } from './run-rules.ts';
+import { continuationDeps, continueAfterRun } from './backfill.ts';
 
 export interface RunnerDeps {
   schedules: ScheduleStore;
@@ -33,6 +35,12 @@ export interface RunnerDeps {
   /** The signal that aborts the agent call at the run's deadline (tests may shorten time). */
   deadlineSignal?: (ms: number) => AbortSignal;
   log?: (message: string, details: Record<string, unknown>) => void;
+  /**
+   * A backfill run that ends starts its backfill's next occurrence: through these (shared/composition/runner.ts wires
+   * both). Without them a backfill run ends alone and its backfill waits.
+   */
+  backfills?: BackfillStore;
+  dispatcher?: RunDispatcher;
 }
 
 export type RunnerOutcome =
@@ -139,21 +147,55 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
   return { outcome: 'ran', run: finished };
 }
 
-/** Runs a queued manual or API run; a repeated delivery finds it no longer queued and does nothing. */
+/**
+ * Runs a queued manual, API or backfill run; a repeated delivery finds it no longer queued and does nothing (but for
+ * continuing the backfill of a backfill run that has ended, which is idempotent). A backfill run that ends moves its
+ * backfill on to the next occurrence.
+ */
 export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Promise<RunnerOutcome> {
   const queued = await deps.runs.get(ref.tenantId, ref.scheduleId, ref.runId);
-  if (queued?.status !== 'queued') return { outcome: 'duplicate', runId: ref.runId };
+  if (queued?.status !== 'queued') {
+    // A runner stopped between the run's final write and its continuation is redelivered here (Lambda's retries).
+    if (queued && queued.status !== 'running') await continueBackfillOf(deps, queued);
+    return { outcome: 'duplicate', runId: ref.runId };
+  }
   const schedule = ref.scheduleId ? ((await deps.schedules.get(ref.tenantId, ref.scheduleId)) ?? null) : null;
   const now = deps.clock.now();
   if (ref.scheduleId && !schedule) {
     const skipped: Run = { ...queued, status: 'skipped', reason: 'deleted', finishedAt: formatInstant(now), durationMs: 0 };
     await deps.runs.finishRun(skipped, null);
+    await continueBackfillOf(deps, skipped);
     return { outcome: 'skipped', run: skipped };
   }
   const deadline = deadlineFor(deps, schedule?.timeoutSeconds ?? 300, now);
   const run: Run = { ...queued, status: 'running', startedAt: formatInstant(now), deadlineAt: formatInstant(deadline), attempt: queued.attempt };
   if (!(await deps.runs.markRunning(run))) return { outcome: 'duplicate', runId: run.id };
-  return { outcome: 'ran', run: await execute(deps, run, schedule, deadline) };
+  const finished = await execute(deps, run, schedule, deadline);
+  await continueBackfillOf(deps, finished);
+  return { outcome: 'ran', run: finished };
+}
+
+/**
+ * The next occurrence of a backfill whose run ended. A failure is logged and thrown: on AWS, Lambda then delivers the
+ * run again, and the repeated delivery continues the backfill (above).
+ */
+async function continueBackfillOf(deps: RunnerDeps, run: Run): Promise<void> {
+  if (!run.backfillId) return;
+  const continuation = continuationDeps(deps);
+  if (!continuation) {
+    deps.log?.('A backfill run ended but the runner has no backfill store or dispatcher; its backfill does not continue', { runId: run.id });
+    return;
+  }
+  try {
+    await continueAfterRun(continuation, run);
+  } catch (error) {
+    deps.log?.('Could not continue a backfill after its run ended', {
+      runId: run.id,
+      backfillId: run.backfillId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    throw error;
+  }
 }
 
 async function callAgent(deps: RunnerDeps, run: Run, schedule: Schedule | null, deadline: Date): Promise<AgentResult> {

@@ -1,6 +1,7 @@
 // Records for the store contracts: every field set (so a lost or renamed attribute shows), and a helper that
 // captures a rejection without leaving it unhandled.
 import type { Agent } from '#shared/domain/agent.ts';
+import type { Backfill } from '#shared/domain/backfill.ts';
 import { makeRun, type Run } from '#shared/domain/run.ts';
 import type { Schedule } from '#shared/domain/schedule.ts';
 import type { ApiKeyRecord } from '#shared/ports/api-key-store.ts';
@@ -155,4 +156,29 @@ export async function failure(promise: Promise<unknown>): Promise<unknown> {
   } catch (error) {
     return error;
   }
+}
+
+/** A backfill with every field set (a running one, part way through). */
+export function backfill(overrides: Partial<Backfill> = {}): Backfill {
+  return {
+    tenantId: TENANT,
+    id: 'bf_AbCdEf1234',
+    scheduleId: 'sched_AbCdEf12',
+    userId: 'u1',
+    from: '2030-01-01T00:00:00Z',
+    to: '2030-01-08T00:00:00Z',
+    occurrences: 5,
+    nextOccurrence: '2030-01-03T08:00:00Z',
+    lastOccurrence: '2030-01-07T08:00:00Z',
+    schedulerExpression: 'cron(0 9 ? * MON-FRI *)',
+    schedulerTimezone: 'Europe/Paris',
+    counts: { ran: 1, alreadyRan: 1, failed: 0 },
+    status: 'running',
+    stopReason: null,
+    createdAt: '2030-01-08T10:00:00.000Z',
+    updatedAt: '2030-01-08T10:00:05.000Z',
+    version: 3,
+    expiresAt: EXPIRES_AT,
+    ...overrides,
+  };
 }

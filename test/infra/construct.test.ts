@@ -73,9 +73,11 @@ describe('AgentSchedules embedded in another stack', () => {
     expect(runnerEnv.POWERTOOLS_METRICS_NAMESPACE).toBe('AgentSchedules/prod');
   });
 
-  it('lets the runner reach only the configured models, agents and functions, and the prod agent secrets', () => {
+  it('lets the runner reach only the configured models, agents and functions, itself, and the prod agent secrets', () => {
     const reader = new TemplateReader(resources, new Map(), [template]);
     const runner = functionsByFolder(resources).get('runner')!.properties;
+    // The runner invokes itself (asynchronously) with a backfill's next occurrence.
+    const self = `arn:\${AWS::Partition}:lambda:eu-west-1:111122223333:function:${runner.FunctionName}`;
     const agentGrants = grants(reader, statementsOfRole(resources, runner.Role['Fn::GetAtt'][0])).filter((grant) =>
       /^(bedrock|lambda|secretsmanager)/.test(grant),
     );
@@ -84,6 +86,7 @@ describe('AgentSchedules embedded in another stack', () => {
         `bedrock:InvokeModel ${MODEL}`,
         `bedrock:InvokeAgent ${AGENT_ALIAS}`,
         `lambda:InvokeFunction ${AGENT_FUNCTION}`,
+        `lambda:InvokeFunction ${self}`,
         'secretsmanager:GetSecretValue arn:${AWS::Partition}:secretsmanager:eu-west-1:111122223333:secret:agent-schedules/prod/agents/*',
         `secretsmanager:GetSecretValue <${logicalId(embedded.data.signingSecret)}>`,
       ].sort(),
@@ -120,7 +123,9 @@ describe('AgentSchedules embedded in another stack', () => {
 
 describe('AgentSchedules side by side', () => {
   it('gives two deployments in one stack their own runner name and schedule group', () => {
-    const app = testApp();
+    // Two deployments (32 functions each) pass CloudFormation's 500 resources per stack: this synthesises one only to
+    // compare their names, with CDK's resource-limit check off; a deployable stack holds one deployment.
+    const app = testApp({ '@aws-cdk/core:stackResourceLimit': 0 });
     const stack = new Stack(app, 'Shared');
     const blue = new AgentSchedules(stack, 'Blue', { stage: 'blue' });
     const green = new AgentSchedules(stack, 'Green', { stage: 'green' });

@@ -49,8 +49,8 @@ describe('cdk-nag AwsSolutions', () => {
       counts[rule] = (counts[rule] ?? 0) + 1;
     }
     expect(counts).toEqual({
-      // X-Ray: one per function (30).
-      'AwsSolutions-IAM5[Resource::*]': 30,
+      // X-Ray: one per function (32).
+      'AwsSolutions-IAM5[Resource::*]': 32,
       // The routes that change schedules (6 folders) and the runner.
       'AwsSolutions-IAM5[Resource::<schedules of the group>]': 7,
       // The runner reads agent secrets; PUT and DELETE /v1/secrets/{name} write them.

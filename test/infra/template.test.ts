@@ -27,8 +27,9 @@ for (const route of ROUTES) routesByFunction.set(route.function, [...(routesByFu
 /** What the code reads, from shared/config.ts and the route table's flags (never listed here by hand). */
 function expectedEnv(folder: string): string[] {
   if (folder === AUTHORIZER_FUNCTION) return envNamesFor({ role: 'authorizer', table: true });
-  if (folder === RUNNER_FUNCTION) return envNamesFor({ role: 'runner', table: true });
-  if (folder === SWEEPER_FUNCTION) return envNamesFor({ role: 'sweeper', table: true });
+  // Both invoke the runner: the next occurrence of a backfill whose run they ended.
+  if (folder === RUNNER_FUNCTION) return envNamesFor({ role: 'runner', table: true, invokeRunner: true });
+  if (folder === SWEEPER_FUNCTION) return envNamesFor({ role: 'sweeper', table: true, invokeRunner: true });
   const route = routesByFunction.get(folder)![0]!;
   return envNamesFor({
     role: 'api',
@@ -56,7 +57,8 @@ function expectedGrants(folder: string, scheduleArns: string): string[] {
   if (table === 'write') expected.push(...pairs(WRITE, TABLE_RESOURCES));
   if (route?.scheduler)
     expected.push(...pairs(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule'], [scheduleArns]));
-  if (route?.invokeRunner) expected.push('lambda:InvokeFunction <runner>');
+  // The runner and the sweeper start a backfill's next occurrence when they end one of its runs.
+  if (route?.invokeRunner || folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION) expected.push('lambda:InvokeFunction <runner>');
   if (route?.secrets) {
     expected.push(
       ...pairs(

@@ -20,6 +20,7 @@ export const ENTITY = {
   secret: 'secret',
   run: 'run',
   usage: 'usage',
+  backfill: 'backfill',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
