@@ -212,15 +212,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     },
     onError: (error, event) => console.error(`local scheduler: run of ${event.scheduleId} at ${event.scheduledTime} failed:`, error),
   });
-  // Runs the previous process left queued or running can no longer finish: end them before anything fires.
-  const { endOverdueRuns } = await import('#shared/use-cases/end-overdue-runs.ts');
-  const { sweepDeps } = await import('#shared/composition/sweeper.ts');
-  wiring.resetRuntime();
-  wiring.overrideRuntime({ clock });
-  const sweep = { ...(await sweepDeps()), log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details) };
-  await endOverdueRuns(sweep, { everyUnfinished: true });
-  const schedules = await loadSchedules(documentClient, 'agent-schedules');
-  scheduler.load(schedules.mirrored, clock.now());
   const dispatcher = new InProcessDispatcher((ref) => runner(ref));
   wiring.resetRuntime();
   // Locally agents may live on loopback and be local commands; on AWS both are refused.
@@ -228,6 +219,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Tenants' agent secrets (PUT /v1/secrets/{name}) stay in DATA_DIR, readable by this user only.
   const vault = new FileVault(options.inMemory ? undefined : join(dataDir, 'secrets.json'));
   wiring.overrideRuntime({ mirror: scheduler, clock, dispatcher, vault, agentOptions: { allowLoopback: true, allowCommands: true } });
+  // Runs the previous process left queued or running can no longer finish: end them before anything fires (a
+  // backfill whose run is ended goes on with its next occurrence, through the in-process dispatcher).
+  const { endOverdueRuns } = await import('#shared/use-cases/end-overdue-runs.ts');
+  const { sweepDeps } = await import('#shared/composition/sweeper.ts');
+  const sweep = { ...(await sweepDeps()), log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details) };
+  await endOverdueRuns(sweep, { everyUnfinished: true });
+  const schedules = await loadSchedules(documentClient, 'agent-schedules');
+  scheduler.load(schedules.mirrored, clock.now());
   // Schedules that catch up (catchUp "latest") run the latest occurrence missed while the server was down, once.
   const { triggerDeps } = await import('#shared/composition/runs.ts');
   const { catchUpMissed } = await import('#shared/use-cases/catch-up.ts');
