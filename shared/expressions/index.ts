@@ -1,25 +1,38 @@
 // The expressions module's front door: from what a user writes to fire times, EventBridge expression and sentence.
-import { parseCron, minimumIntervalMinutes } from './cron.ts';
-import { describeCron, describeOneTime } from './describe.ts';
+import { parseCron, minimumIntervalMinutes, normalisedCalendarExpression } from './cron.ts';
+import { describeCron, describeOneTime, describeRate } from './describe.ts';
 import { ExpressionError } from './errors.ts';
 import { nextRunsOfFields } from './next-runs.ts';
-import { parseScheduledTime } from './one-time.ts';
+import { parseInstant, parseScheduledTime } from './one-time.ts';
+import { firstWallTimeAtOrAfter, nextRunsOfRate, parseRate, rateAnchor, rateOf, rateStartDate } from './rate.ts';
 import { toSchedulerAt, toSchedulerCron } from './scheduler-expression.ts';
-import { textToCron } from './text-to-cron/index.ts';
+import { readScheduleText } from './text-to-cron/index.ts';
 import { parseTimezone } from './timezone.ts';
 
 export { ExpressionError } from './errors.ts';
-export { parseCron, minimumIntervalMinutes, type CronFields, type ParsedCron } from './cron.ts';
-export { nextRunsOfFields, nextRunsOfPattern, DEFAULT_HORIZON_YEARS } from './next-runs.ts';
-export { parseScheduledTime } from './one-time.ts';
+export { parseCron, minimumIntervalMinutes, type CalendarDay, type CronFields, type ParsedCron } from './cron.ts';
+export { nextRunsOfFields, nextRunsOfPattern, DEFAULT_HORIZON_YEARS, type NextRunsOptions } from './next-runs.ts';
+export { parseInstant, parseScheduledTime } from './one-time.ts';
+export {
+  firstWallTimeAtOrAfter,
+  nextRunsOfRate,
+  parseRate,
+  rateAnchor,
+  rateOf,
+  rateStartDate,
+  type FirstRun,
+  type Rate,
+  type RateUnit,
+} from './rate.ts';
 export {
   nextRunsOfSchedulerExpression,
   parseSchedulerExpression,
   toSchedulerAt,
   toSchedulerCron,
+  type ParsedSchedulerExpression,
 } from './scheduler-expression.ts';
-export { describeCron, describeOneTime } from './describe.ts';
-export { textToCron } from './text-to-cron/index.ts';
+export { describeCron, describeOneTime, describeRate } from './describe.ts';
+export { readScheduleText, textToCron, type TextCron, type TextSchedule } from './text-to-cron/index.ts';
 export { parseTimezone, canonicalTimezone, toWallClock, fromWallClock } from './timezone.ts';
 
 export const DEFAULT_MIN_INTERVAL_MINUTES = 1;
@@ -30,9 +43,19 @@ export function formatInstant(instant: Date): string {
 }
 
 export interface TimingInput {
+  /** A 5-field cron (with L, 15W, 5L or 1#2 if wanted) or @macro; or an interval written "rate(90 minutes)". */
   cronExpression?: string | undefined;
   scheduledTime?: string | undefined;
   timezone?: string | undefined;
+  /** An interval: "90 minutes", "2 hours", "14 days", "2 weeks" (sent as rate(14 days)), or "rate(…)". Recurring. */
+  rate?: string | undefined;
+  /**
+   * ISO 8601 (an offset-less time is read in `timezone`), past or future; recurring schedules only (a one-time schedule
+   * ignores it, as EventBridge ignores StartDate there). A rate's anchor: its first run, from which every later run
+   * is counted (rounded up to a whole minute; without it, the first whole minute after `now`, the creation time).
+   * A cron fires only at or after it.
+   */
+  startAt?: string | undefined;
 }
 
 export interface TimingOptions {
@@ -47,10 +70,20 @@ export interface TimingOptions {
 
 export interface Timing {
   scheduleType: 'recurring' | 'one-time';
-  /** The cron as the user gave it (macros expanded); recurring only. */
+  /** The cron as the user gave it (macros expanded); recurring cron schedules only. */
   cronExpression?: string;
   /** The instant, UTC ISO; one-time only. */
   scheduledTime?: string;
+  /** The interval inside rate(…), "90 minutes" or "14 days"; rate schedules only. */
+  rate?: string;
+  /** The instant a rate schedule's runs are counted from (its first run); rate schedules only. */
+  anchor?: Date;
+  /**
+   * The StartDate to send EventBridge Scheduler. Rate: the anchor, or, when the anchor has passed, its first run at or
+   * after `now` (same phase; EventBridge refuses a StartDate more than 5 minutes old). Cron: startAt when it is after
+   * `now`. Absent otherwise (send no StartDate).
+   */
+  startDate?: Date;
   timezone: string;
   schedulerExpression: string;
   schedulerTimezone: string;
@@ -63,15 +96,24 @@ export function resolveTiming(input: TimingInput, options: TimingOptions): Timin
   const timezone = parseTimezone(input.timezone);
   const count = options.count ?? 5;
   const after = options.after ?? options.now;
-  const hasCron = input.cronExpression !== undefined && input.cronExpression !== null;
-  const hasTime = input.scheduledTime !== undefined && input.scheduledTime !== null;
+  const given = (value: string | undefined | null): value is string => value !== undefined && value !== null;
+  const hasCron = given(input.cronExpression);
+  const hasTime = given(input.scheduledTime);
+  const hasRate = given(input.rate);
   if (hasCron && hasTime) {
     throw new ExpressionError('scheduledTime', 'Give either cronExpression (recurring) or scheduledTime (one-time), not both.');
   }
-  if (!hasCron && !hasTime) {
-    throw new ExpressionError('cronExpression', 'A schedule needs a cronExpression (recurring) or a scheduledTime (one-time).', {
-      hint: 'For example "cronExpression": "0 9 * * 1-5" or "scheduledTime": "2026-12-01T09:00:00Z".',
+  if (hasRate && (hasCron || hasTime)) {
+    throw new ExpressionError('rate', `Give one of rate, cronExpression or scheduledTime, not both rate and ${hasCron ? 'cronExpression' : 'scheduledTime'}.`, {
+      hint: 'For example "rate": "90 minutes", or "cronExpression": "0 9 * * 1-5".',
     });
+  }
+  if (!hasCron && !hasTime && !hasRate) {
+    throw new ExpressionError(
+      'cronExpression',
+      'A schedule needs a cronExpression (recurring), a rate (recurring at a fixed interval) or a scheduledTime (one-time).',
+      { hint: 'For example "cronExpression": "0 9 * * 1-5", "rate": "90 minutes" or "scheduledTime": "2026-12-01T09:00:00Z".' },
+    );
   }
 
   if (hasTime) {
@@ -87,8 +129,15 @@ export function resolveTiming(input: TimingInput, options: TimingOptions): Timin
     };
   }
 
-  const { expression, fields } = parseCron(input.cronExpression!);
+  const startAt = given(input.startAt) ? parseInstant(input.startAt, timezone, 'startAt') : undefined;
   const minimum = options.minIntervalMinutes ?? DEFAULT_MIN_INTERVAL_MINUTES;
+  if (hasRate || /^\s*rate\s*\(/i.test(input.cronExpression!)) {
+    const field = hasRate ? 'rate' : 'cronExpression';
+    return resolveRate(hasRate ? input.rate! : input.cronExpression!, field, { timezone, startAt, minimum, count, after, now: options.now });
+  }
+
+  const parsed = parseCron(input.cronExpression!);
+  const { expression, fields } = parsed;
   const interval = minimumIntervalMinutes(fields);
   if (interval < minimum) {
     throw new ExpressionError(
@@ -97,14 +146,48 @@ export function resolveTiming(input: TimingInput, options: TimingOptions): Timin
       { hint: `Use a cadence of at least ${minimum} minutes, e.g. "${exampleAtLeast(minimum)}".` },
     );
   }
+  // EventBridge fires a cron only at or after its StartDate.
+  const from = startAt && startAt.getTime() - 1 > after.getTime() ? new Date(startAt.getTime() - 1) : after;
   return {
     scheduleType: 'recurring',
     cronExpression: expression,
+    ...(startAt && startAt.getTime() > options.now.getTime() ? { startDate: startAt } : {}),
     timezone,
     schedulerExpression: toSchedulerCron(fields),
     schedulerTimezone: timezone,
-    description: describeCron(expression, timezone),
-    nextRuns: nextRunsOfFields(fields, timezone, after, count),
+    description: describeCron(normalisedCalendarExpression(parsed), timezone),
+    nextRuns: nextRunsOfFields(fields, timezone, from, count),
+  };
+}
+
+interface RateContext {
+  timezone: string;
+  startAt: Date | undefined;
+  minimum: number;
+  count: number;
+  after: Date;
+  now: Date;
+}
+
+/** An interval schedule: rate(…) from its anchor (see rate.ts for how EventBridge fires it). */
+function resolveRate(text: string, field: string, context: RateContext): Timing {
+  const rate = parseRate(text, field);
+  if (rate.minutes < context.minimum) {
+    throw new ExpressionError(field, `"${rate.expression}" fires every ${rate.text}; this deployment's minimum interval is ${context.minimum} minutes.`, {
+      hint: `Use an interval of at least ${context.minimum} minutes, e.g. "${rateOf(context.minimum, 'minute').text}".`,
+    });
+  }
+  const anchor = rateAnchor(context.startAt, context.now);
+  return {
+    scheduleType: 'recurring',
+    rate: rate.text,
+    anchor,
+    startDate: rateStartDate(rate, anchor, context.now),
+    timezone: context.timezone,
+    schedulerExpression: rate.expression,
+    schedulerTimezone: context.timezone,
+    description: describeRate(rate, anchor, context.timezone),
+    nextRuns: nextRunsOfRate(rate, anchor, context.after, context.count),
   };
 }
 
@@ -115,8 +198,20 @@ function exampleAtLeast(minutes: number): string {
   return hours ? `0 */${hours} * * *` : '0 0 * * *';
 }
 
-/** English → cron, then resolved like any cron. A timezone in the text wins over the one given. */
-export function resolveText(text: string, options: TimingOptions & { timezone?: string }): Timing {
-  const { cronExpression, timezone } = textToCron(text);
-  return resolveTiming({ cronExpression, timezone: timezone ?? options.timezone }, options);
+/**
+ * English → cron or interval, then resolved like any timing. A timezone in the text wins over the one given. An
+ * interval aligned to a time ("every 2 weeks on monday at 9:00", "every 3 days at 9am") is anchored on the first such
+ * wall-clock time at or after `startAt` (default: `now`) in the timezone.
+ */
+export function resolveText(text: string, options: TimingOptions & { timezone?: string; startAt?: string }): Timing {
+  const read = readScheduleText(text);
+  const timezone = read.timezone ?? options.timezone;
+  if (read.kind === 'cron') return resolveTiming({ cronExpression: read.cronExpression, timezone, startAt: options.startAt }, options);
+  let startAt = options.startAt;
+  if (read.firstRun) {
+    const zone = parseTimezone(timezone);
+    const from = startAt === undefined ? options.now : parseInstant(startAt, zone, 'startAt');
+    startAt = formatInstant(firstWallTimeAtOrAfter(read.firstRun, zone, from));
+  }
+  return resolveTiming({ rate: read.rate, timezone, startAt }, options);
 }

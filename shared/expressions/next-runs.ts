@@ -12,21 +12,31 @@ function fieldToken(values: number[], fullSize: number, restricted = values.leng
   return restricted ? values.join(',') : '*';
 }
 
-/** A croner pattern equivalent to the fields, with "*" in an unrestricted day field (so no OR-ing). */
+/**
+ * A croner pattern equivalent to the fields, with "*" in an unrestricted day field (so no OR-ing). Croner (10 and
+ * later) computes L, nW, n#L and n#k itself, with the same meaning EventBridge documents: L the month's last day, nW
+ * the weekday nearest day n without leaving the month, n#L the month's last such weekday, n#k its k-th.
+ */
 export function cronerPattern(fields: CronFields): string {
-  return [
-    fieldToken(fields.minute, 60),
-    fieldToken(fields.hour, 24),
-    fieldToken(fields.dayOfMonth, 31, fields.dayOfMonthRestricted),
-    fieldToken(fields.month, 12),
-    fieldToken(fields.dayOfWeek, 7, fields.dayOfWeekRestricted),
-  ].join(' ');
+  const rule = fields.calendarDay;
+  let dayOfMonth = fieldToken(fields.dayOfMonth, 31, fields.dayOfMonthRestricted);
+  let dayOfWeek = fieldToken(fields.dayOfWeek, 7, fields.dayOfWeekRestricted);
+  if (rule?.kind === 'lastDayOfMonth') dayOfMonth = 'L';
+  if (rule?.kind === 'nearestWeekday') dayOfMonth = `${rule.day}W`;
+  if (rule?.kind === 'lastWeekdayOfMonth') dayOfWeek = `${rule.weekday}#L`;
+  if (rule?.kind === 'nthWeekdayOfMonth') dayOfWeek = `${rule.weekday}#${rule.nth}`;
+  return [fieldToken(fields.minute, 60), fieldToken(fields.hour, 24), dayOfMonth, fieldToken(fields.month, 12), dayOfWeek].join(' ');
 }
 
 export interface NextRunsOptions {
   horizonYears?: number;
   /** Accept EventBridge's "start/step" form (e.g. "0/15"), which standard cron input does not allow. */
   sloppyRanges?: boolean;
+  /**
+   * The schedule's StartDate. A rate(…) expression needs it (its fire times are StartDate + k × interval); a cron
+   * expression fires only at or after it; an at(…) ignores it, as EventBridge does.
+   */
+  startDate?: Date;
 }
 
 /**

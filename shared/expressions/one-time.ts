@@ -8,6 +8,20 @@ const EXAMPLE = 'Use an ISO 8601 time such as "2026-12-01T09:00:00Z" or "2026-12
 
 /** The instant a one-time schedule fires at. Throws when it is malformed, does not exist, or is not after `now`. */
 export function parseScheduledTime(input: string, timezone: string, now: Date, field = 'scheduledTime'): Date {
+  const instant = parseInstant(input, timezone, field);
+  if (instant.getTime() <= now.getTime()) {
+    throw new ExpressionError(field, `"${input}" is in the past (it is now ${now.toISOString()}).`, {
+      hint: 'A one-time schedule needs a time in the future.',
+    });
+  }
+  return instant;
+}
+
+/**
+ * An ISO 8601 instant (Z or an offset), or a wall time read in `timezone`, past or future. Throws when it is
+ * malformed, does not exist in the timezone, or is after the last wall time at() can name.
+ */
+export function parseInstant(input: string, timezone: string, field: string): Date {
   const match = ISO.exec(input.trim());
   if (!match) throw new ExpressionError(field, `"${input}" is not an ISO 8601 date and time.`, { hint: EXAMPLE });
   const [, year, month, day, hour, minute, second = '0', , zone] = match;
@@ -41,11 +55,6 @@ export function parseScheduledTime(input: string, timezone: string, now: Date, f
   if (toWallClock(instant, timezone) > LAST_WALL_CLOCK_MS) {
     throw new ExpressionError(field, `"${input}" is after the last time a schedule can name (9999-12-31T23:59:59 in ${timezone}).`, {
       hint: 'Pick an earlier time.',
-    });
-  }
-  if (instant <= now.getTime()) {
-    throw new ExpressionError(field, `"${input}" is in the past (it is now ${now.toISOString()}).`, {
-      hint: 'A one-time schedule needs a time in the future.',
     });
   }
   return new Date(instant);

@@ -1,5 +1,7 @@
-// From what the phrase readers found to the 5-field cron, with the checks that cron can say it at all.
+// From what the phrase readers found to the 5-field cron (or, for gaps cron cannot keep, an interval), with the checks
+// that it can be said at all.
 import type { ExpressionError } from '../errors.ts';
+import { rateOf, type FirstRun, type Rate } from '../rate.ts';
 import { reject, unreadable, type Schedule, type Time } from './schedule.ts';
 import { DAY_IN_MONTH_MAX, type Period, type Unit } from './words.ts';
 
@@ -46,6 +48,12 @@ function stepMinutes(s: Schedule, n: number): void {
     applyStep(s, 'hour', n / 60);
     return;
   }
+  // Longer gaps that divide the day (72, 80, 90, 96 or 160 minutes) run as an interval: the same times every day.
+  // Others (61 minutes) would drift round the clock, so they are refused like before.
+  if (n > 60 && 1440 % n === 0) {
+    s.rateMinutes = n;
+    return;
+  }
   if (n > 60) {
     throw reject(
       `Every ${n} minutes cannot be one cron expression: cron minute steps restart at the top of every hour, so a ${n}-minute gap cannot be kept.`,
@@ -61,22 +69,20 @@ function stepHours(s: Schedule, n: number): void {
   s.hourStep = n;
 }
 
+/** "every 3 days": an interval, which needs a time of day to start at (checked when the whole text is read). */
 function stepDays(s: Schedule, n: number): void {
   if (n !== 1) {
-    throw reject(
-      `Every ${n} days cannot be one cron expression: cron day steps restart on the 1st of every month, so the gap breaks at each month end.`,
-      'Use "daily", chosen weekdays such as "mondays and thursdays", or days of the month such as "on the 1st and 15th".',
-    );
+    s.dayStep = n;
+    return;
   }
   setPeriod(s, 'day');
 }
 
+/** "every 2 weeks": an interval, which needs a weekday to start on (checked when the whole text is read). */
 function stepWeeks(s: Schedule, n: number): void {
   if (n !== 1) {
-    throw reject(
-      `Every ${n} weeks cannot be one cron expression: cron has no way to skip weeks.`,
-      'Use "weekly", "every monday", or days of the month such as "on the 1st and 15th".',
-    );
+    s.weekStep = n;
+    return;
   }
   setPeriod(s, 'week');
 }
@@ -135,22 +141,63 @@ export function hourWindow(start: Time, end: Time, original: string): number[] {
 }
 
 // ---------------------------------------------------------------------------
-// Schedule → cron
+// Schedule → cron or interval
 // ---------------------------------------------------------------------------
+
+/** A cron, or an interval (sent as rate(…)) whose first run may be aligned to a wall-clock time and weekday. */
+export type BuiltSchedule = { kind: 'cron'; cronExpression: string } | { kind: 'rate'; rate: Rate; firstRun: FirstRun | undefined };
+
+export function buildSchedule(s: Schedule, original: string): BuiltSchedule {
+  if (s.rateMinutes !== undefined || s.weekStep !== undefined || s.dayStep !== undefined) return buildRate(s, original);
+  return { kind: 'cron', cronExpression: buildCron(s, original) };
+}
 
 export function buildCron(s: Schedule, original: string): string {
   const [minute, hour] = timeFields(s, original);
   checkDays(s, original);
   const yearly = s.period === 'year';
   const monthly = s.period === 'month' || yearly;
-  const dayOfMonth = s.daysOfMonth.size > 0 ? formatList(s.daysOfMonth, 1, 31) : monthly && s.daysOfWeek.size === 0 ? '1' : '*';
-  const month = s.months.size > 0 ? formatList(s.months, 1, 12) : s.monthStep !== undefined ? `*/${s.monthStep}` : yearly ? '1' : '*';
-  const dayOfWeek = s.daysOfWeek.size > 0 ? formatList(s.daysOfWeek, 0, 6) : s.period === 'week' ? '0' : '*';
+  const endOfMonth = s.lastDayOfMonth || s.weekdayOfMonth?.which === 'last';
+  const dayOfMonth = s.lastDayOfMonth
+    ? 'L'
+    : s.daysOfMonth.size > 0
+      ? formatList(s.daysOfMonth, 1, 31)
+      : monthly && s.daysOfWeek.size === 0 && s.weekdayOfMonth === undefined
+        ? '1'
+        : '*';
+  // "last day of the year" is in December, "first monday of the year" in January.
+  const month = s.months.size > 0 ? formatList(s.months, 1, 12) : s.monthStep !== undefined ? `*/${s.monthStep}` : yearly ? (endOfMonth ? '12' : '1') : '*';
+  const rule = s.weekdayOfMonth;
+  const dayOfWeek = rule
+    ? `${rule.weekday}${rule.which === 'last' ? 'L' : `#${rule.which}`}`
+    : s.daysOfWeek.size > 0
+      ? formatList(s.daysOfWeek, 0, 6)
+      : s.period === 'week'
+        ? '0'
+        : '*';
   return [minute, hour, dayOfMonth, month, dayOfWeek].join(' ');
 }
 
 /** Rejects days of the month mixed with weekdays, and days no chosen month has. */
 function checkDays(s: Schedule, original: string): void {
+  const monthRule = s.lastDayOfMonth ? 'the last day of the month' : undefined;
+  const weekdayRule = s.weekdayOfMonth
+    ? `the ${s.weekdayOfMonth.which === 'last' ? 'last' : ORDINALS[s.weekdayOfMonth.which - 1]} ${WEEKDAY_NAMES[s.weekdayOfMonth.weekday]} of the month`
+    : undefined;
+  if (monthRule && s.daysOfMonth.size > 0) {
+    throw reject(
+      `"${original}" names the last day of the month and other days of the month; EventBridge reads "last day" (L) only on its own.`,
+      'Create two schedules, e.g. "last day of every month at 17:00" and "on the 15th of every month at 17:00".',
+    );
+  }
+  const dayRule = monthRule ?? (s.daysOfMonth.size > 0 ? 'a day of the month' : undefined);
+  const weekRule = weekdayRule ?? (s.daysOfWeek.size > 0 ? 'a weekday' : undefined);
+  if ((monthRule || weekdayRule) && dayRule && weekRule) {
+    throw reject(
+      `"${original}" names both ${dayRule} and ${weekRule}; a schedule can restrict the day of the month or the weekday, not both.`,
+      'Choose one: "last day of every month at 17:00", "last friday of the month at 4pm" or "every monday".',
+    );
+  }
   if (s.daysOfMonth.size > 0 && s.daysOfWeek.size > 0) {
     throw reject(
       'Cron runs a schedule that names both a day of the month and a weekday when EITHER one matches, so it would run far more often than you meant.',
@@ -244,4 +291,78 @@ function formatList(values: Iterable<number>, min: number, max: number): string 
     k = end + 1;
   }
   return parts.join(',');
+}
+
+// ---------------------------------------------------------------------------
+// Schedule → interval
+// ---------------------------------------------------------------------------
+
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth'];
+
+/**
+ * "every 90 minutes" (from the start), "every 2 weeks on monday at 9:00" and "every other monday at 9am" (from the
+ * first such Monday), "every 3 days at 9am" (from the first 09:00). An interval keeps exact gaps from its first run,
+ * so it cannot also keep to windows, days of the month or months.
+ */
+function buildRate(s: Schedule, original: string): BuiltSchedule {
+  const steps = [s.rateMinutes, s.weekStep, s.dayStep].filter((step) => step !== undefined).length;
+  const other = [
+    s.minuteStep !== undefined || s.hourStep !== undefined || s.minuteOfHour !== undefined || steps > 1 ? 'another cadence' : undefined,
+    s.window ? 'a window of hours' : undefined,
+    s.daysOfMonth.size > 0 || s.lastDayOfMonth || s.weekdayOfMonth ? 'days of the month' : undefined,
+    s.months.size > 0 || s.monthStep !== undefined || (s.period !== undefined && s.period !== 'day') ? 'months or weeks' : undefined,
+  ].find((what) => what !== undefined);
+  if (s.rateMinutes !== undefined) {
+    const what = other ?? (s.times.length > 0 ? 'a time of day' : s.daysOfWeek.size > 0 ? 'weekdays' : undefined);
+    if (what)
+      throw rateConflict(
+        original,
+        `every ${s.rateMinutes} minutes`,
+        what,
+        'Use "every 90 minutes" on its own, or a cron cadence such as "every 30 minutes between 9am and 5pm".',
+      );
+    return { kind: 'rate', rate: rateOf(s.rateMinutes, 'minute'), firstRun: undefined };
+  }
+  const time = s.times[0] ?? { hour: 0, minute: 0, bare: false };
+  if (s.weekStep !== undefined) {
+    const n = s.weekStep;
+    if (other) throw rateConflict(original, `every ${n} weeks`, other, 'Try "every 2 weeks on monday at 9:00".');
+    if (s.daysOfWeek.size === 0) {
+      throw reject(
+        `Every ${n} weeks cannot be one cron expression (cron has no way to skip weeks), and as an interval it needs a weekday to start on.`,
+        `Say which day, e.g. "every ${n} weeks on monday at 9:00", or use "weekly" or "every monday".`,
+      );
+    }
+    if (s.daysOfWeek.size > 1) throw oneOfEach(original, `every ${n} weeks`, 'weekday', `"every ${n} weeks on monday at 9:00"`);
+    if (s.times.length > 1) throw oneOfEach(original, `every ${n} weeks`, 'time of day', `"every ${n} weeks on monday at 9:00"`);
+    const [weekday = 0] = s.daysOfWeek;
+    return { kind: 'rate', rate: rateOf(7 * n, 'day'), firstRun: { weekday, hour: time.hour, minute: time.minute } };
+  }
+  const n = s.dayStep ?? 2;
+  if (other) throw rateConflict(original, `every ${n} days`, other, `Try "every ${n} days at 9am".`);
+  if (s.daysOfWeek.size > 0)
+    throw rateConflict(original, `every ${n} days`, 'weekdays', `Try "every ${n} days at 9am", or chosen weekdays such as "mondays and thursdays".`);
+  if (s.times.length === 0) {
+    throw reject(
+      `Every ${n} days cannot be one cron expression: cron day steps restart on the 1st of every month, so the gap breaks at each month end; as an interval it needs a time of day to start at.`,
+      `Give a time, e.g. "every ${n} days at 9am", or use "daily", chosen weekdays such as "mondays and thursdays", or days of the month such as "on the 1st and 15th".`,
+    );
+  }
+  if (s.times.length > 1) throw oneOfEach(original, `every ${n} days`, 'time of day', `"every ${n} days at 9am"`);
+  return { kind: 'rate', rate: rateOf(n, 'day'), firstRun: { hour: time.hour, minute: time.minute } };
+}
+
+function rateConflict(original: string, cadence: string, what: string, hint: string): ExpressionError {
+  return reject(
+    `"${original}" asks for ${cadence} and also for ${what}; an interval schedule runs at exact gaps from its first run, so it cannot keep to ${what} too.`,
+    hint,
+  );
+}
+
+function oneOfEach(original: string, cadence: string, what: string, example: string): ExpressionError {
+  return reject(
+    `"${original}" names more than one ${what}; a schedule that runs ${cadence} starts from one ${what}.`,
+    `Create one schedule per ${what}, e.g. ${example}.`,
+  );
 }

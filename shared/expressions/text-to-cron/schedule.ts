@@ -25,6 +25,16 @@ export interface Schedule {
   months: Set<number>;
   daysOfWeek: Set<number>;
   period: Period | undefined;
+  /** "last day of the month": L. */
+  lastDayOfMonth: boolean;
+  /** "last friday of the month" (5L), "second tuesday of the month" (2#2). */
+  weekdayOfMonth: { weekday: number; which: number | 'last' } | undefined;
+  /** "every 90 minutes": a gap cron cannot keep, run as an interval. */
+  rateMinutes: number | undefined;
+  /** "every 2 weeks", "every other monday": weeks between runs (2 or more), run as an interval. */
+  weekStep: number | undefined;
+  /** "every 3 days at 9am": days between runs (2 or more), run as an interval. */
+  dayStep: number | undefined;
 }
 
 export function emptySchedule(): Schedule {
@@ -39,6 +49,11 @@ export function emptySchedule(): Schedule {
     months: new Set(),
     daysOfWeek: new Set(),
     period: undefined,
+    lastDayOfMonth: false,
+    weekdayOfMonth: undefined,
+    rateMinutes: undefined,
+    weekStep: undefined,
+    dayStep: undefined,
   };
 }
 

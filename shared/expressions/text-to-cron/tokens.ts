@@ -3,12 +3,17 @@ import { canonicalTimezone } from '../timezone.ts';
 import { reject, TIME_EXAMPLES, type Time } from './schedule.ts';
 import { NAMED_TIMES, NUMBER_WORDS, TIMEZONE_ABBREVIATIONS } from './words.ts';
 
-/** Five whitespace-separated fields of digits, `*`, `,`, `-`, `/` and 3-letter names (none in minute/hour). */
+/**
+ * Five whitespace-separated fields of digits, `*`, `,`, `-`, `/` and 3-letter names (none in minute/hour), or the
+ * calendar forms L, 15W (day-of-month) and 5L, 1#2 (day-of-week); or an interval written rate(…).
+ */
 export function looksLikeCron(text: string): boolean {
+  if (/^\s*rate\s*\(.*\)\s*$/i.test(text)) return true;
   const fields = text.trim().split(/\s+/);
   if (fields.length !== 5) return false;
   const field = /^(?:\*|\d+|[a-z]{3})(?:[-/,](?:\*|\d+|[a-z]{3}))*$/i;
-  return fields.every((f, i) => field.test(f) && (i > 1 || !/[a-z]/i.test(f)));
+  const calendar = [/^(?:l|lw|\d+w)$/i, /^(?:\d|[a-z]{3})(?:l|#\d+)$/i];
+  return fields.every((f, i) => (field.test(f) || (i === 2 && calendar[0]!.test(f)) || (i === 4 && calendar[1]!.test(f))) && (i > 1 || !/[a-z]/i.test(f)));
 }
 
 /** Takes the time zone ("UTC", "EST", "in Europe/London") out of the text. */

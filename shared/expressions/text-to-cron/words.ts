@@ -72,6 +72,15 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = lookup({
   other: 2, // "every other hour"
 });
 
+/** "first monday of the month" → 1: which occurrence of a weekday in its month (a month has at most five). */
+export const ORDINAL_WORDS: Readonly<Record<string, number>> = lookup({
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+});
+
 export const UNITS: Readonly<Record<string, Unit>> = lookup({
   minute: 'minute',
   minutes: 'minute',

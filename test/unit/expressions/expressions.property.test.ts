@@ -1,7 +1,8 @@
 // Property tests: the EventBridge expression sent to AWS and nextRuns agree, checked against a brute-force reference.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextRunsOfFields, parseCron, toSchedulerCron } from '#shared/expressions/index.ts';
+import { nextRunsOfFields, nextRunsOfSchedulerExpression, parseCron, parseRate, resolveTiming, toSchedulerCron } from '#shared/expressions/index.ts';
+import { NAMES, referenceRuns } from './eventbridge-reference.ts';
 
 const ZONES = [
   'UTC',
@@ -14,65 +15,13 @@ const ZONES = [
   'America/St_Johns',
   'Australia/Lord_Howe',
 ];
-const NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-
-/** Expands one EventBridge cron field to its values, the way the EventBridge documentation defines them. */
-function expand(field: string, low: number, high: number, names: string[] = []): Set<number> | undefined {
-  if (field === '*' || field === '?') return undefined;
-  const value = (token: string): number => (names.includes(token) ? names.indexOf(token) + 1 : Number(token));
-  const values = new Set<number>();
-  for (const part of field.split(',')) {
-    const [range, stepText] = part.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    const [startText, endText] = range!.split('-');
-    const start = startText === '*' ? low : value(startText!);
-    const end = endText !== undefined ? value(endText) : stepText !== undefined ? high : start;
-    for (let current = start; current <= end; current += step) values.add(current);
-  }
-  return values;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function wallClock(instant: number, zone: string): number[] {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      weekday: 'short',
-    });
-    formatters.set(zone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  return [
-    Number(parts.minute),
-    Number(parts.hour),
-    Number(parts.day),
-    Number(parts.month),
-    NAMES.indexOf(parts.weekday!.toUpperCase()) + 1,
-    Number(parts.year),
-  ];
-}
+/** Every zone the expression tests cover: the property zones, and those of the DST table and the vectors. */
+const ALL_ZONES = [...ZONES, 'Australia/Adelaide', 'Europe/Berlin'];
+const DAY_MS = 86_400_000;
 
 /** Minute-by-minute reference: fires at each instant whose wall time matches and has not been seen before. */
 function bruteForce(schedulerExpression: string, zone: string, from: number, to: number): string[] {
-  const [minute, hour, dom, month, dow] = /^cron\((.+) \*\)$/.exec(schedulerExpression)![1]!.split(' ');
-  const sets = [expand(minute!, 0, 59), expand(hour!, 0, 23), expand(dom!, 1, 31), expand(month!, 1, 12), expand(dow!, 1, 7, NAMES)];
-  const fired: string[] = [];
-  const seen = new Set<string>();
-  // Start three hours early so a wall time repeated after a fall-back is recognised as already seen.
-  for (let instant = from - 3 * 3_600_000; instant <= to; instant += 60_000) {
-    const wall = wallClock(instant, zone);
-    const key = wall.join(' ');
-    if (sets.every((set, index) => !set || set.has(wall[index]!)) && !seen.has(key) && instant > from) fired.push(new Date(instant).toISOString());
-    seen.add(key);
-  }
-  return fired;
+  return referenceRuns(schedulerExpression, zone, from, to);
 }
 
 const field = (low: number, high: number): fc.Arbitrary<string> =>
@@ -125,6 +74,131 @@ describe('nextRuns and the EventBridge expression agree', () => {
         expect(dom === '?' || dow === '?').toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Calendar forms: L, nW (day-of-month), nL, n#k (day-of-week)
+// ---------------------------------------------------------------------------
+
+/** A weekday as standard cron input writes it: 1–7 (7 = Sunday) or a name, any case. */
+const weekdayToken = fc.oneof(
+  fc.integer({ min: 1, max: 7 }).map(String),
+  fc.constantFrom(...NAMES),
+  fc.constantFrom(...NAMES).map((name) => name.toLowerCase()),
+);
+const dayRule: fc.Arbitrary<[string, string]> = fc.oneof(
+  fc.constant<[string, string]>(['L', '*']),
+  fc.integer({ min: 1, max: 28 }).map((day): [string, string] => [`${day}W`, '*']),
+  weekdayToken.map((day): [string, string] => ['*', `${day}L`]),
+  fc.tuple(weekdayToken, fc.integer({ min: 1, max: 5 })).map(([day, nth]): [string, string] => ['*', `${day}#${nth}`]),
+);
+const calendarExpression = fc
+  .tuple(
+    fc.oneof(fc.integer({ min: 0, max: 59 }).map(String), fc.constantFrom('0,30', '15,45', '*/20')),
+    fc.oneof(fc.integer({ min: 0, max: 23 }).map(String), fc.constantFrom('1,2,3', '0-4', '*/6', '*')),
+    dayRule,
+    fc.oneof(
+      fc.constant('*'),
+      fc.constant('*'),
+      fc.uniqueArray(fc.integer({ min: 1, max: 12 }), { minLength: 3, maxLength: 8 }).map((months) => months.join(',')),
+    ),
+  )
+  .map(([minute, hour, [dom, dow], month]) => `${minute} ${hour} ${dom} ${month} ${dow}`);
+
+/** Starts of two-month windows that hold the DST changes of every zone above (March–April, September–November). */
+const CALENDAR_WINDOWS = ['2026-02-20', '2026-03-01', '2026-03-25', '2026-08-25', '2026-09-20', '2026-10-15', '2027-01-25'].map((day) =>
+  Date.parse(`${day}T00:00:00Z`),
+);
+
+describe('calendar forms: nextRuns, the EventBridge expression and the reference agree', () => {
+  it('on random L, nW, nL and n#k expressions, in every zone, over two-month windows with DST changes', () => {
+    fc.assert(
+      fc.property(calendarExpression, fc.constantFrom(...ALL_ZONES), fc.constantFrom(...CALENDAR_WINDOWS), (cron, zone, from) => {
+        const { fields } = parseCron(cron);
+        const to = from + 62 * DAY_MS;
+        const schedulerExpression = toSchedulerCron(fields);
+        const reference = referenceRuns(schedulerExpression, zone, from, to);
+        const within = (dates: Date[]): string[] => dates.map((date) => date.toISOString()).filter((run) => Date.parse(run) <= to);
+        expect(within(nextRunsOfFields(fields, zone, new Date(from), reference.length + 1))).toEqual(reference);
+        expect(within(nextRunsOfSchedulerExpression(schedulerExpression, zone, new Date(from), reference.length + 1))).toEqual(reference);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  // Times inside the DST changes: 01:00–03:00 holds the skipped and repeated hours of every zone here, and the two
+  // seasons hold every change of 2026 (March–April: US, EU, Australia, Chatham; September–November: the reverse).
+  const FORMS = ['30 2 L * *', '0 1 15W * *', '30 1 * * 7L', '0 3 * * SUN#1', '45 2 * * 7#2', '15 0,1,2,3 * * 6#5'];
+  const SEASONS = [
+    ['2026-03-01T00:00:00Z', '2026-04-15T00:00:00Z'],
+    ['2026-09-15T00:00:00Z', '2026-11-10T00:00:00Z'],
+  ].map(([from, to]) => [Date.parse(from!), Date.parse(to!)] as const);
+  it.each(ALL_ZONES.flatMap((zone) => FORMS.map((cron) => [cron, zone])))(
+    'fires "%s" in %s through the DST seasons of 2026 as the reference does',
+    (cron, zone) => {
+      const { fields } = parseCron(cron);
+      let fired = 0;
+      for (const [from, to] of SEASONS) {
+        const reference = referenceRuns(toSchedulerCron(fields), zone, from, to);
+        fired += reference.length;
+        const computed = nextRunsOfFields(fields, zone, new Date(from), reference.length + 1).map((date) => date.toISOString());
+        expect(computed.filter((run) => Date.parse(run) <= to)).toEqual(reference);
+      }
+      expect(fired).toBeGreaterThan(0);
+    },
+  );
+
+  it('writes calendar forms as EventBridge documents them: one rule, "?" in the other day field, days numbered 1–7', () => {
+    fc.assert(
+      fc.property(calendarExpression, (cron) => {
+        const [, , dom, , dow] = /^cron\((.+)\)$/.exec(toSchedulerCron(parseCron(cron).fields))![1]!.split(' ');
+        if (dom === '?') expect(dow).toMatch(/^[1-7](L|#[1-5])$/);
+        else expect([dom, dow]).toEqual([expect.stringMatching(/^(L|([1-9]|1\d|2[0-8])W)$/), '?']);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Rates: StartDate + k × interval
+// ---------------------------------------------------------------------------
+
+const rate = fc.oneof(
+  fc.integer({ min: 1, max: 180 }).map((value) => `${value} minute${value === 1 ? '' : 's'}`),
+  fc.integer({ min: 1, max: 48 }).map((value) => `${value} hour${value === 1 ? '' : 's'}`),
+  fc.integer({ min: 1, max: 20 }).map((value) => `${value} day${value === 1 ? '' : 's'}`),
+  fc.integer({ min: 1, max: 3 }).map((value) => `${value} week${value === 1 ? '' : 's'}`),
+);
+
+describe('rates: nextRuns and rate(…) with the StartDate sent agree with the reference', () => {
+  it('on random intervals, anchors before and after now, timezones and DST weekends', () => {
+    fc.assert(
+      fc.property(
+        rate,
+        fc.integer({ min: -30 * 1440, max: 2 * 1440 }),
+        fc.constantFrom(...ZONES),
+        fc.constantFrom(...DST_DAYS),
+        (interval, offset, zone, now) => {
+          const startAt = new Date(now + offset * 60_000).toISOString();
+          const timing = resolveTiming({ rate: interval, startAt, timezone: zone }, { now: new Date(now), count: 0 });
+          const to = now + 3 * DAY_MS;
+          // What EventBridge does with the expression and the StartDate it is sent.
+          const reference = referenceRuns(timing.schedulerExpression, zone, now, to, timing.startDate!.getTime());
+          const count = reference.length + 1;
+          const within = (dates: Date[]): string[] => dates.map((date) => date.toISOString()).filter((run) => Date.parse(run) <= to);
+          expect(within(resolveTiming({ rate: interval, startAt, timezone: zone }, { now: new Date(now), count }).nextRuns)).toEqual(reference);
+          expect(within(nextRunsOfSchedulerExpression(timing.schedulerExpression, zone, new Date(now), count, { startDate: timing.startDate! }))).toEqual(
+            reference,
+          );
+          // The StartDate sent keeps the anchor's phase and is never in the past.
+          expect((timing.startDate!.getTime() - timing.anchor!.getTime()) % (parseRate(interval).minutes * 60_000)).toBe(0);
+          expect(timing.startDate!.getTime()).toBeGreaterThanOrEqual(now);
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 });

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import vectors from '../../fixtures/cron-vectors.json' with { type: 'json' };
+import beyond from '../../fixtures/calendar-and-rate-vectors.json' with { type: 'json' };
 import {
   ExpressionError,
+  minimumIntervalMinutes,
   nextRunsOfFields,
+  nextRunsOfRate,
   nextRunsOfSchedulerExpression,
   parseCron,
+  parseRate,
+  parseSchedulerExpression,
   parseScheduledTime,
   parseTimezone,
+  rateAnchor,
   resolveText,
   resolveTiming,
   toSchedulerAt,
@@ -333,5 +339,317 @@ describe('timezones and descriptions', () => {
     const now = new Date();
     expect(rejection(() => resolveTiming({ cronExpression: '0 9 * * *', scheduledTime: '2099-01-01T00:00:00Z' }, { now })).message).toContain('not both');
     expect(rejection(() => resolveTiming({}, { now })).message).toContain('needs a cronExpression');
+  });
+});
+
+describe('calendar forms: L, nW, nL and n#k', () => {
+  it.each(beyond.calendar)('fires "$cronExpression" in $timezone after $after at the reference instants', (vector) => {
+    expect(runs(vector.cronExpression, vector.timezone, vector.after)).toEqual(vector.nextRuns);
+  });
+
+  it.each(beyond.calendar)('translates "$cronExpression" to $schedulerExpression, which fires at the same instants', (vector) => {
+    const timing = resolveTiming(vector, { now: new Date(vector.after) });
+    expect(timing.schedulerExpression).toBe(vector.schedulerExpression);
+    expect(timing.description).toBe(vector.description);
+    const fromScheduler = nextRunsOfSchedulerExpression(timing.schedulerExpression, timing.schedulerTimezone, new Date(vector.after), 5);
+    expect(iso(fromScheduler)).toEqual(vector.nextRuns);
+  });
+
+  it.each([
+    ['0 17 L * *', 'cron(0 17 L * ? *)'],
+    ['0 17 l * *', 'cron(0 17 L * ? *)'],
+    ['0 9 L 2 *', 'cron(0 9 L 2 ? *)'],
+    ['*/15 9-17 L * *', 'cron(0/15 9-17 L * ? *)'],
+    ['0 9 15W * *', 'cron(0 9 15W * ? *)'],
+    ['0 9 1w * *', 'cron(0 9 1W * ? *)'],
+    ['0 9 28W 1,7 *', 'cron(0 9 28W 1,7 ? *)'],
+    ['0 16 * * 5L', 'cron(0 16 ? * 6L *)'],
+    ['0 16 * * FRIL', 'cron(0 16 ? * 6L *)'],
+    ['0 16 * * fril', 'cron(0 16 ? * 6L *)'],
+    ['0 16 * * 7L', 'cron(0 16 ? * 1L *)'],
+    ['0 16 * * SUNL', 'cron(0 16 ? * 1L *)'],
+    ['0 16 * * 6L', 'cron(0 16 ? * 7L *)'],
+    ['0 9 * * 1#2', 'cron(0 9 ? * 2#2 *)'],
+    ['0 9 * * MON#2', 'cron(0 9 ? * 2#2 *)'],
+    ['0 9 * * 7#1', 'cron(0 9 ? * 1#1 *)'],
+    ['0 9 * * sun#1', 'cron(0 9 ? * 1#1 *)'],
+    ['0 9 * * 6#5', 'cron(0 9 ? * 7#5 *)'],
+    ['30 10 * JAN,JUL 2#2', 'cron(30 10 ? 1,7 3#2 *)'],
+  ])('translates "%s" to %s (EventBridge numbers Sunday 1)', (cron, expected) => {
+    expect(toSchedulerCron(parseCron(cron).fields)).toBe(expected);
+  });
+
+  it('no longer reads "0 9 * * 5L" as every Friday: it is the last Friday of each month', () => {
+    const timing = resolveTiming({ cronExpression: '0 9 * * 5L' }, { now: new Date('2026-11-01T00:00:00Z'), count: 3 });
+    expect(timing.schedulerExpression).toBe('cron(0 9 ? * 6L *)');
+    expect(iso(timing.nextRuns)).toEqual(['2026-11-27T09:00:00Z', '2026-12-25T09:00:00Z', '2027-01-29T09:00:00Z']);
+  });
+
+  it('no longer reads "0 9 * * 1#2" as every Monday: it is the second Monday of each month', () => {
+    expect(runs('0 9 * * 1#2', 'UTC', '2026-11-01T00:00:00Z', 3)).toEqual(['2026-11-09T09:00:00Z', '2026-12-14T09:00:00Z', '2027-01-11T09:00:00Z']);
+  });
+
+  it('keeps within the month for 1W (a Saturday 1st moves to Monday the 3rd) and for a Sunday on the last day', () => {
+    // 1 August 2026 is a Saturday; 28 February 2027 is a Sunday, so 28W then is Friday the 26th.
+    expect(runs('0 9 1W 8 *', 'UTC', '2026-07-01T00:00:00Z', 1)).toEqual(['2026-08-03T09:00:00Z']);
+    expect(runs('0 9 28W 2 *', 'UTC', '2027-01-01T00:00:00Z', 1)).toEqual(['2027-02-26T09:00:00Z']);
+  });
+
+  it('skips a month without a fifth such weekday: a fifth Monday in February needs a leap year starting on a Monday', () => {
+    const { fields } = parseCron('0 9 * 2 1#5');
+    expect(nextRunsOfFields(fields, 'UTC', new Date('2026-01-01T00:00:00Z'), 1)).toEqual([]);
+    expect(iso(nextRunsOfFields(fields, 'UTC', new Date('2026-01-01T00:00:00Z'), 1, { horizonYears: 30 }))).toEqual(['2044-02-29T09:00:00Z']);
+  });
+
+  it.each(beyond.invalid)('refuses "$cronExpression", naming the $mentions, with a working example', ({ cronExpression, mentions, example }) => {
+    const error = rejection(() => parseCron(cronExpression));
+    expect(error.field).toBe('cronExpression');
+    expect(error.message).toContain(mentions);
+    expect(error.hint).toContain(example);
+    expect(() => parseCron(example)).not.toThrow();
+  });
+
+  it('refuses every example in the refusal hints that is not a working cron: each quoted cron in a hint parses', () => {
+    for (const { cronExpression } of beyond.invalid) {
+      const hint = rejection(() => parseCron(cronExpression)).hint ?? '';
+      for (const [, quoted] of hint.matchAll(/"([^"]+)"/g)) {
+        if (quoted!.split(' ').length === 5) expect(() => parseCron(quoted!), `${quoted} in the hint for ${cronExpression}`).not.toThrow();
+      }
+    }
+  });
+
+  it.each(['0 9 * * 5X', '0 9 * * 5#L', '0 9 * * FRI#L', '0 9 L/2 * *', '0 9 1-5W * *', '0 9 15W,L * *', '0 9 * * L5', '0 9 * * #2', '0 9 * * 1#'])(
+    'refuses "%s": a form EventBridge does not document is never read as another',
+    (cron) => {
+      expect(rejection(() => parseCron(cron)).field).toBe('cronExpression');
+    },
+  );
+
+  it('counts a calendar form as firing at most once a day for the minimum interval', () => {
+    expect(minimumIntervalMinutes(parseCron('0 9 L * *').fields)).toBe(1440);
+    expect(minimumIntervalMinutes(parseCron('0 9,21 * * 5L').fields)).toBe(720);
+    expect(minimumIntervalMinutes(parseCron('*/5 * 15W * *').fields)).toBe(5);
+    expect(() => resolveTiming({ cronExpression: '*/5 * L * *' }, { now: new Date(), minIntervalMinutes: 10 })).toThrow(/minimum interval is 10/);
+  });
+
+  it.each([
+    ['0 9 L * *', 'At 09:00, on the last day of the month (UTC)'],
+    ['0 9 15W * *', 'At 09:00, on the weekday nearest day 15 of the month (UTC)'],
+    ['0 16 * * fril', 'At 16:00, on the last Friday of the month (UTC)'],
+    ['0 9 * * mon#2', 'At 09:00, on the second Monday of the month (UTC)'],
+    ['0 9 * * 7#1', 'At 09:00, on the first Sunday of the month (UTC)'],
+  ])('describes "%s" as "%s"', (cronExpression, description) => {
+    expect(resolveTiming({ cronExpression }, { now: new Date('2026-11-20T00:00:00Z') }).description).toBe(description);
+  });
+
+  it('reads back every calendar form it writes, for the local scheduler', () => {
+    expect(parseSchedulerExpression('cron(0 16 ? * 6L *)')).toEqual({ kind: 'cron', pattern: '0 16 * * 5#L' });
+    expect(parseSchedulerExpression('cron(0 9 ? * 2#2 *)')).toEqual({ kind: 'cron', pattern: '0 9 * * 1#2' });
+    expect(parseSchedulerExpression('cron(0 9 15W * ? *)')).toEqual({ kind: 'cron', pattern: '0 9 15W * *' });
+    expect(parseSchedulerExpression('cron(0 9 ? * MON-FRI *)')).toEqual({ kind: 'cron', pattern: '0 9 * * MON-FRI' });
+    expect(() => parseSchedulerExpression('cron(0 9 ? * L *)')).toThrow(ExpressionError);
+  });
+});
+
+describe('interval (rate) schedules', () => {
+  it.each(beyond.rate)('resolves $schedulerExpression anchored at $anchor, sent with StartDate $startDate', (vector) => {
+    const { input, now, schedulerExpression, rate, anchor, startDate, description, nextRuns } = vector;
+    const timing = resolveTiming(input, { now: new Date(now) });
+    expect(timing).toMatchObject({ scheduleType: 'recurring', schedulerExpression, schedulerTimezone: input.timezone, rate, description });
+    expect(timing.cronExpression).toBeUndefined();
+    expect(timing.anchor?.toISOString()).toBe(new Date(anchor).toISOString());
+    expect(timing.startDate?.toISOString()).toBe(new Date(startDate).toISOString());
+    expect(iso(timing.nextRuns)).toEqual(nextRuns);
+  });
+
+  it.each(beyond.rate)('the EventBridge expression $schedulerExpression with StartDate $startDate fires at the same instants', (vector) => {
+    const fromScheduler = nextRunsOfSchedulerExpression(vector.schedulerExpression, vector.input.timezone, new Date(vector.now), 5, {
+      startDate: new Date(vector.startDate),
+    });
+    expect(iso(fromScheduler)).toEqual(vector.nextRuns);
+  });
+
+  it.each([
+    ['90 minutes', 'rate(90 minutes)', 90],
+    ['1 minute', 'rate(1 minute)', 1],
+    ['1 minutes', 'rate(1 minute)', 1],
+    ['2 hours', 'rate(2 hours)', 120],
+    ['1 hour', 'rate(1 hour)', 60],
+    ['14 days', 'rate(14 days)', 20160],
+    ['1 week', 'rate(7 days)', 10080],
+    ['2 weeks', 'rate(14 days)', 20160],
+    ['rate(90 minutes)', 'rate(90 minutes)', 90],
+    ['  RATE( 3  Days ) ', 'rate(3 days)', 4320],
+  ])('reads "%s" as %s', (text, expression, minutes) => {
+    expect(parseRate(text)).toMatchObject({ expression, minutes });
+  });
+
+  it.each([
+    ['rate(0 minutes)', /never run/],
+    ['0 hours', /never run/],
+    ['-5 minutes', /never run/],
+    ['1.5 hours', /not a whole number/],
+    ['rate(2.5 days)', /not a whole number/],
+    ['90', /number and a unit/],
+    ['rate(90 minutes', /number and a unit/],
+    ['30 seconds', /at most once a minute/],
+    ['1 month', /months and years differ/],
+    ['3 fortnights', /minutes, hours, days or weeks/],
+  ])('refuses the interval "%s", naming the field', (text, why) => {
+    const error = rejection(() => resolveTiming({ rate: text }, { now: new Date() }));
+    expect(error.field).toBe('rate');
+    expect(error.message).toMatch(why);
+    expect(error.hint).toMatch(/"90 minutes"|"\d+ minutes"/);
+    const asCron = text.startsWith('rate(') ? text : `rate(${text})`;
+    expect(rejection(() => resolveTiming({ cronExpression: asCron }, { now: new Date() })).field).toBe('cronExpression');
+  });
+
+  it('suggests the whole number of minutes for a fractional interval', () => {
+    expect(rejection(() => parseRate('1.5 hours')).hint).toContain('"90 minutes"');
+  });
+
+  it('applies the minimum interval, naming the field', () => {
+    expect(() => resolveTiming({ rate: '10 minutes' }, { now: new Date(), minIntervalMinutes: 10 })).not.toThrow();
+    const error = rejection(() => resolveTiming({ rate: '9 minutes' }, { now: new Date(), minIntervalMinutes: 10 }));
+    expect(error.field).toBe('rate');
+    expect(error.message).toContain('minimum interval is 10 minutes');
+    expect(error.hint).toContain('"10 minutes"');
+    expect(rejection(() => resolveTiming({ cronExpression: 'rate(5 minutes)' }, { now: new Date(), minIntervalMinutes: 10 })).field).toBe('cronExpression');
+  });
+
+  it('anchors on the first whole minute after now, or on startAt rounded up to a whole minute', () => {
+    expect(rateAnchor(undefined, new Date('2026-11-20T10:07:23.456Z')).toISOString()).toBe('2026-11-20T10:08:00.000Z');
+    expect(rateAnchor(undefined, new Date('2026-11-20T10:07:00.000Z')).toISOString()).toBe('2026-11-20T10:08:00.000Z');
+    expect(rateAnchor(new Date('2026-11-20T10:07:00Z'), new Date()).toISOString()).toBe('2026-11-20T10:07:00.000Z');
+    expect(rateAnchor(new Date('2026-11-20T10:07:01Z'), new Date()).toISOString()).toBe('2026-11-20T10:08:00.000Z');
+  });
+
+  it('keeps the phase of a past anchor and sends its next run as the StartDate (EventBridge refuses one over 5 minutes old)', () => {
+    const timing = resolveTiming({ rate: '14 days', startAt: '2026-01-05T09:00:00', timezone: 'Europe/Berlin' }, { now: new Date('2026-11-20T10:00:00Z') });
+    expect(timing.anchor?.toISOString()).toBe('2026-01-05T08:00:00.000Z');
+    expect(timing.startDate?.toISOString()).toBe('2026-11-23T08:00:00.000Z');
+    expect(timing.nextRuns[0]?.toISOString()).toBe('2026-11-23T08:00:00.000Z');
+  });
+
+  it('sends now itself as the StartDate when now falls on a run of a past anchor', () => {
+    const timing = resolveTiming({ rate: '1 hour', startAt: '2026-11-20T07:00:00Z' }, { now: new Date('2026-11-20T10:00:00Z'), count: 1 });
+    expect(timing.startDate?.toISOString()).toBe('2026-11-20T10:00:00.000Z');
+    expect(iso(timing.nextRuns)).toEqual(['2026-11-20T11:00:00Z']);
+  });
+
+  it('runs in absolute time: a daily rate in New York moves from 09:00 to 10:00 local when daylight saving time starts', () => {
+    const timing = resolveTiming(
+      { rate: '1 day', startAt: '2026-03-07T09:00:00', timezone: 'America/New_York' },
+      { now: new Date('2026-03-01T00:00:00Z'), count: 2 },
+    );
+    expect(iso(timing.nextRuns)).toEqual(['2026-03-07T14:00:00Z', '2026-03-08T14:00:00Z']);
+    expect(timing.description).toContain('their local time moves when daylight saving time starts or ends');
+  });
+
+  it('fires a repeated fall-back hour twice, unlike a cron, since the rate counts real hours', () => {
+    const timing = resolveTiming(
+      { rate: '1 hour', startAt: '2026-11-01T00:30:00', timezone: 'America/New_York' },
+      { now: new Date('2026-11-01T00:00:00Z'), count: 4 },
+    );
+    // 00:30 EDT, 01:30 EDT, 01:30 EST, 02:30 EST.
+    expect(iso(timing.nextRuns)).toEqual(['2026-11-01T04:30:00Z', '2026-11-01T05:30:00Z', '2026-11-01T06:30:00Z', '2026-11-01T07:30:00Z']);
+  });
+
+  it('describes an interval in words, adding the daylight saving note only where it applies', () => {
+    const now = new Date('2026-11-20T10:07:23Z');
+    expect(resolveTiming({ rate: '90 minutes' }, { now }).description).toBe('Every 90 minutes, starting Friday 2026-11-20 10:08 (UTC)');
+    expect(resolveTiming({ rate: '1 hour', timezone: 'Asia/Kolkata' }, { now }).description).toBe(
+      'Every hour, starting Friday 2026-11-20 15:38 (Asia/Kolkata)',
+    );
+    expect(resolveTiming({ rate: '7 minutes', timezone: 'Europe/London' }, { now }).description).toBe(
+      'Every 7 minutes, starting Friday 2026-11-20 10:08 (Europe/London)',
+    );
+    expect(resolveTiming({ rate: '1 week', timezone: 'Europe/London' }, { now }).description).toBe(
+      'Every week, starting Friday 2026-11-20 10:08 (Europe/London); runs are exactly 7 days apart, so their local time moves when daylight saving time starts or ends',
+    );
+  });
+
+  it('lists runs strictly after `after`, within the horizon', () => {
+    const rate = parseRate('90 minutes');
+    const anchor = new Date('2026-11-20T10:00:00Z');
+    expect(iso(nextRunsOfRate(rate, anchor, new Date('2026-11-20T11:30:00Z'), 2))).toEqual(['2026-11-20T13:00:00Z', '2026-11-20T14:30:00Z']);
+    expect(iso(nextRunsOfRate(rate, anchor, new Date('2026-11-20T09:00:00Z'), 1))).toEqual(['2026-11-20T10:00:00Z']);
+    expect(nextRunsOfRate(parseRate('3000 days'), anchor, new Date('2026-11-21T00:00:00Z'), 1)).toEqual([]);
+  });
+
+  it('needs the StartDate to list the fire times of a bare rate(…) expression, and reads only what it writes', () => {
+    const error = rejection(() => nextRunsOfSchedulerExpression('rate(90 minutes)', 'UTC', new Date(), 1));
+    expect(error.field).toBe('schedulerExpression');
+    expect(error.message).toContain('StartDate');
+    expect(parseSchedulerExpression('rate(1 day)')).toMatchObject({ kind: 'rate', rate: { value: 1, unit: 'day' } });
+    for (const unwritten of ['rate(1 days)', 'rate(2 weeks)', 'rate(0 minutes)', 'rate(90 Minutes)']) {
+      expect(() => parseSchedulerExpression(unwritten), unwritten).toThrow(ExpressionError);
+    }
+  });
+
+  it('refuses a rate together with a cron or a one-time instant', () => {
+    const now = new Date();
+    expect(rejection(() => resolveTiming({ rate: '90 minutes', cronExpression: '0 9 * * *' }, { now })).field).toBe('rate');
+    expect(rejection(() => resolveTiming({ rate: '90 minutes', scheduledTime: '2099-01-01T00:00:00Z' }, { now })).field).toBe('rate');
+  });
+
+  it('refuses a startAt that is not a date, naming the field', () => {
+    expect(rejection(() => resolveTiming({ rate: '90 minutes', startAt: 'soon' }, { now: new Date() })).field).toBe('startAt');
+    expect(
+      rejection(() => resolveTiming({ cronExpression: '0 9 * * *', startAt: '2027-03-14T02:30:00', timezone: 'America/New_York' }, { now: new Date() })).field,
+    ).toBe('startAt');
+  });
+});
+
+describe('startAt with a cron or a one-time schedule', () => {
+  const now = new Date('2026-11-20T00:00:00Z');
+
+  it('fires a cron only at or after startAt, and sends it as the StartDate while it is ahead', () => {
+    const timing = resolveTiming({ cronExpression: '0 9 * * *', startAt: '2026-12-01T09:00:00Z' }, { now, count: 2 });
+    expect(iso(timing.nextRuns)).toEqual(['2026-12-01T09:00:00Z', '2026-12-02T09:00:00Z']);
+    expect(timing.startDate?.toISOString()).toBe('2026-12-01T09:00:00.000Z');
+    const past = resolveTiming({ cronExpression: '0 9 * * *', startAt: '2026-01-01T00:00:00Z' }, { now, count: 1 });
+    expect(past.startDate).toBeUndefined();
+    expect(iso(past.nextRuns)).toEqual(['2026-11-20T09:00:00Z']);
+  });
+
+  it('leaves a one-time schedule as it was: EventBridge ignores StartDate there', () => {
+    const input = { scheduledTime: '2026-12-01T14:00:00Z', timezone: 'America/New_York' };
+    expect(resolveTiming({ ...input, startAt: '2026-12-05T00:00:00Z' }, { now })).toEqual(resolveTiming(input, { now }));
+  });
+});
+
+describe('text with calendar days and intervals', () => {
+  it.each(beyond.text)('reads "$text" and fires at the reference instants', (vector) => {
+    const timing = resolveText(vector.text, { now: new Date(vector.now), ...(vector.timezoneOption ? { timezone: vector.timezoneOption } : {}) });
+    expect(timing.cronExpression).toBe(vector.cronExpression);
+    expect(timing.rate).toBe(vector.rate);
+    expect(timing.timezone).toBe(vector.timezone);
+    expect(timing.schedulerExpression).toBe(vector.schedulerExpression);
+    expect(timing.description).toBe(vector.description);
+    expect(iso(timing.nextRuns)).toEqual(vector.nextRuns);
+  });
+
+  it('anchors "every 2 weeks on monday at 9:00" on the first Monday 09:00 at or after startAt', () => {
+    const options = { now: new Date('2026-11-20T10:00:00Z'), timezone: 'Europe/Berlin', count: 2 };
+    expect(iso(resolveText('every 2 weeks on monday at 9:00', { ...options, startAt: '2026-11-30T09:00:00' }).nextRuns)).toEqual([
+      '2026-11-30T08:00:00Z',
+      '2026-12-14T08:00:00Z',
+    ]);
+    expect(iso(resolveText('every 2 weeks on monday at 9:00', { ...options, startAt: '2026-11-30T09:01:00' }).nextRuns)).toEqual([
+      '2026-12-07T08:00:00Z',
+      '2026-12-21T08:00:00Z',
+    ]);
+  });
+
+  it('skips a first run the clocks skip: "every 2 weeks on sunday at 2:30" in New York starts after 8 March 2026', () => {
+    const timing = resolveText('every 2 weeks on sunday at 2:30', { now: new Date('2026-03-02T00:00:00Z'), timezone: 'America/New_York', count: 1 });
+    expect(iso(timing.nextRuns)).toEqual(['2026-03-15T06:30:00Z']);
+  });
+
+  it('reads a rate(…) given as text, anchored at now', () => {
+    const timing = resolveText('rate(2 hours)', { now: new Date('2026-11-20T10:07:23Z'), count: 1 });
+    expect(timing).toMatchObject({ rate: '2 hours', schedulerExpression: 'rate(2 hours)' });
+    expect(iso(timing.nextRuns)).toEqual(['2026-11-20T10:08:00Z']);
   });
 });

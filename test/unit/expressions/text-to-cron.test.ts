@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionError } from '../../../shared/expressions/errors.ts';
-import { textToCron } from '../../../shared/expressions/text-to-cron/index.ts';
+import { readScheduleText, textToCron } from '../../../shared/expressions/text-to-cron/index.ts';
 import { thrownBy } from '../../support/rejections.ts';
 
 /** Runs textToCron expecting a failure and returns the ExpressionError it threw. */
@@ -143,16 +143,13 @@ describe('textToCron', () => {
       expect(error.hint).toMatch(/^Try .*"[^"]+"/);
     });
 
-    it.each(['every 61 minutes', 'every 90 minutes'])(
-      'rejects "%s" because minute steps restart every hour, suggesting every 2 hours or two schedules',
-      (text) => {
-        const error = rejectionOf(text);
-        expect(error.field).toBe('text');
-        expect(error.message).toMatch(/restart at the top of every hour/);
-        expect(error.hint).toContain('"every 2 hours"');
-        expect(error.hint).toMatch(/two schedules/);
-      },
-    );
+    it.each(['every 61 minutes'])('rejects "%s" because minute steps restart every hour, suggesting every 2 hours or two schedules', (text) => {
+      const error = rejectionOf(text);
+      expect(error.field).toBe('text');
+      expect(error.message).toMatch(/restart at the top of every hour/);
+      expect(error.hint).toContain('"every 2 hours"');
+      expect(error.hint).toMatch(/two schedules/);
+    });
 
     it.each([
       ['every 7 minutes', /4 minutes instead of 7/, '"every 6 minutes" or "every 10 minutes"'],
@@ -172,7 +169,6 @@ describe('textToCron', () => {
       ['between 9am and 5pm on weekdays', /not how often/, '"every 30 minutes between 9am and 5pm on weekdays"'],
       ['every 30 minutes between 9:30 and 5pm', /whole hours/, '"every 30 minutes between 9am and 5pm"'],
       ['on the 1st and every monday', /EITHER/, '"every monday"'],
-      ['last day of every month', /last day of the month/, '"first day of every month at midnight"'],
       ['on the 32nd of every month', /days go from 1 to 31/, '"on the 1st of every month"'],
       ['every february 30th', /never run/, '"every year on january 1st at midnight"'],
       ['every 2 weeks', /skip weeks/, '"weekly"'],
@@ -184,6 +180,105 @@ describe('textToCron', () => {
       expect(error.field).toBe('text');
       expect(error.message).toMatch(why);
       expect(error.hint).toContain(example);
+    });
+  });
+
+  describe('calendar days beyond plain cron', () => {
+    it.each([
+      ['last day of every month at 17:00', '0 17 L * *'],
+      ['last day of every month', '0 0 L * *'],
+      ['on the last day of the month at 9am', '0 9 L * *'],
+      ['last friday of the month at 4pm', '0 16 * * 5L'],
+      ['last sunday of every month at 1:30', '30 1 * * 0L'],
+      ['first monday of every month at 9', '0 9 * * 1#1'],
+      ['second tuesday of each month at 10:30', '30 10 * * 2#2'],
+      ['2nd tuesday of the month at 10:30', '30 10 * * 2#2'],
+      ['fifth friday of the month at noon', '0 12 * * 5#5'],
+      ['first monday of january at 9', '0 9 * 1 1#1'],
+      ['last day of the year', '0 0 L 12 *'],
+      ['every 15 minutes on the last day of the month', '*/15 * L * *'],
+    ])('reads "%s" as %s', (text, cron) => {
+      expect(textToCron(text)).toEqual({ cronExpression: cron, timezone: undefined });
+    });
+
+    it('reads "second tuesday of each month at 10:30 Europe/Berlin" with its time zone', () => {
+      expect(textToCron('second tuesday of each month at 10:30 Europe/Berlin')).toEqual({ cronExpression: '30 10 * * 2#2', timezone: 'Europe/Berlin' });
+    });
+
+    it.each(['0 17 L * *', '0 9 15W * *', '0 16 * * 5L', '0 9 * * 1#2', '0 9 * * FRI#3'])('passes the cron "%s" through unchanged', (cron) => {
+      expect(textToCron(cron)).toEqual({ cronExpression: cron, timezone: undefined });
+    });
+
+    it.each([
+      ['6th monday of the month', /at most five/, '"first monday of every month at 9"'],
+      ['first monday of the month and last friday of the month', /two weekdays of the month/, '"last friday of the month at 4pm"'],
+      ['last day of the month on fridays', /not both/, '"last friday of the month at 4pm"'],
+      ['first monday of the month on the 15th', /not both/, '"every monday"'],
+      ['last day of the month and the 15th', /only on its own/, '"on the 15th of every month at 17:00"'],
+    ])('rejects "%s" and names a working alternative', (text, why, example) => {
+      const error = rejectionOf(text);
+      expect(error.field).toBe('text');
+      expect(error.message).toMatch(why);
+      expect(error.hint).toContain(example);
+    });
+
+    it.each(['every second monday', 'last friday at 4pm'])('does not guess at "%s" (weekly or monthly?): unreadable', (text) => {
+      expect(rejectionOf(text).message).toBe(`Could not read "${text}" as a schedule.`);
+    });
+  });
+
+  describe('intervals cron cannot keep', () => {
+    it.each([
+      ['every 90 minutes', '90 minutes', undefined],
+      ['every 72 minutes', '72 minutes', undefined],
+      ['every 160 minutes', '160 minutes', undefined],
+      ['every 2 weeks on monday at 9:00', '14 days', { weekday: 1, hour: 9, minute: 0 }],
+      ['every other monday at 9am', '14 days', { weekday: 1, hour: 9, minute: 0 }],
+      ['every other week on friday', '14 days', { weekday: 5, hour: 0, minute: 0 }],
+      ['every 3 weeks on wednesday at 17:30', '21 days', { weekday: 3, hour: 17, minute: 30 }],
+      ['every 3 days at 9am', '3 days', { hour: 9, minute: 0 }],
+      ['every other day at 6pm', '2 days', { hour: 18, minute: 0 }],
+      ['rate(90 minutes)', '90 minutes', undefined],
+    ])('reads "%s" as an interval of %s', (text, rate, firstRun) => {
+      expect(readScheduleText(text)).toEqual({ kind: 'rate', rate, schedulerExpression: `rate(${rate})`, firstRun, timezone: undefined });
+    });
+
+    it('keeps the time zone of an interval', () => {
+      expect(readScheduleText('every other monday at 9am America/New_York')).toMatchObject({ kind: 'rate', rate: '14 days', timezone: 'America/New_York' });
+    });
+
+    it('gives "every 90 minutes" to textToCron callers as rate(90 minutes), which resolveTiming reads', () => {
+      expect(textToCron('every 90 minutes')).toEqual({ cronExpression: 'rate(90 minutes)', timezone: undefined });
+    });
+
+    it('refuses an interval aligned to a weekday in textToCron, as a cron string cannot carry its start', () => {
+      const error = rejectionOf('every 2 weeks on monday at 9:00');
+      expect(error.field).toBe('text');
+      expect(error.message).toContain('rate(14 days)');
+      expect(error.message).toContain('Monday 09:00');
+      expect(error.hint).toContain('resolveText');
+    });
+
+    it.each([
+      ['every 100 minutes', /restart at the top of every hour/, '"every 2 hours"'],
+      ['every 90 minutes at 9am', /exact gaps/, '"every 90 minutes"'],
+      ['every 90 minutes between 9am and 5pm', /window of hours/, '"every 30 minutes between 9am and 5pm"'],
+      ['every 90 minutes on weekdays', /weekdays/, '"every 90 minutes"'],
+      ['every 2 weeks on monday and friday', /more than one weekday/, '"every 2 weeks on monday at 9:00"'],
+      ['every other monday at 9am and 5pm', /more than one time of day/, '"every 2 weeks on monday at 9:00"'],
+      ['every 2 weeks on the 1st', /days of the month/, '"every 2 weeks on monday at 9:00"'],
+      ['every 3 days at 9am and 5pm', /more than one time of day/, '"every 3 days at 9am"'],
+      ['every 3 days on mondays at 9am', /weekdays/, '"every 3 days at 9am"'],
+    ])('rejects "%s" and names a working alternative', (text, why, example) => {
+      const error = rejectionOf(text);
+      expect(error.field).toBe('text');
+      expect(error.message).toMatch(why);
+      expect(error.hint).toContain(example);
+    });
+
+    it('still needs a weekday for "every 2 weeks" and a time for "every 3 days", and says how to give them', () => {
+      expect(rejectionOf('every 2 weeks').hint).toContain('"every 2 weeks on monday at 9:00"');
+      expect(rejectionOf('every 3 days').hint).toContain('"every 3 days at 9am"');
     });
   });
 });

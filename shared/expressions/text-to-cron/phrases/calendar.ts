@@ -1,21 +1,54 @@
-// Phrase readers for which days: "weekdays", "mon-fri", "every monday", "on the 15th", "january 1st", "first day of the month".
+// Phrase readers for which days: "weekdays", "mon-fri", "every monday", "on the 15th", "january 1st", "first day of the month",
+// "last day of the month", "last friday of the month", "second tuesday of the month".
 import { addDayOfMonth, reject, type Schedule } from '../schedule.ts';
 import { parseOrdinal } from '../tokens.ts';
-import { DAY_GROUPS, DAYS, MONTHS, RANGE_WORDS } from '../words.ts';
+import { DAY_GROUPS, DAYS, MONTHS, ORDINAL_WORDS, RANGE_WORDS } from '../words.ts';
 import { phrase, type Cursor, type Reading } from './reader.ts';
 
-/** "first day (of every month)"; "last day" is refused, as cron cannot say it. */
+/** "first day (of every month)". */
 export function readFirstDay(at: Cursor, s: Schedule): Reading | undefined {
-  const which = at.word(0);
-  if ((which !== 'first' && which !== 'last') || at.word(1) !== 'day') return undefined;
-  if (which === 'last') {
-    throw reject(
-      'Standard cron cannot say "the last day of the month" (months end on different days).',
-      'Use "first day of every month at midnight", or a fixed day such as "on the 28th of every month".',
-    );
-  }
+  if (at.word(0) !== 'first' || at.word(1) !== 'day') return undefined;
   s.daysOfMonth.add(1);
   return phrase(2);
+}
+
+/** "last day (of every month)": L. */
+export function readLastDayOfMonth(at: Cursor, s: Schedule): Reading | undefined {
+  if (at.word(0) !== 'last' || at.word(1) !== 'day') return undefined;
+  s.lastDayOfMonth = true;
+  return phrase(2);
+}
+
+function setWeekdayOfMonth(at: Cursor, s: Schedule, weekday: number, which: number | 'last'): Reading {
+  if (s.weekdayOfMonth !== undefined) {
+    throw reject(
+      `"${at.original}" names two weekdays of the month; EventBridge allows one such rule per schedule.`,
+      'Create one schedule per rule, e.g. "first monday of every month at 9" and "last friday of the month at 4pm".',
+    );
+  }
+  s.weekdayOfMonth = { weekday, which };
+  return phrase(2);
+}
+
+/** "last friday of (the) month": 5L. Needs the "of" so that "last friday" alone is not guessed at. */
+export function readLastWeekdayOfMonth(at: Cursor, s: Schedule): Reading | undefined {
+  const weekday = DAYS.get(at.word(1));
+  if (at.word(0) !== 'last' || weekday === undefined || at.word(2) !== 'of') return undefined;
+  return setWeekdayOfMonth(at, s, weekday, 'last');
+}
+
+/** "first monday of every month", "2nd tuesday of the month": 1#1, 2#2. Needs the "of" ("every second monday" is not this). */
+export function readNthWeekdayOfMonth(at: Cursor, s: Schedule): Reading | undefined {
+  const nth = ORDINAL_WORDS[at.word(0)] ?? parseOrdinal(at.word(0));
+  const weekday = DAYS.get(at.word(1));
+  if (nth === undefined || weekday === undefined || at.word(2) !== 'of') return undefined;
+  if (nth < 1 || nth > 5) {
+    throw reject(
+      `"${at.word(0)} ${at.word(1)}" cannot be: a month has at most five of each weekday.`,
+      'Try "last friday of the month at 4pm" or "first monday of every month at 9".',
+    );
+  }
+  return setWeekdayOfMonth(at, s, weekday, nth);
 }
 
 /** "weekdays", "weekends". */

@@ -2,9 +2,19 @@
 import { unreadable, emptySchedule, type Schedule } from '../schedule.ts';
 import { tokenise } from '../tokens.ts';
 import { FILLER } from '../words.ts';
-import { readDayBeforeMonth, readDayGroup, readDayOfWeek, readFirstDay, readMonth, readOrdinalDay } from './calendar.ts';
+import {
+  readDayBeforeMonth,
+  readDayGroup,
+  readDayOfWeek,
+  readFirstDay,
+  readLastDayOfMonth,
+  readLastWeekdayOfMonth,
+  readMonth,
+  readNthWeekdayOfMonth,
+  readOrdinalDay,
+} from './calendar.ts';
 import type { Cursor, PhraseReader, Reading } from './reader.ts';
-import { readAdverb, readCountedUnit, readFractionOfHour, readLoneUnit, readTimesADay } from './repeats.ts';
+import { readAdverb, readCountedUnit, readFractionOfHour, readLoneUnit, readOtherWeekday, readTimesADay } from './repeats.ts';
 import { readHourWindow, readMinuteOfHour, readTimeOfDay } from './times.ts';
 
 /** Glue words ("every", "on", "at", "the"…); an "and" keeps a list of times going ("at 9am and 5"). */
@@ -18,10 +28,14 @@ const PHRASE_READERS: readonly PhraseReader[] = [
   readHourWindow, // between 9am and 5pm (before filler: "from" is also a glue word)
   readFiller, // every, on, at, the…
   readFractionOfHour, // every half hour
-  readCountedUnit, // every 15 minutes, 15 minutes past
+  readCountedUnit, // every 15 minutes, 15 minutes past, every 90 minutes, every 2 weeks
+  readOtherWeekday, // every other monday
   readLoneUnit, // every minute, every day
   readAdverb, // hourly, daily, monthly
   readTimesADay, // twice a day
+  readNthWeekdayOfMonth, // first monday of every month, 2nd tuesday of the month (before the 15th: "2nd" is a day there)
+  readLastWeekdayOfMonth, // last friday of the month
+  readLastDayOfMonth, // last day of every month
   readFirstDay, // first day of every month
   readDayGroup, // weekdays, weekends
   readDayOfWeek, // monday, mon-fri

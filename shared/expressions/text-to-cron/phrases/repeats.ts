@@ -2,7 +2,7 @@
 import { applyStep, setPeriod } from '../cron-builder.ts';
 import { reject, unreadable, type Schedule } from '../schedule.ts';
 import { parseCount } from '../tokens.ts';
-import { ADVERBS, FRACTIONS_OF_HOUR, PAST_WORDS, PER_WORDS, TIMES_A_DAY, UNITS } from '../words.ts';
+import { ADVERBS, DAYS, FRACTIONS_OF_HOUR, PAST_WORDS, PER_WORDS, TIMES_A_DAY, UNITS } from '../words.ts';
 import { phrase, type Cursor, type Reading } from './reader.ts';
 
 /** "half hour", "half an hour", "quarter hour". */
@@ -57,4 +57,13 @@ export function readTimesADay(at: Cursor, s: Schedule): Reading | undefined {
   for (const hour of hours) s.times.push({ hour, minute: 0, bare: false });
   setPeriod(s, 'day');
   return phrase(dayAt + 1);
+}
+
+/** "(every) other monday": every 2 weeks, on that weekday. */
+export function readOtherWeekday(at: Cursor, s: Schedule): Reading | undefined {
+  const weekday = DAYS.get(at.word(1));
+  if (at.word(0) !== 'other' || weekday === undefined) return undefined;
+  applyStep(s, 'week', 2);
+  s.daysOfWeek.add(weekday);
+  return phrase(2);
 }
