@@ -39,6 +39,8 @@ export interface Backfill {
   /** The schedule's EventBridge expression and timezone when the backfill started: later edits do not move its occurrences. */
   schedulerExpression: string;
   schedulerTimezone: string;
+  /** The schedule's startAt when the backfill started: a rate schedule's runs are counted from it. */
+  anchor?: string | null;
   counts: BackfillCounts;
   status: BackfillStatus;
   stopReason: BackfillStopReason | null;

@@ -49,6 +49,10 @@ export const ScheduleFields = z
     appId: z.string().check(maxChars(128)).nullable().meta({ description: 'The app a schedule belongs to (seed 001 filters lists by it).' }),
     scheduleType: z.enum(['recurring', 'one-time']).meta({ description: 'Inferred from cronExpression / scheduledTime when omitted.' }),
     cronExpression: z.string().check(maxChars(256)).meta({ description: '5-field cron, read in `timezone`. Aliases: cron_schedule, cadence.' }),
+    rate: z.string().check(maxChars(64)).meta({
+      description:
+        'An interval instead of a cron: "90 minutes", "2 hours", "14 days", "2 weeks" or "rate(90 minutes)"; runs are counted from startAt (default: the next whole minute). Sent to EventBridge as rate(…).',
+    }),
     scheduledTime: z.string().check(maxChars(64)).meta({ description: 'One-time: ISO 8601 instant; without an offset it is read in `timezone`.' }),
     timezone: z.string().check(maxChars(64)).meta({ description: 'IANA timezone (default UTC).' }),
     enabled: z.boolean().meta({ description: 'Default true. Alias: active.' }),
@@ -100,6 +104,8 @@ export interface Schedule {
   scheduleType: 'recurring' | 'one-time';
   cronExpression: string | null;
   scheduledTime: string | null;
+  /** The interval of a rate schedule ("90 minutes", "14 days"), counted from startAt; null or absent otherwise. */
+  rate?: string | null;
   timezone: string;
   enabled: boolean;
   /** "completed": a one-time schedule that has run; it stays disabled. */

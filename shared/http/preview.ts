@@ -10,6 +10,12 @@ export const PreviewInput = z
     cronExpression: z.string().check(maxChars(256)).optional(),
     scheduledTime: z.string().check(maxChars(64)).optional(),
     timezone: z.string().check(maxChars(64)).optional(),
+    rate: z.string().check(maxChars(64)).optional().meta({ description: 'An interval instead of a cron: "90 minutes", "2 weeks", "rate(90 minutes)".' }),
+    startAt: z
+      .string()
+      .check(maxChars(64))
+      .optional()
+      .meta({ description: "A rate's first run (its runs are counted from it); default: the next whole minute." }),
     count: z.number().int().min(1).max(50).optional(),
   })
   .strict()
@@ -24,7 +30,11 @@ export const parseTextToCronQuery = (raw: unknown) => parseWith(TextQuery, raw);
 export function presentPreview(timing: Timing) {
   return {
     scheduleType: timing.scheduleType,
-    ...(timing.cronExpression !== undefined ? { cronExpression: timing.cronExpression } : { scheduledTime: timing.scheduledTime }),
+    ...(timing.cronExpression !== undefined
+      ? { cronExpression: timing.cronExpression }
+      : timing.rate !== undefined
+        ? { rate: timing.rate, startAt: timing.anchor ? formatInstant(timing.anchor) : null }
+        : { scheduledTime: timing.scheduledTime }),
     timezone: timing.timezone,
     schedulerExpression: timing.schedulerExpression,
     schedulerTimezone: timing.schedulerTimezone,

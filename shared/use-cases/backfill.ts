@@ -61,14 +61,17 @@ const MAX_LOOKAHEAD = 32;
  * Occurrences of the expression in [fromMs, untilMs] (both inclusive), in time order, at most `limit`; computed in
  * growing batches so a short range costs little whatever the limit.
  */
-export function occurrencesIn(expression: string, timezone: string, fromMs: number, untilMs: number, limit: number): Date[] {
+export function occurrencesIn(expression: string, timezone: string, fromMs: number, untilMs: number, limit: number, anchor?: string | null): Date[] {
   const found: Date[] = [];
   if (untilMs < fromMs) return found;
   const horizonYears = Math.ceil((untilMs - fromMs) / YEAR_MS) + 1;
   let after = fromMs - 1;
   for (let batch = 16; found.length < limit; batch = Math.min(batch * 2, 1024)) {
     const want = Math.min(batch, limit - found.length);
-    const next = nextRunsOfSchedulerExpression(expression, timezone, new Date(after), want, { horizonYears });
+    const next = nextRunsOfSchedulerExpression(expression, timezone, new Date(after), want, {
+      horizonYears,
+      ...(anchor ? { startDate: new Date(anchor) } : {}),
+    });
     for (const instant of next) {
       if (instant.getTime() > untilMs) return found;
       found.push(instant);
@@ -81,14 +84,23 @@ export function occurrencesIn(expression: string, timezone: string, fromMs: numb
 
 /** The occurrence after `occurrence` up to the backfill's last one, or null. */
 function successorOf(backfill: Backfill, occurrence: string): string | null {
-  const [next] = occurrencesIn(backfill.schedulerExpression, backfill.schedulerTimezone, Date.parse(occurrence) + 1, Date.parse(backfill.lastOccurrence), 1);
+  const [next] = occurrencesIn(
+    backfill.schedulerExpression,
+    backfill.schedulerTimezone,
+    Date.parse(occurrence) + 1,
+    Date.parse(backfill.lastOccurrence),
+    1,
+    backfill.anchor,
+  );
   return next ? formatInstant(next) : null;
 }
 
 /** Up to `count` occurrences from `occurrence` on (itself first), up to the backfill's last one. */
 function occurrencesFrom(backfill: Backfill, occurrence: string, count: number): string[] {
   const start = Date.parse(occurrence);
-  return occurrencesIn(backfill.schedulerExpression, backfill.schedulerTimezone, start, Date.parse(backfill.lastOccurrence), count).map(formatInstant);
+  return occurrencesIn(backfill.schedulerExpression, backfill.schedulerTimezone, start, Date.parse(backfill.lastOccurrence), count, backfill.anchor).map(
+    formatInstant,
+  );
 }
 
 /** A working example of a range ending at or before now: `from` and a day later (or now, if sooner). */
@@ -126,7 +138,14 @@ function window(schedule: Schedule, range: { from: number; to: number }): { from
 }
 
 function tooMany(schedule: Schedule, request: BackfillRequest, bounds: { fromMs: number; untilMs: number }): ValidationError {
-  const counted = occurrencesIn(schedule.schedulerExpression, schedule.schedulerTimezone, bounds.fromMs, bounds.untilMs, OCCURRENCE_COUNT_LIMIT + 1);
+  const counted = occurrencesIn(
+    schedule.schedulerExpression,
+    schedule.schedulerTimezone,
+    bounds.fromMs,
+    bounds.untilMs,
+    OCCURRENCE_COUNT_LIMIT + 1,
+    schedule.startAt,
+  );
   const count = counted.length;
   const howMany = count > OCCURRENCE_COUNT_LIMIT ? `more than ${OCCURRENCE_COUNT_LIMIT.toLocaleString('en-US')}` : count.toLocaleString('en-US');
   // The occurrence after the first maxRuns: a `to` there covers exactly maxRuns of them.
@@ -153,7 +172,14 @@ export async function startBackfill(deps: BackfillDeps, principal: TenantPrincip
   const now = deps.clock.now();
   const range = checkRange(request, now);
   const bounds = window(schedule, range);
-  const occurrences = occurrencesIn(schedule.schedulerExpression, schedule.schedulerTimezone, bounds.fromMs, bounds.untilMs, request.maxRuns + 1);
+  const occurrences = occurrencesIn(
+    schedule.schedulerExpression,
+    schedule.schedulerTimezone,
+    bounds.fromMs,
+    bounds.untilMs,
+    request.maxRuns + 1,
+    schedule.startAt,
+  );
   if (occurrences.length === 0) {
     const limits = [schedule.startAt && `startAt ${schedule.startAt}`, schedule.endAt && `endAt ${schedule.endAt}`].filter(Boolean).join(', ');
     throw new ValidationError(
@@ -177,6 +203,7 @@ export async function startBackfill(deps: BackfillDeps, principal: TenantPrincip
     nextOccurrence: formatInstant(occurrences[0]!),
     lastOccurrence: formatInstant(occurrences.at(-1)!),
     schedulerExpression: schedule.schedulerExpression,
+    anchor: schedule.startAt,
     schedulerTimezone: schedule.schedulerTimezone,
     counts: { ran: 0, alreadyRan: 0, failed: 0 },
     status: 'running',

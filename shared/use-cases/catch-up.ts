@@ -4,6 +4,7 @@ import { DEFAULT_CATCH_UP_WINDOW_MINUTES, type Schedule } from '../domain/schedu
 import { makeRun, type Run, scheduledRunId } from '../domain/run.ts';
 import { formatInstant, nextRunsOfSchedulerExpression } from '../expressions/index.ts';
 import { expiresAt, quotaReservation } from './run-rules.ts';
+import { runsFrom } from './schedule-timing.ts';
 import type { TriggerDeps } from './trigger-schedule.ts';
 
 /** The latest occurrence in (now − window, now] within the schedule's start and end, if any. */
@@ -12,7 +13,13 @@ export function latestMissedOccurrence(schedule: Schedule, now: Date): Date | un
   let from = now.getTime() - windowMinutes * 60_000;
   if (schedule.startAt) from = Math.max(from, Date.parse(schedule.startAt) - 1);
   // One occurrence a minute at most (the shortest cadence), so window + 1 reaches past now.
-  const occurrences = nextRunsOfSchedulerExpression(schedule.schedulerExpression, schedule.schedulerTimezone, new Date(from), windowMinutes + 1);
+  const occurrences = nextRunsOfSchedulerExpression(
+    schedule.schedulerExpression,
+    schedule.schedulerTimezone,
+    new Date(from),
+    windowMinutes + 1,
+    runsFrom(schedule),
+  );
   const missed = occurrences.filter((time) => time.getTime() <= now.getTime() && (!schedule.endAt || time.getTime() <= Date.parse(schedule.endAt)));
   return missed.at(-1);
 }

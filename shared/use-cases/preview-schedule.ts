@@ -8,6 +8,8 @@ export interface PreviewParams {
   cronExpression?: string | undefined;
   scheduledTime?: string | undefined;
   timezone?: string | undefined;
+  rate?: string | undefined;
+  startAt?: string | undefined;
   count?: number | undefined;
 }
 

@@ -5,7 +5,7 @@ import { assertSomethingToRun } from './schedule-checks.ts';
 import type { ScheduleDeps } from './schedule-deps.ts';
 import { assertWindow, resolveScheduleTiming, withTiming } from './schedule-timing.ts';
 
-const TIMING_FIELDS = ['scheduleType', 'cronExpression', 'scheduledTime', 'timezone'] as const;
+const TIMING_FIELDS = ['scheduleType', 'cronExpression', 'scheduledTime', 'timezone', 'rate'] as const;
 
 export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, current: Schedule, input: ScheduleInput): Schedule {
   if (input.team !== undefined && input.team !== (current.ownerType === 'team')) {
@@ -31,11 +31,18 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   if (timingChanged) {
     // A new cron makes the schedule recurring, a new scheduledTime one-time, unless scheduleType says otherwise.
     const type =
-      input.scheduleType ?? (input.cronExpression !== undefined ? 'recurring' : input.scheduledTime !== undefined ? 'one-time' : current.scheduleType);
+      input.scheduleType ??
+      (input.cronExpression !== undefined || input.rate !== undefined ? 'recurring' : input.scheduledTime !== undefined ? 'one-time' : current.scheduleType);
+    // One cadence: a new cron or time replaces a rate and the other way round; otherwise the current one stays.
+    const newCadence = input.cronExpression !== undefined || input.rate !== undefined || input.scheduledTime !== undefined;
+    const rate = input.rate ?? (newCadence ? undefined : (current.rate ?? undefined));
     const timing = resolveScheduleTiming(
       {
         scheduleType: type,
-        cronExpression: type === 'recurring' ? (input.cronExpression ?? current.cronExpression ?? undefined) : undefined,
+        cronExpression: type === 'recurring' && rate === undefined ? (input.cronExpression ?? current.cronExpression ?? undefined) : undefined,
+        rate: type === 'recurring' ? rate : undefined,
+        // A rate keeps counting from its anchor unless a new startAt is given.
+        startAt: next.startAt ?? undefined,
         scheduledTime: type === 'one-time' ? (input.scheduledTime ?? current.scheduledTime ?? undefined) : undefined,
         timezone: input.timezone ?? current.timezone,
       },

@@ -261,3 +261,44 @@ describe('a schedule with a flexible window', () => {
     ]);
   });
 });
+
+describe('a rate schedule (every 90 minutes)', () => {
+  it('previews, fires at its anchor plus multiples of 90 minutes, and backfills its past occurrences once each', async () => {
+    e2e.clock.set(new Date('2026-11-20T05:50:00Z'));
+    const preview = await e2e.request('POST', '/v1/schedules/preview', { body: { rate: '90 minutes', startAt: '2026-11-20T00:00:00Z', count: 3 } });
+    expect(preview.json).toMatchObject({
+      schedulerExpression: 'rate(90 minutes)',
+      rate: '90 minutes',
+      nextRuns: ['2026-11-20T06:00:00Z', '2026-11-20T07:30:00Z', '2026-11-20T09:00:00Z'],
+    });
+
+    const created = await e2e.request('POST', '/v1/schedules', {
+      body: { name: 'Every 90', task: 'ninety', rate: '90 minutes', startAt: '2026-11-20T00:00:00Z', agentId: 'worker', team: false },
+    });
+    expect(created.status).toBe(201);
+    const { id } = created.json.schedule;
+    expect(created.json.schedule).toMatchObject({
+      rate: '90 minutes',
+      cronExpression: null,
+      schedulerExpression: 'rate(90 minutes)',
+      nextRunAt: '2026-11-20T06:00:00Z',
+    });
+
+    e2e.clock.set(new Date('2026-11-20T07:31:00Z'));
+    const fired = (await e2e.server.tick()).filter((event) => event.scheduleId === id);
+    expect(fired.map((event) => event.scheduledTime)).toEqual(['2026-11-20T06:00:00Z', '2026-11-20T07:30:00Z']);
+
+    const backfill = await e2e.request('POST', `/v1/schedules/${id}/backfill`, { body: { from: '2026-11-20T00:00:00Z', to: '2026-11-20T07:00:00Z' } });
+    expect(backfill.status).toBe(202);
+    for (let round = 0; round < 10; round += 1) await e2e.server.drain();
+    const runs = await e2e.request('GET', `/v1/schedules/${id}/runs?limit=20`);
+    expect(runs.json.data.map((run: { scheduledTime: string; trigger: string }) => [run.scheduledTime, run.trigger]).reverse()).toEqual([
+      ['2026-11-20T00:00:00Z', 'backfill'],
+      ['2026-11-20T01:30:00Z', 'backfill'],
+      ['2026-11-20T03:00:00Z', 'backfill'],
+      ['2026-11-20T04:30:00Z', 'backfill'],
+      ['2026-11-20T06:00:00Z', 'schedule'],
+      ['2026-11-20T07:30:00Z', 'schedule'],
+    ]);
+  });
+});

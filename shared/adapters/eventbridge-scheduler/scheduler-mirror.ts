@@ -1,5 +1,6 @@
 // The SchedulerMirror on EventBridge Scheduler: one schedule per stored schedule, each invoking the runner Lambda.
 import { SCHEDULER_ENV } from '../../config.ts';
+import { nextRunsOfSchedulerExpression, parseSchedulerExpression } from '../../expressions/index.ts';
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -51,9 +52,22 @@ export function toScheduleRequest(schedule: MirroredSchedule, config: SchedulerM
       DeadLetterConfig: { Arn: config.deadLetterArn },
     },
     ...(schedule.oneTime ? { ActionAfterCompletion: 'DELETE' as const } : { ActionAfterCompletion: 'NONE' as const }),
-    ...(schedule.startAt && Date.parse(schedule.startAt) > now.getTime() ? { StartDate: new Date(schedule.startAt) } : {}),
+    ...startDateOf(schedule, now),
     ...(schedule.endAt ? { EndDate: new Date(schedule.endAt) } : {}),
   };
+}
+
+/**
+ * The StartDate to send. A rate schedule's runs are counted from it, so it always goes: its anchor while that is ahead,
+ * else its first run from now on (same phase). A cron's goes only while ahead; once passed none is needed.
+ */
+function startDateOf(schedule: MirroredSchedule, now: Date): { StartDate?: Date } {
+  if (!schedule.startAt) return {};
+  const startAt = new Date(schedule.startAt);
+  if (startAt.getTime() > now.getTime()) return { StartDate: startAt };
+  if (parseSchedulerExpression(schedule.expression).kind !== 'rate') return {};
+  const [next] = nextRunsOfSchedulerExpression(schedule.expression, schedule.timezone, new Date(now.getTime() - 1), 1, { startDate: startAt });
+  return next ? { StartDate: next } : {};
 }
 
 function isNotFound(error: unknown): boolean {

@@ -192,9 +192,12 @@ function dueTimes(schedule: MirroredSchedule, times: Date[], now: number): { tim
   return { times: due, pending: undefined };
 }
 
+/** A rate schedule's runs are counted from its StartDate (startAt); a cron's start no earlier. */
+const anchorOf = (schedule: MirroredSchedule): { startDate?: Date } => (schedule.startAt ? { startDate: new Date(schedule.startAt) } : {});
+
 /** Rejects what EventBridge would reject (an unreadable expression or timezone), at create time not tick time. */
 function validate(schedule: MirroredSchedule): void {
-  nextRunsOfSchedulerExpression(schedule.expression, schedule.timezone, new Date(0), 1);
+  nextRunsOfSchedulerExpression(schedule.expression, schedule.timezone, new Date(0), 1, anchorOf(schedule));
   for (const [field, value] of [
     ['startAt', schedule.startAt],
     ['endAt', schedule.endAt],
@@ -222,7 +225,7 @@ function fireTimes(schedule: MirroredSchedule, after: number, until: number, lim
   while (cursor < upper && times.length < limit) {
     const requested = Math.min(size, limit - times.length);
     size = Math.min(size * 2, MAX_BATCH);
-    const batch = nextRunsOfSchedulerExpression(schedule.expression, schedule.timezone, new Date(cursor), requested);
+    const batch = nextRunsOfSchedulerExpression(schedule.expression, schedule.timezone, new Date(cursor), requested, anchorOf(schedule));
     for (const time of batch) {
       if (time.getTime() > upper) return times;
       times.push(time);

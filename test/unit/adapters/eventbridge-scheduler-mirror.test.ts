@@ -102,6 +102,20 @@ describe('EventBridgeSchedulerMirror.create', () => {
     });
   });
 
+  it('sends a rate schedule with the StartDate that keeps its phase: the anchor while ahead, else its next run', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    // The mirror's clock reads 2025-12-01T00:00:00Z.
+    const rate = { ...recurring, expression: 'rate(90 minutes)', timezone: 'UTC', description: 'Every 90 minutes' };
+    await mirror.create({ ...rate, startAt: '2025-12-02T10:00:00Z' });
+    await mirror.create({ ...rate, startAt: '2025-11-30T22:00:00Z' });
+    const sent = scheduler.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input);
+    expect(sent.map((input) => [input.ScheduleExpression, input.StartDate?.toISOString()])).toEqual([
+      ['rate(90 minutes)', '2025-12-02T10:00:00.000Z'],
+      // 22:00, 23:30, 01:00: the first run at or after now, 90 minutes apart from the anchor.
+      ['rate(90 minutes)', '2025-12-01T01:00:00.000Z'],
+    ]);
+  });
+
   it('creates a disabled schedule in the DISABLED state', async () => {
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
     await mirror.create({ ...recurring, enabled: false });

@@ -303,3 +303,13 @@ describe('LocalScheduler spread (flexible window)', () => {
     expect(flexibleOffsetMs({ name: 'sched_1', flexibleWindowMinutes: 0 }, nine)).toBe(0);
   });
 });
+
+describe('LocalScheduler rate schedules', () => {
+  it('fires rate(90 minutes) at its anchor and every 90 minutes after, whatever the tick times', async () => {
+    setNow('2026-11-16T09:00:00Z');
+    await scheduler.create(schedule({ name: 'sched_rate', expression: 'rate(90 minutes)', startAt: '2026-11-16T09:30:00Z' }));
+    setNow('2026-11-16T14:00:00Z');
+    expect(times(await scheduler.tick())).toEqual(['2026-11-16T09:30:00Z', '2026-11-16T11:00:00Z', '2026-11-16T12:30:00Z', '2026-11-16T14:00:00Z']);
+    expect(scheduler.nextFireTime('sched_rate')?.toISOString()).toBe('2026-11-16T15:30:00.000Z');
+  });
+});

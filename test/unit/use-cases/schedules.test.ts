@@ -77,6 +77,63 @@ describe('a schedule with nothing to run', () => {
   });
 });
 
+describe('rate schedules (intervals)', () => {
+  it('creates "rate": "90 minutes" counted from the next whole minute, and mirrors rate(90 minutes) with that start', async () => {
+    clock.current = new Date('2026-11-20T08:00:30Z');
+    const { schedule } = await createSchedule(deps, alice, input({ name: 'Every 90', rate: '90 minutes', team: false }));
+    expect(schedule).toMatchObject({
+      scheduleType: 'recurring',
+      cronExpression: null,
+      rate: '90 minutes',
+      startAt: '2026-11-20T08:01:00Z',
+      schedulerExpression: 'rate(90 minutes)',
+      nextRunAt: '2026-11-20T08:01:00Z',
+    });
+    expect(mirror.calls.at(-1)).toMatchObject({ kind: 'create', schedule: { expression: 'rate(90 minutes)', startAt: '2026-11-20T08:01:00Z' } });
+    clock.current = new Date('2026-11-20T08:02:00Z');
+    expect((await getSchedule(deps, alice, schedule.id)).startAt).toBe('2026-11-20T08:01:00Z');
+  });
+
+  it('reads the cadence "every 90 minutes" and "every 2 weeks on monday at 9:00" as rates with their first run', async () => {
+    clock.current = new Date('2026-11-20T08:00:30Z'); // a Friday
+    const ninety = (await createSchedule(deps, alice, input({ cadence: 'every 90 minutes', team: false }))).schedule;
+    expect(ninety).toMatchObject({ rate: '90 minutes', schedulerExpression: 'rate(90 minutes)' });
+    const fortnightly = (
+      await createSchedule(deps, alice, input({ cronExpression: 'every 2 weeks on monday at 9:00', timezone: 'Europe/Berlin', team: false }))
+    ).schedule;
+    expect(fortnightly).toMatchObject({
+      rate: '14 days',
+      schedulerExpression: 'rate(14 days)',
+      startAt: '2026-11-23T08:00:00Z',
+      nextRunAt: '2026-11-23T08:00:00Z',
+    });
+  });
+
+  it('keeps counting from its anchor when changed to another interval, and drops the rate when given a cron', async () => {
+    clock.current = new Date('2026-11-20T08:00:30Z');
+    const { schedule } = await createSchedule(deps, alice, input({ rate: '90 minutes', team: false }));
+    clock.current = new Date('2026-11-20T12:00:00Z');
+    const twoHours = await updateSchedule(deps, alice, schedule.id, input({ rate: '2 hours' }));
+    expect(twoHours).toMatchObject({
+      rate: '2 hours',
+      schedulerExpression: 'rate(2 hours)',
+      startAt: '2026-11-20T08:01:00Z',
+      nextRunAt: '2026-11-20T12:01:00Z',
+    });
+    const cron = await updateSchedule(deps, alice, schedule.id, input({ cronExpression: '0 9 * * *' }));
+    expect(cron).toMatchObject({ rate: null, cronExpression: '0 9 * * *', schedulerExpression: 'cron(0 9 * * ? *)' });
+  });
+
+  it('refuses a rate with a cron beside it, and rate(0 minutes), with a 400 naming the field and an example', async () => {
+    const both = await expectError(createSchedule(deps, alice, input({ rate: '90 minutes', cronExpression: '0 9 * * *', team: false })), ValidationError);
+    expect(both.details).toMatchObject({ field: 'rate' });
+    const zero = await expectError(createSchedule(deps, alice, input({ rate: 'rate(0 minutes)', team: false })), ValidationError);
+    expect(zero.details?.field).toBe('rate');
+    expect(zero.details?.hint).toMatch(/"\d+ (minutes|hours|days)"|rate\(/);
+    expect(store.items.size).toBe(0);
+  });
+});
+
 describe('creating a schedule', () => {
   it('stores it with derived fields and mirrors the exact expression, timezone and state', async () => {
     const { schedule } = await createSchedule(deps, alice, input(daily));
