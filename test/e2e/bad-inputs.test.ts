@@ -5,6 +5,7 @@ import { httpAgent, startE2eServer, type E2eServer, type RequestOptions } from '
 
 let e2e: E2eServer;
 let key: string;
+let myScheduleId: string;
 let otherTenantScheduleId: string;
 const keys: string[] = [];
 
@@ -18,6 +19,7 @@ beforeAll(async () => {
   expect((await e2e.request('POST', '/v1/agents', { key, body: httpAgent('reporter') })).status).toBe(201);
   const mine = await e2e.request('POST', '/v1/schedules', { key, body: { ...valid, agentId: 'reporter' } });
   expect(mine.status).toBe(201);
+  myScheduleId = mine.json.schedule.id;
   const theirs = await e2e.request('POST', '/v1/schedules', { key: other.apiKey, body: valid });
   expect(theirs.status).toBe(201);
   otherTenantScheduleId = theirs.json.schedule.id;
@@ -62,6 +64,46 @@ const cases: BadCase[] = [
     status: 400,
     code: 'invalid_json',
     message: /not valid JSON/,
+  },
+  {
+    what: 'a last-day-of-month L beside a day-of-week restriction',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, cronExpression: '0 9 L * 1' } },
+    status: 400,
+    code: 'invalid_request',
+    message: /combines L/,
+    mentions: '"field":"cronExpression"',
+  },
+  {
+    what: 'a sixth weekday of the month (#6)',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { ...valid, cronExpression: '0 9 * * 1#6' } },
+    status: 400,
+    code: 'invalid_request',
+    message: /"1#6"/,
+    mentions: '"field":"cronExpression"',
+  },
+  {
+    what: 'rate(0 minutes)',
+    method: 'POST',
+    path: '/v1/schedules',
+    options: { body: { name: 'Never', task: 't', rate: 'rate(0 minutes)' } },
+    status: 400,
+    code: 'invalid_request',
+    message: /would never/,
+    mentions: '"field":"rate"',
+  },
+  {
+    what: 'a backfill whose to is before its from',
+    method: 'POST',
+    path: () => `/v1/schedules/${myScheduleId}/backfill`,
+    options: { body: { from: '2026-11-10T00:00:00Z', to: '2026-11-01T00:00:00Z' } },
+    status: 400,
+    code: 'invalid_request',
+    message: /to/,
+    mentions: 'from',
   },
   {
     what: 'a flexible window over 60 minutes',

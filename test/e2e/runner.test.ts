@@ -302,3 +302,22 @@ describe('a rate schedule (every 90 minutes)', () => {
     ]);
   });
 });
+
+describe('a calendar form (the last Friday of the month)', () => {
+  it('previews, is created and fires only on the last Friday', async () => {
+    // A week passes in one tick below: the other tests' schedules would fire hundreds of times meanwhile.
+    for (const schedule of (await e2e.request('GET', '/v1/schedules?limit=100')).json.data) await e2e.request('DELETE', `/v1/schedules/${schedule.id}`);
+    e2e.clock.set(new Date('2026-11-20T10:00:00Z'));
+    const preview = await e2e.request('POST', '/v1/schedules/preview', { body: { cronExpression: '0 16 * * 5L', count: 2 } });
+    expect(preview.json).toMatchObject({ schedulerExpression: 'cron(0 16 ? * 6L *)', nextRuns: ['2026-11-27T16:00:00Z', '2026-12-25T16:00:00Z'] });
+    const created = await e2e.request('POST', '/v1/schedules', {
+      body: { name: 'Month end', task: 'close', cronExpression: '0 16 * * 5L', agentId: 'worker', team: false },
+    });
+    expect(created.json.schedule).toMatchObject({ schedulerExpression: 'cron(0 16 ? * 6L *)', nextRunAt: '2026-11-27T16:00:00Z' });
+    const { id } = created.json.schedule;
+    e2e.clock.set(new Date('2026-11-27T15:59:00Z'));
+    expect((await e2e.server.tick()).filter((event) => event.scheduleId === id)).toEqual([]);
+    e2e.clock.set(new Date('2026-11-27T16:00:30Z'));
+    expect((await e2e.server.tick()).filter((event) => event.scheduleId === id).map((event) => event.scheduledTime)).toEqual(['2026-11-27T16:00:00Z']);
+  });
+});

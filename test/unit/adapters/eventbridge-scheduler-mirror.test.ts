@@ -17,6 +17,7 @@ import {
   type SchedulerMirrorConfig,
 } from '#shared/adapters/eventbridge-scheduler/scheduler-mirror.ts';
 import { SchedulerRejectedError, type MirroredSchedule } from '#shared/ports/scheduler-mirror.ts';
+import { resolveTiming } from '#shared/expressions/index.ts';
 
 const config: SchedulerMirrorConfig = {
   groupName: 'agent-schedules',
@@ -114,6 +115,53 @@ describe('EventBridgeSchedulerMirror.create', () => {
       // 22:00, 23:30, 01:00: the first run at or after now, 90 minutes apart from the anchor.
       ['rate(90 minutes)', '2025-12-01T01:00:00.000Z'],
     ]);
+  });
+
+  it.each([
+    ['0 17 L * *', 'cron(0 17 L * ? *)'],
+    ['0 9 15W * *', 'cron(0 9 15W * ? *)'],
+    ['0 16 * * 5L', 'cron(0 16 ? * 6L *)'],
+    ['0 9 * * 1#2', 'cron(0 9 ? * 2#2 *)'],
+    ['0 9 * * SUN#1', 'cron(0 9 ? * 1#1 *)'],
+  ])('sends the calendar form %s as %s, in a request otherwise the same as any cron', async (cron, expression) => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const timing = resolveTiming({ cronExpression: cron, timezone: 'America/New_York' }, { now: new Date('2025-12-01T00:00:00Z') });
+    await mirror.create({ ...recurring, expression: timing.schedulerExpression, description: timing.description });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: expression,
+      ScheduleExpressionTimezone: 'America/New_York',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Description: timing.description,
+      Target: target('sched_weekdays'),
+      ActionAfterCompletion: 'NONE',
+    });
+  });
+
+  it('sends a rate with its StartDate and flexible window, the whole request', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    await mirror.create({
+      ...recurring,
+      expression: 'rate(90 minutes)',
+      timezone: 'UTC',
+      startAt: '2025-12-02T10:00:00Z',
+      flexibleWindowMinutes: 5,
+      description: 'Every 90 minutes',
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toEqual({
+      Name: 'sched_weekdays',
+      GroupName: 'agent-schedules',
+      ScheduleExpression: 'rate(90 minutes)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 5 },
+      Description: 'Every 90 minutes',
+      Target: target('sched_weekdays'),
+      ActionAfterCompletion: 'NONE',
+      StartDate: new Date('2025-12-02T10:00:00Z'),
+    });
   });
 
   it('creates a disabled schedule in the DISABLED state', async () => {
