@@ -1,19 +1,20 @@
 // The local server (`npm start`): the real handlers behind Node's http server, DynamoDB Local, and the local scheduler.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { ENV } from '#shared/config.ts';
 import { systemClock } from '#shared/adapters/system/clock.ts';
 import type { Clock } from '#shared/ports/clock.ts';
-import { randomToken } from '#shared/adapters/system/ids.ts';
 import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
-import { matchRoute, pathExists, routeKey, type Route } from '#shared/routes.ts';
+import { matchRoute, pathExists } from '#shared/routes.ts';
 import { hashKey, sameHash } from '#shared/use-cases/resolve-api-key.ts';
 import { lockDataDir, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { localKeys } from './keys.ts';
+import { errorBody, lambdaContext, MAX_BODY_BYTES, rawAnswer, readBody, toEvent } from './lambda-bridge.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -53,121 +54,6 @@ export interface LocalServer {
 const JVM_RESTARTS = 3;
 
 const LOCAL_PRINCIPAL = { role: 'tenant', tenantId: 'local', userId: 'local', teamId: '', keyId: 'local' };
-// API Gateway refuses bodies over 10 MB itself; the local server stops reading at 1 MiB (the API's limit is 256 KiB).
-const MAX_BODY_BYTES = 1024 * 1024;
-
-function errorBody(code: string, message: string, hint?: string): string {
-  return JSON.stringify({ error: { code, message, ...(hint ? { details: { hint } } : {}) } });
-}
-
-/** A whole HTTP/1.1 answer for a request Node could not parse (bad request line, headers over 16 KB). */
-function rawAnswer(status: number, reason: string, body: string, requestId: string): string {
-  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nx-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
-}
-
-/** Keys generated on first start are kept in DATA_DIR, so a restart keeps them. */
-function localKeys(dataDir: string, options: LocalServerOptions): { apiKey: string; adminKey: string; signingSecret: string; cursorKey: string } {
-  const file = join(dataDir, 'local-keys.json');
-  const saved = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string; adminKey?: string; signingSecret?: string; cursorKey?: string })
-    : {};
-  const keys = {
-    apiKey: options.apiKey ?? process.env.AGENT_SCHEDULES_API_KEY ?? saved.apiKey ?? `as_local_${randomToken(43)}`,
-    adminKey: options.adminKey ?? process.env.AGENT_SCHEDULES_ADMIN_KEY ?? saved.adminKey ?? `as_admin_${randomToken(43)}`,
-    signingSecret: process.env[ENV.signingSecret] ?? saved.signingSecret ?? randomToken(43),
-    // Signs list cursors: this data dir's own, so a cursor cannot be forged from the source.
-    cursorKey: saved.cursorKey ?? randomToken(43),
-  };
-  if (!options.inMemory) {
-    const kept = {
-      apiKey: saved.apiKey ?? keys.apiKey,
-      adminKey: saved.adminKey ?? keys.adminKey,
-      signingSecret: saved.signingSecret ?? keys.signingSecret,
-      cursorKey: keys.cursorKey,
-    };
-    writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
-  }
-  return keys;
-}
-
-/** The body as text, undefined when empty, or 'too_large' past MAX_BODY_BYTES (the rest is drained unread). */
-async function readBody(request: IncomingMessage): Promise<string | undefined | 'too_large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return undefined;
-  return size > MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks).toString('utf8');
-}
-
-function toEvent(
-  request: IncomingMessage,
-  url: URL,
-  route: Route,
-  params: Record<string, string>,
-  body: string | undefined,
-  authorizer: Record<string, string> | undefined,
-  requestId: string,
-): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: routeKey(route),
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(Object.keys(params).length ? { pathParameters: params } : {}),
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: route.method,
-        path: url.pathname,
-        protocol: 'HTTP/1.1',
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey: routeKey(route),
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-      ...(authorizer ? { authorizer: { lambda: authorizer } } : {}),
-    } as APIGatewayProxyEventV2['requestContext'],
-    ...(body !== undefined ? { body } : {}),
-    isBase64Encoded: false,
-  };
-}
-
-function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/local/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });

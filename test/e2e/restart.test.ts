@@ -85,5 +85,6 @@ describe('restarting the local server on the same DATA_DIR', () => {
       ['2026-11-20T09:01:00Z', 'succeeded'],
       ['2026-11-20T08:59:00Z', 'succeeded'],
     ]);
-  });
+    // Two servers start here, each with its own DynamoDB Local JVM: on a busy machine that alone takes 10–20 s.
+  }, 60_000);
 });
