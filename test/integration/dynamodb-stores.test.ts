@@ -9,51 +9,10 @@ import { AlreadyExistsError, StaleVersionError } from '../../shared/domain/error
 import type { Schedule } from '../../shared/domain/schedule.ts';
 import type { ApiKeyRecord } from '../../shared/ports/api-key-store.ts';
 import { scheduleSortKey, type ScheduleFilters } from '../../shared/ports/schedule-store.ts';
+import { schedule as fullSchedule } from '../contracts/builders.ts';
 import { freshTable } from './dynamodb-local.ts';
 
 const endpoint = inject('dynamoEndpoint');
-
-/** A schedule with every field set to a non-default value, so a lost or renamed attribute shows. */
-function fullSchedule(overrides: Partial<Schedule> = {}): Schedule {
-  return {
-    tenantId: 'tenant-a',
-    id: 'sched_AbCdEf12',
-    userId: 'u1',
-    teamId: 't1',
-    ownerType: 'user',
-    name: 'Daily report',
-    description: 'Summarise yesterday’s sales ✓',
-    task: 'Write the report.\nInclude "quotes" and émojis 🚀.',
-    agentId: 'finance_agent',
-    environmentId: 'prod',
-    scheduleType: 'recurring',
-    cronExpression: '0 9 * * 1-5',
-    scheduledTime: null,
-    timezone: 'Europe/Paris',
-    enabled: true,
-    status: 'active',
-    schedulerExpression: 'cron(0 9 ? * MON-FRI *)',
-    schedulerTimezone: 'Europe/Paris',
-    cronDescription: 'At 09:00, Monday through Friday',
-    nextRunAt: '2030-01-07T08:00:00.000Z',
-    lastRunAt: '2030-01-06T08:00:00.000Z',
-    lastRunStatus: 'failed',
-    lastError: { message: 'agent answered 500', kind: 'agent_error', at: '2030-01-06T08:00:03.000Z' },
-    runCount: 12,
-    successCount: 10,
-    failureCount: 2,
-    consecutiveFailures: 1,
-    metadata: { owner: 'finance', nested: { list: [1, 'two', null, true], empty: {} }, ratio: 0.25, blank: '' },
-    startAt: '2030-01-01T00:00:00.000Z',
-    endAt: null,
-    overlapPolicy: 'allow',
-    timeoutSeconds: 600,
-    createdAt: '2030-01-01T00:00:00.000Z',
-    updatedAt: '2030-01-02T00:00:00.000Z',
-    version: 3,
-    ...overrides,
-  };
-}
 
 function agent(overrides: Partial<Agent> = {}): Agent {
   return {
