@@ -21,3 +21,7 @@ export function minChars(minimum: number, message?: string) {
 export function maxItems(maximum: number, message?: string) {
   return new z.core.$ZodCheckMaxLength({ check: 'max_length', maximum, when: onArrays, ...(message ? { error: () => message } : {}) });
 }
+
+export function minItems(minimum: number, message?: string) {
+  return new z.core.$ZodCheckMinLength({ check: 'min_length', minimum, when: onArrays, ...(message ? { error: () => message } : {}) });
+}

@@ -4,11 +4,29 @@ import type { AgentErrorKind, AgentUsage } from './agent-outcome.ts';
 
 export const OUTPUT_LIMIT_BYTES = 64 * 1024;
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'skipped';
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped', 'cancelled'] as const;
+/** cancelled: stopped through POST …/cancel; counted as neither a success nor a failure (the schedule's cancelledCount). */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The states a run ends in; a run in one of them never changes again. */
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'timed_out', 'skipped', 'cancelled'];
+
+export function isFinal(status: RunStatus): boolean {
+  return FINAL_RUN_STATUSES.includes(status);
+}
+
+/** One call of the agent within a run (a run retries retryable failures: see shared/use-cases/agent-call.ts). */
+export interface RunAttempt {
+  startedAt: string;
+  finishedAt: string | null;
+  /** Null for the attempt that succeeded (or that the agent accepted for a callback). */
+  error: { message: string; kind: AgentErrorKind } | null;
+}
 
 /** What started a run: its schedule firing, a person (trigger), the API (POST /v1/runs), a backfill of past occurrences, or a catch-up of a missed one. */
 export type RunTrigger = 'schedule' | 'manual' | 'api' | 'backfill' | 'catch_up';
-export type SkipReason = 'disabled' | 'ended' | 'not_started' | 'overlap' | 'budget' | 'deleted';
+/** missed: the service found no run for a scheduled time long after it passed (the fire was lost); see detect-missed-runs. */
+export type SkipReason = 'disabled' | 'ended' | 'not_started' | 'overlap' | 'budget' | 'deleted' | 'missed';
 
 export interface Run {
   tenantId: string;
@@ -35,6 +53,12 @@ export interface Run {
   metadata: Record<string, unknown> | null;
   attempt: number;
   executionId: string | null;
+  /** Each call of the agent, when the schedule retries (absent or empty before the first call). */
+  attempts?: RunAttempt[];
+  /** When the agent answered 202 Accepted: the run then waits for the agent's callback until deadlineAt. */
+  acceptedAt?: string | null;
+  /** When someone asked to cancel it (POST …/cancel); the run ends "cancelled". */
+  cancelledAt?: string | null;
   /** The backfill this run belongs to (trigger "backfill"); absent otherwise. */
   backfillId?: string | null;
   /** Epoch seconds: DynamoDB removes the record after the retention period. */

@@ -4,11 +4,22 @@ import type { RunStatus } from './run.ts';
 import { maxChars, minChars } from './length-checks.ts';
 import { LIMITS } from './limits.ts';
 import { storableMetadata } from './metadata.ts';
+import { NotifyTargetsSchema, type NotifyTarget } from './notification.ts';
 
 export { LIMITS, maxChars, minChars };
 
 /** The longest spread a schedule may ask for (EventBridge allows up to 1,440; an hour keeps runs near their time). */
 export const MAX_FLEXIBLE_WINDOW_MINUTES = 60;
+
+/** The longest deadline: 24 hours, for agents that answer 202 and call back. Synchronous calls end at MAX_SYNC_SECONDS. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+/** The longest a synchronous agent call may take: the runner Lambda's 15 minutes less the time kept to record the result. */
+export const MAX_SYNC_SECONDS = 840;
+
+/** Retries of a run's agent call (schedule.retry). */
+export const MAX_RETRY_ATTEMPTS = 5;
+export const DEFAULT_RETRY_BACKOFF_SECONDS = 30;
+export const MAX_RETRY_BACKOFF_SECONDS = 3600;
 
 /** How far back a catch-up looks for a missed occurrence: default and maximum, in minutes. */
 export const DEFAULT_CATCH_UP_WINDOW_MINUTES = 60;
@@ -60,7 +71,14 @@ export const ScheduleFields = z
     startAt: isoInstant.nullable(),
     endAt: isoInstant.nullable(),
     overlapPolicy: z.enum(['skip', 'allow']).meta({ description: 'skip (default): a run still running makes the next one skipped.' }),
-    timeoutSeconds: z.number().int().min(1).max(840).meta({ description: 'Run deadline in seconds (default 300).' }),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TIMEOUT_SECONDS, `timeoutSeconds must be 1–${MAX_TIMEOUT_SECONDS} (24 hours)`)
+      .meta({
+        description: `Run deadline in seconds (default 300, at most ${MAX_TIMEOUT_SECONDS} = 24 h). An agent that answers synchronously has at most ${MAX_SYNC_SECONDS} s (the runner Lambda's limit); one that answers 202 and calls back may use the whole deadline.`,
+      }),
     flexibleWindowMinutes: z
       .number()
       .int()
@@ -80,6 +98,18 @@ export const ScheduleFields = z
       .min(1)
       .max(MAX_CATCH_UP_WINDOW_MINUTES, `catchUpWindowMinutes must be 1–${MAX_CATCH_UP_WINDOW_MINUTES} (24 hours), e.g. 60`)
       .meta({ description: `How far back a catch-up looks, in minutes (default ${DEFAULT_CATCH_UP_WINDOW_MINUTES}, at most 1,440).` }),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(MAX_RETRY_ATTEMPTS, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`),
+        backoffSeconds: z.number().int().min(1).max(MAX_RETRY_BACKOFF_SECONDS, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`),
+      })
+      .partial()
+      .strict()
+      .nullable()
+      .meta({
+        description: `Retries of the agent call after a retryable failure (network error, HTTP 408/429/5xx, a throttled AWS agent): maxAttempts 1–${MAX_RETRY_ATTEMPTS} (default 1 = no retry), backoffSeconds (default ${DEFAULT_RETRY_BACKOFF_SECONDS}) doubled after each attempt, all within the run's timeoutSeconds.`,
+      }),
+    notify: NotifyTargetsSchema.nullable(),
     team: z.boolean().meta({ description: 'Create a team-owned schedule, visible to the team. Default: true when your key has a team.' }),
   })
   .partial()
@@ -131,6 +161,14 @@ export interface Schedule {
   /** "latest": on resume (and local restart) the most recent missed occurrence within the window runs once; absent = "none". */
   catchUp?: 'none' | 'latest';
   catchUpWindowMinutes?: number;
+  /** Retries of the agent call; absent or null = one attempt. */
+  retry?: RetryPolicy | null;
+  /** Webhooks told about this schedule's runs; absent or null = the tenant default (PUT /v1/notification-settings). */
+  notify?: NotifyTarget[] | null;
+  /** Runs cancelled through POST …/cancel: counted here, and in runCount, not as successes or failures. */
+  cancelledCount?: number;
+  /** Scheduled times the service found with no run (missed fires), recorded as skipped runs. */
+  missedCount?: number;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -139,6 +177,16 @@ export interface Schedule {
   /** The run holding the overlap marker (overlapPolicy "skip") and until when; absent when none runs. */
   runningRunId?: string | null;
   runningUntil?: string | null;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffSeconds: number;
+}
+
+/** The schedule's retry settings with their defaults filled in. */
+export function retryPolicyOf(schedule: { retry?: Partial<RetryPolicy> | null | undefined } | null): RetryPolicy {
+  return { maxAttempts: schedule?.retry?.maxAttempts ?? 1, backoffSeconds: schedule?.retry?.backoffSeconds ?? DEFAULT_RETRY_BACKOFF_SECONDS };
 }
 
 export { ownerScope } from './owner.ts';

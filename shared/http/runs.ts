@@ -5,7 +5,7 @@ import { maxChars, minChars } from '../domain/length-checks.ts';
 import { storableMetadata } from '../domain/metadata.ts';
 import type { RunRequest } from '../use-cases/create-run.ts';
 import { normalizeAliases, parseScheduleInput } from './schedules.ts';
-import type { Run } from '../domain/run.ts';
+import { RUN_STATUSES, type Run } from '../domain/run.ts';
 import type { RunListParams } from '../use-cases/list-runs.ts';
 import { parseWith } from './validation.ts';
 
@@ -15,8 +15,11 @@ export const RunView = z
     object: z.literal('run'),
     scheduleId: z.string().nullable(),
     trigger: z.enum(['schedule', 'manual', 'api', 'backfill', 'catch_up']),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']),
-    reason: z.string().nullable().meta({ description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted.' }),
+    status: z.enum(RUN_STATUSES),
+    reason: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted, missed (the service found no run long after its time).' }),
     scheduledTime: z.string().nullable(),
     queuedAt: z.string().nullable(),
     startedAt: z.string().nullable(),
@@ -29,6 +32,11 @@ export const RunView = z
     agentId: z.string().nullable(),
     attempt: z.number().int(),
     backfillId: z.string().nullable().meta({ description: 'The backfill that ran it (trigger "backfill"); null otherwise.' }),
+    attempts: z
+      .array(z.object({ startedAt: z.string(), finishedAt: z.string().nullable(), error: z.object({ message: z.string(), kind: z.string() }).nullable() }))
+      .meta({ description: "Each call of the agent: more than one when the schedule's retry policy retried a retryable failure." }),
+    acceptedAt: z.string().nullable().meta({ description: 'When the agent answered 202 Accepted; the run then ends through its callback (or at its deadline).' }),
+    cancelledAt: z.string().nullable().meta({ description: 'When POST …/cancel stopped it.' }),
   })
   .meta({ id: 'Run' });
 
@@ -54,6 +62,9 @@ export function presentRun(run: Run): RunViewShape {
     agentId: run.agentId,
     attempt: run.attempt,
     backfillId: run.backfillId ?? null,
+    attempts: run.attempts ?? [],
+    acceptedAt: run.acceptedAt ?? null,
+    cancelledAt: run.cancelledAt ?? null,
   };
 }
 
@@ -62,7 +73,7 @@ export const RunListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().check(maxChars(512)).optional(),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']).optional(),
+    status: z.enum(RUN_STATUSES).optional(),
   })
   .strict();
 

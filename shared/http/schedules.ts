@@ -2,7 +2,9 @@
 // snake_case dialects of the other replaced APIs.
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
-import { DEFAULT_CATCH_UP_WINDOW_MINUTES, ScheduleFields, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
+import { DEFAULT_CATCH_UP_WINDOW_MINUTES, retryPolicyOf, ScheduleFields, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
+import { NotifyTargetsSchema } from '../domain/notification.ts';
+import { RUN_STATUSES } from '../domain/run.ts';
 import { sameJson } from '../domain/storable-json.ts';
 import { toValidationError } from '../domain/validation.ts';
 import { maxChars } from '../domain/length-checks.ts';
@@ -106,12 +108,14 @@ export const ScheduleView = z
     statusReason: nullableString.meta({ description: 'Why the service paused it (autoDisableAfterFailures); null otherwise.' }),
     nextRunAt: nullableString.meta({ description: 'The instant EventBridge Scheduler will fire next (UTC); null when it will not.' }),
     lastRunAt: nullableString,
-    lastRunStatus: z.enum(['queued', 'running', 'succeeded', 'failed', 'timed_out', 'skipped']).nullable(),
+    lastRunStatus: z.enum(RUN_STATUSES).nullable(),
     lastError: z.object({ message: z.string(), kind: z.string(), at: z.string() }).nullable(),
     runCount: z.number().int(),
     successCount: z.number().int(),
     failureCount: z.number().int(),
     consecutiveFailures: z.number().int(),
+    cancelledCount: z.number().int().meta({ description: 'Runs cancelled through POST …/cancel: in runCount, neither successes nor failures.' }),
+    missedCount: z.number().int().meta({ description: 'Scheduled times the service found with no run (a lost fire), recorded as skipped runs with reason "missed".' }),
     schedulerExpression: z.string().meta({ example: 'cron(0 9 ? * MON-FRI *)' }),
     schedulerTimezone: z.string(),
     cronDescription: z.string().meta({ example: 'At 09:00, Monday through Friday (America/New_York)' }),
@@ -122,6 +126,8 @@ export const ScheduleView = z
     flexibleWindowMinutes: z.number().int(),
     catchUp: z.enum(['none', 'latest']),
     catchUpWindowMinutes: z.number().int(),
+    retry: z.object({ maxAttempts: z.number().int(), backoffSeconds: z.number().int() }),
+    notify: NotifyTargetsSchema.nullable().meta({ description: 'Webhooks told about its runs; null: the tenant default (GET /v1/notification-settings).' }),
     nextRunWindowEnd: nullableString.meta({ description: 'The end of the window the next run starts in: nextRunAt plus flexibleWindowMinutes.' }),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     createdAt: z.string(),
@@ -161,6 +167,8 @@ export function presentSchedule(schedule: Schedule, now: Date): ScheduleViewShap
     successCount: schedule.successCount,
     failureCount: schedule.failureCount,
     consecutiveFailures: schedule.consecutiveFailures,
+    cancelledCount: schedule.cancelledCount ?? 0,
+    missedCount: schedule.missedCount ?? 0,
     schedulerExpression: schedule.schedulerExpression,
     schedulerTimezone: schedule.schedulerTimezone,
     cronDescription: schedule.cronDescription,
@@ -171,6 +179,8 @@ export function presentSchedule(schedule: Schedule, now: Date): ScheduleViewShap
     flexibleWindowMinutes: schedule.flexibleWindowMinutes ?? 0,
     catchUp: schedule.catchUp ?? 'none',
     catchUpWindowMinutes: schedule.catchUpWindowMinutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES,
+    retry: retryPolicyOf(schedule),
+    notify: schedule.notify ?? null,
     nextRunWindowEnd: nextRunAt === null ? null : formatInstant(new Date(Date.parse(nextRunAt) + (schedule.flexibleWindowMinutes ?? 0) * 60_000)),
     metadata: schedule.metadata,
     createdAt: schedule.createdAt,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { AlreadyExistsError, ConflictError, ValidationError } from '../domain/errors.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { DEFAULT_CATCH_UP_WINDOW_MINUTES, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
+import { DEFAULT_CATCH_UP_WINDOW_MINUTES, retryPolicyOf, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { assertAgentExists, assertSomethingToRun } from './schedule-checks.ts';
 import { assertWindow, computeNextRunAt, resolveScheduleTiming, withTiming } from './schedule-timing.ts';
 import { DEFAULT_TIMEOUT_SECONDS, type ScheduleDeps } from './schedule-deps.ts';
@@ -80,6 +80,10 @@ export async function createSchedule(
       flexibleWindowMinutes: input.flexibleWindowMinutes ?? 0,
       catchUp: input.catchUp ?? 'none',
       catchUpWindowMinutes: input.catchUpWindowMinutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES,
+      retry: input.retry ? retryPolicyOf(input) : null,
+      notify: input.notify ?? null,
+      cancelledCount: 0,
+      missedCount: 0,
       createdAt: timestamp,
       updatedAt: timestamp,
       version: 1,

@@ -1,6 +1,6 @@
 // Applying a change to a stored schedule: merged fields, re-resolved timing, and the rules a change must keep.
 import { ValidationError } from '../domain/errors.ts';
-import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
+import { retryPolicyOf, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { assertSomethingToRun } from './schedule-checks.ts';
 import type { ScheduleDeps } from './schedule-deps.ts';
 import { assertWindow, resolveScheduleTiming, withTiming } from './schedule-timing.ts';
@@ -26,6 +26,9 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   if (input.flexibleWindowMinutes !== undefined) next.flexibleWindowMinutes = input.flexibleWindowMinutes;
   if (input.catchUp !== undefined) next.catchUp = input.catchUp;
   if (input.catchUpWindowMinutes !== undefined) next.catchUpWindowMinutes = input.catchUpWindowMinutes;
+  // A partial retry keeps the other setting: {"retry": {"maxAttempts": 3}} keeps the backoff.
+  if (input.retry !== undefined) next.retry = input.retry === null ? null : retryPolicyOf({ retry: { ...current.retry, ...input.retry } });
+  if (input.notify !== undefined) next.notify = input.notify;
 
   const timingChanged = TIMING_FIELDS.some((field) => input[field] !== undefined && input[field] !== current[field]);
   if (timingChanged) {

@@ -135,19 +135,22 @@ export class InMemoryRunStore implements RunStore {
     if (!this.items.has(this.runKey(run.tenantId, run.scheduleId, run.id))) throw new Error(`Run ${run.id} does not exist (ConditionalCheckFailed)`);
     const complete = outcome.complete;
     const succeeded = outcome.status === 'succeeded';
+    // As DynamoRunStore: a cancelled run leaves the failure streak and the last error as they were.
+    const cancelled = outcome.status === 'cancelled';
     const next: Schedule = {
       ...schedule,
       lastRunAt: outcome.lastRunAt,
       lastRunStatus: outcome.status,
-      lastError: clone(outcome.lastError),
+      lastError: cancelled ? schedule.lastError : clone(outcome.lastError),
       nextRunAt: complete ? null : outcome.nextRunAt,
       updatedAt: run.finishedAt!,
-      consecutiveFailures: succeeded ? 0 : (schedule.consecutiveFailures ?? 0) + 1,
+      consecutiveFailures: cancelled ? schedule.consecutiveFailures : succeeded ? 0 : (schedule.consecutiveFailures ?? 0) + 1,
       runCount: (schedule.runCount ?? 0) + 1,
       successCount: (schedule.successCount ?? 0) + (succeeded ? 1 : 0),
-      failureCount: (schedule.failureCount ?? 0) + (succeeded ? 0 : 1),
+      failureCount: (schedule.failureCount ?? 0) + (succeeded || cancelled ? 0 : 1),
       version: schedule.version + 1,
     };
+    if (cancelled) next.cancelledCount = (schedule.cancelledCount ?? 0) + 1;
     if (complete) {
       next.enabled = false;
       next.status = 'completed';

@@ -195,33 +195,42 @@ export class DynamoRunStore implements RunStore {
   private scheduleUpdate(run: Run, outcome: ScheduleOutcome): TransactItem {
     const { schedule, complete } = outcome;
     const succeeded = outcome.status === 'succeeded';
+    // A cancelled run is neither a success nor a failure: the failure streak and the last error stay as they were.
+    const cancelled = outcome.status === 'cancelled';
     const name = scheduleAttributes();
     const set = [
       `${name('lastRunAt')} = :lastRunAt`,
       `${name('lastRunStatus')} = :status`,
-      `${name('lastError')} = :lastError`,
       `${name('nextRunAt')} = :nextRunAt`,
       `${name('updatedAt')} = :updatedAt`,
-      succeeded ? `${name('consecutiveFailures')} = :zero` : `${name('consecutiveFailures')} = if_not_exists(${name('consecutiveFailures')}, :zero) + :one`,
     ];
+    if (!cancelled) {
+      set.push(
+        `${name('lastError')} = :lastError`,
+        succeeded ? `${name('consecutiveFailures')} = :zero` : `${name('consecutiveFailures')} = if_not_exists(${name('consecutiveFailures')}, :zero) + :one`,
+      );
+    }
     const values: Record<string, unknown> = {
       ':lastRunAt': outcome.lastRunAt,
       ':status': outcome.status,
-      ':lastError': outcome.lastError,
       ':nextRunAt': complete ? null : outcome.nextRunAt,
       ':updatedAt': run.finishedAt,
-      ':zero': 0,
       ':one': 1,
       ':enabled': schedule.enabled,
       ':expression': schedule.schedulerExpression,
       ':timezone': schedule.schedulerTimezone,
     };
+    if (!cancelled) {
+      values[':lastError'] = outcome.lastError;
+      values[':zero'] = 0;
+    }
     if (complete) {
       set.push(`${name('enabled')} = :false`, `${name('status')} = :completed`);
       values[':false'] = false;
       values[':completed'] = 'completed';
     }
-    const add = [name('runCount'), name(succeeded ? 'successCount' : 'failureCount'), name('version')].map((attribute) => `${attribute} :one`);
+    const tally = succeeded ? 'successCount' : cancelled ? 'cancelledCount' : 'failureCount';
+    const add = [name('runCount'), name(tally), name('version')].map((attribute) => `${attribute} :one`);
     return {
       Update: {
         TableName: this.tableName,
