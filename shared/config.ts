@@ -14,6 +14,8 @@ export interface Settings {
   runQuotas: { default?: number; tenants: Record<string, number> };
   /** Which secrets agents may reference: the tenant prefix in Secrets Manager and the allow-listed env names. */
   secretPolicy: SecretPolicy;
+  /** The API's own URL (https://…/, no trailing path): callback URLs given to agents and run links in notifications. */
+  publicBaseUrl: string | undefined;
 }
 
 export function quotaFor(settings: Pick<Settings, 'runQuotas'>, tenantId: string): number | undefined {
@@ -41,6 +43,7 @@ export const ENV = {
   agentSecretEnvNames: 'AGENT_SECRET_ENV_NAMES',
   localApiKey: 'AGENT_SCHEDULES_API_KEY',
   localAdminKey: 'AGENT_SCHEDULES_ADMIN_KEY',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
 } as const;
 
 /** EventBridge Scheduler target settings, read by every function that writes Scheduler schedules. */
@@ -138,6 +141,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
       secretsPrefix: env[ENV.agentSecretsPrefix] || DEFAULT_AGENT_SECRETS_PREFIX,
       envNames: envAllowlist(env),
     },
+    publicBaseUrl: env[ENV.publicBaseUrl]?.replace(/\/+$/, '') || undefined,
   };
 }
 

@@ -9,7 +9,7 @@ import type { RunDispatcher } from '../ports/run-dispatcher.ts';
 import type { RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import { continuationDeps, continueAfterRun } from './backfill.ts';
-import { recordFinalState } from './execute-run.ts';
+import { recordFinalState } from './run-end.ts';
 
 export interface SweepDeps {
   runs: RunStore;

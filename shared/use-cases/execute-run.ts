@@ -2,7 +2,6 @@
 import type { Settings } from '../config.ts';
 import { formatInstant } from '../expressions/index.ts';
 import type { Agent } from '../domain/agent.ts';
-import type { TenantPrincipal } from '../domain/principal.ts';
 import { capOutput, makeRun, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { StaleVersionError } from '../domain/errors.ts';
@@ -11,15 +10,13 @@ import type { AgentStore } from '../ports/agent-store.ts';
 import type { BackfillStore } from '../ports/backfill-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { QueuedRunRef, RunDispatcher } from '../ports/run-dispatcher.ts';
-import type { FinishOutcome, RunStore } from '../ports/run-store.ts';
+import type { RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { ScheduledEvent, SchedulerMirror } from '../ports/scheduler-mirror.ts';
-import { applyChanges } from './schedule-changes.ts';
-import { computeNextRunAt } from './schedule-timing.ts';
-import { updateWithMirror } from './scheduler-sync.ts';
 import { retryStale } from './retry.ts';
 import { expiresAt, quotaReservation } from './run-rules.ts';
 import { continuationDeps, continueAfterRun } from './backfill.ts';
+import { endRun } from './run-end.ts';
 
 export interface RunnerDeps {
   schedules: ScheduleStore;
@@ -245,97 +242,6 @@ async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null
     };
   }
   run.durationMs = Date.parse(run.finishedAt!) - Date.parse(run.startedAt!);
-
-  const result = await recordFinalState(deps, run, schedule);
-  if (result === 'already_final') {
-    // The sweeper ended it first (this runner outlived the run's deadline and grace): its record stands.
-    deps.log?.('Run was already ended by the service; its late result is not recorded', { runId: run.id, status: run.status });
-    return run;
-  }
-  const threshold = deps.settings.autoDisableAfterFailures;
-  // Checked against the schedule as it is now: overlapping runs may have failed meanwhile too.
-  if (schedule && run.status !== 'succeeded' && result === 'recorded' && threshold > 0 && schedule.scheduleType === 'recurring') {
-    await pauseAfterFailures(deps, schedule, threshold, run).catch((error: unknown) =>
-      deps.log?.('Could not pause a schedule after repeated failures', { scheduleId: schedule.id, error: error instanceof Error ? error.name : 'unknown' }),
-    );
-  }
+  await endRun(deps, run, schedule);
   return run;
-}
-
-type FinalDeps = Pick<RunnerDeps, 'runs' | 'schedules' | 'clock' | 'log'>;
-
-/**
- * Writes a run's final state (with its schedule's counters when it has one). Nothing an agent returned can keep a
- * run from ending: if that write fails, the run is recorded as failed without the agent's output and usage; if even
- * that fails, the error propagates and the sweeper ends the run at its deadline.
- */
-export async function recordFinalState(deps: FinalDeps, run: Run, schedule: Schedule | null): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
-  const write = (final: Run) =>
-    schedule
-      ? finishWithSchedule(deps, final, schedule)
-      : deps.runs.finishRun(final, null).then((outcome) => (outcome === 'schedule_changed' ? 'recorded' : outcome));
-  try {
-    return await write(run);
-  } catch (error) {
-    deps.log?.("Could not record a run's result; recording it as failed", { runId: run.id, error: error instanceof Error ? error.name : 'unknown' });
-    const reason = error instanceof Error ? error.name : 'unknown error';
-    return write({
-      ...run,
-      status: 'failed',
-      output: null,
-      truncated: false,
-      usage: null,
-      error: {
-        kind: 'internal',
-        message: `The run ended (${run.status}) but its result could not be stored (${reason}); it is recorded as failed without its output.`,
-      },
-    });
-  }
-}
-
-/** Writes the run's final state with its schedule's counters; a schedule paused or re-timed meanwhile is re-read. */
-async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
-  let schedule = read;
-  const withoutSchedule = async () => ((await deps.runs.finishRun(run, null)) === 'already_final' ? 'already_final' : 'schedule_gone');
-  const changing = () => new StaleVersionError(`Schedule ${read.id} kept changing while run ${run.id} was recorded.`);
-  try {
-    return await retryStale(async () => {
-      const failed = run.status !== 'succeeded';
-      const result = await deps.runs.finishRun(run, {
-        schedule,
-        status: run.status,
-        lastRunAt: run.startedAt ?? run.finishedAt!,
-        lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
-        nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
-        complete: run.trigger === 'schedule' && schedule.scheduleType === 'one-time' && schedule.enabled,
-      });
-      if (result !== 'schedule_changed') return result;
-      const current = await deps.schedules.get(run.tenantId, schedule.id);
-      if (!current) return withoutSchedule();
-      schedule = current;
-      throw changing();
-    }, changing);
-  } catch (error) {
-    // The schedule kept changing: the run's own record is still written, without the counters.
-    if (error instanceof StaleVersionError) return withoutSchedule();
-    throw error;
-  }
-}
-
-/** The deployment's autoDisableAfterFailures: paused in both stores, with the reason on the schedule. */
-async function pauseAfterFailures(deps: RunnerDeps, schedule: Schedule, threshold: number, run: Run): Promise<void> {
-  const owner: TenantPrincipal = {
-    role: 'tenant',
-    tenantId: schedule.tenantId,
-    userId: schedule.userId,
-    teamId: schedule.teamId ?? undefined,
-    keyId: 'runner',
-  };
-  await updateWithMirror({ ...deps, log: deps.log }, owner, schedule.id, (current) => {
-    if (!current.enabled || current.consecutiveFailures < threshold) return current;
-    return {
-      ...applyChanges(deps, current, { enabled: false }),
-      statusReason: `Paused after ${current.consecutiveFailures} consecutive failed runs (last: ${run.error?.kind}: ${run.error?.message.slice(0, 200)}). Fix the cause, then enable it again.`,
-    };
-  });
 }
