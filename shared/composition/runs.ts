@@ -7,6 +7,7 @@ import { randomIds } from '../adapters/system/ids.ts';
 import type { ScheduleDeps } from '../use-cases/schedule-deps.ts';
 import { scheduleDeps } from './schedules.ts';
 import { runDispatcher } from './dispatch.ts';
+import type { EndRunDeps } from '../use-cases/run-end.ts';
 
 export { runDispatcher };
 
@@ -20,6 +21,11 @@ export async function triggerDeps(): Promise<TriggerDeps> {
     dispatcher: runDispatcher(),
     log: (message, details) => logger.warn(message, details),
   };
+}
+
+/** Cancelling a run: its final state with its schedule's counters (run-end.ts), nothing in the Scheduler. */
+export async function cancelDeps(): Promise<EndRunDeps> {
+  return { ...(await scheduleDeps()), runs: runStore() };
 }
 
 /** Changing schedules and starting runs: POST /v1/runs (with a `schedule` block), and resume (which may catch up). */

@@ -45,6 +45,17 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A run that has already ended cannot be cancelled or completed again; the message says how it ended. */
+export class RunFinishedError extends DomainError {
+  constructor(runId: string, status: string, action: string) {
+    super('run_finished', `Run ${runId} has already ended (${status}); it cannot be ${action}.`, {
+      status,
+      hint: 'Only a queued or running run can be; read it with GET …/runs/{id}.',
+    });
+    this.name = 'RunFinishedError';
+  }
+}
+
 export class ForbiddenError extends DomainError {
   constructor(message: string) {
     super('forbidden', message);

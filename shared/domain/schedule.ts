@@ -100,8 +100,16 @@ export const ScheduleFields = z
       .meta({ description: `How far back a catch-up looks, in minutes (default ${DEFAULT_CATCH_UP_WINDOW_MINUTES}, at most 1,440).` }),
     retry: z
       .object({
-        maxAttempts: z.number().int().min(1).max(MAX_RETRY_ATTEMPTS, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`),
-        backoffSeconds: z.number().int().min(1).max(MAX_RETRY_BACKOFF_SECONDS, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`),
+        maxAttempts: z
+          .number()
+          .int()
+          .min(1, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`)
+          .max(MAX_RETRY_ATTEMPTS, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`),
+        backoffSeconds: z
+          .number()
+          .int()
+          .min(1, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`)
+          .max(MAX_RETRY_BACKOFF_SECONDS, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`),
       })
       .partial()
       .strict()

@@ -2,6 +2,7 @@
 import type { Run } from '../domain/run.ts';
 import type { RunStatus } from '../domain/run.ts';
 import type { Schedule } from '../domain/schedule.ts';
+import type { IdempotencyRecord } from './schedule-store.ts';
 
 /** A monthly run quota to reserve against, when the tenant has one. */
 export interface QuotaReservation {
@@ -11,6 +12,8 @@ export interface QuotaReservation {
 }
 
 export type BeginOutcome = 'started' | 'duplicate' | 'schedule_changed' | 'over_budget';
+
+export type RecordOutcome = 'created' | 'duplicate' | 'over_budget' | 'key_taken';
 
 export type FinishOutcome = 'recorded' | 'schedule_gone' | 'schedule_changed' | 'already_final';
 
@@ -49,8 +52,11 @@ export interface RunStore {
    * running → else 'schedule_changed') and the quota reservation (→ 'over_budget').
    */
   beginScheduledRun(run: Run, options: { overlap: 'skip' | 'allow'; now: string; quota?: QuotaReservation }): Promise<BeginOutcome>;
-  /** Writes a run that needs no agent (skipped) or waits for one (queued); 'duplicate' when the id exists. */
-  recordRun(run: Run, quota?: QuotaReservation): Promise<'created' | 'duplicate' | 'over_budget'>;
+  /**
+   * Writes a run that needs no agent (skipped) or waits for one (queued); 'duplicate' when the id exists. With an
+   * idempotency record (Idempotency-Key) it is written in the same transaction: 'key_taken' when the key already is.
+   */
+  recordRun(run: Run, quota?: QuotaReservation, idempotency?: IdempotencyRecord): Promise<RecordOutcome>;
   /** queued → running; false when the run is not queued (a repeated delivery). */
   markRunning(run: Run): Promise<boolean>;
   /** The run's final state and, when given, its schedule's counters and last-run fields, atomically, if the run is

@@ -30,10 +30,18 @@ export interface ScheduleCounts {
   enabled: number;
 }
 
+/** Where a schedule is stored: enough to read it. */
+export interface ScheduleRef {
+  tenantId: string;
+  scheduleId: string;
+}
+
+/** An Idempotency-Key's request: the schedule it created, or the run it queued (runId; scheduleId '' for a one-off run). */
 export interface IdempotencyRecord {
   key: string;
   requestHash: string;
   scheduleId: string;
+  runId?: string;
 }
 
 export interface ScheduleStore {
@@ -53,6 +61,20 @@ export interface ScheduleStore {
   list(query: ListSchedulesQuery): Promise<ListSchedulesPage>;
   /** Counters kept by the writes above: one read per owner scope. */
   counts(tenantId: string, ownerScopes: string[]): Promise<ScheduleCounts>;
+  /**
+   * Enabled schedules, of every tenant, whose next fire is late (nextFireLateAt) before `cutoff`, the longest late first, at
+   * most `limit`: the sweeper's missed-run query. Its cost follows the late schedules, not how many are healthy.
+   */
+  listMissed(cutoff: string, limit: number): Promise<ScheduleRef[]>;
+}
+
+/**
+ * When a schedule's next fire is late: nextRunAt plus its flexible window (EventBridge may start it anywhere in the
+ * window), as an ISO instant with milliseconds; null when it is disabled or will not fire again.
+ */
+export function nextFireLateAt(schedule: Pick<Schedule, 'enabled' | 'nextRunAt' | 'flexibleWindowMinutes'>): string | null {
+  if (!schedule.enabled || !schedule.nextRunAt) return null;
+  return new Date(Date.parse(schedule.nextRunAt) + (schedule.flexibleWindowMinutes ?? 0) * 60_000).toISOString();
 }
 
 /** DynamoDB's limit on a sort key (of the table and of an index), in bytes of UTF-8. */

@@ -355,7 +355,8 @@ async function startRun(deps: ContinueDeps, backfill: Backfill, schedule: Schedu
     expiresAt: expiresAt(deps.settings, now),
   });
   const recorded = await deps.runs.recordRun(run, quotaReservation(deps, backfill.tenantId, now));
-  if (recorded !== 'created') return recorded;
+  // No Idempotency-Key is given here, so never 'key_taken'.
+  if (recorded !== 'created') return recorded === 'key_taken' ? 'duplicate' : recorded;
   try {
     await deps.dispatcher.dispatch({ kind: 'queued', tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id });
   } catch (error) {

@@ -5,6 +5,7 @@ import type { Schedule, ScheduleInput } from '../domain/schedule.ts';
 import { createSchedule } from './create-schedule.ts';
 import { assertAgentExists } from './schedule-checks.ts';
 import type { ScheduleDeps } from './schedule-deps.ts';
+import { idempotentRequest } from './idempotency.ts';
 import { enqueueRun, queuedRun, type TriggerDeps } from './trigger-schedule.ts';
 
 /** A one-off run, and optionally a schedule to create with it (parsed by shared/http/runs.ts). */
@@ -21,13 +22,19 @@ export async function createRun(
   deps: TriggerDeps & ScheduleDeps,
   principal: TenantPrincipal,
   input: RunRequest,
-): Promise<{ run: Run; schedule: Schedule | null }> {
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<{ run: Run; schedule: Schedule | null; replayed: boolean }> {
+  const idempotent = idempotentRequest(options.idempotencyKey, { route: 'runs', input });
   await assertAgentExists(deps, principal.tenantId, input.agentId);
 
   let schedule: Schedule | null = null;
-  if (input.schedule) schedule = (await createSchedule(deps, principal, input.schedule)).schedule;
+  // The schedule block is created once too: under a key derived from the run's, so a retry finds the same schedule.
+  if (input.schedule) {
+    const scheduleKey = idempotent ? { idempotencyKey: `${idempotent.key.slice(0, 240)}#schedule` } : {};
+    schedule = (await createSchedule(deps, principal, input.schedule, scheduleKey)).schedule;
+  }
 
-  const run = await enqueueRun(
+  const { run, replayed } = await enqueueRun(
     deps,
     queuedRun(deps, {
       tenantId: principal.tenantId,
@@ -38,6 +45,7 @@ export async function createRun(
       task: input.task,
       metadata: input.metadata ?? null,
     }),
+    idempotent,
   );
-  return { run, schedule };
+  return { run, schedule, replayed };
 }

@@ -1,6 +1,6 @@
 // Create a schedule: validate, store it with its counters (and idempotency record), then mirror it into the Scheduler.
-import { createHash } from 'node:crypto';
-import { AlreadyExistsError, ConflictError, ValidationError } from '../domain/errors.ts';
+import { AlreadyExistsError, ValidationError } from '../domain/errors.ts';
+import { assertSameRequest, idempotentRequest, type IdempotentRequest } from './idempotency.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { DEFAULT_CATCH_UP_WINDOW_MINUTES, retryPolicyOf, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { assertAgentExists, assertSomethingToRun } from './schedule-checks.ts';
@@ -15,8 +15,6 @@ export interface CreateScheduleResult {
   replayed: boolean;
 }
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
 export async function createSchedule(
   deps: ScheduleDeps,
   principal: TenantPrincipal,
@@ -24,13 +22,10 @@ export async function createSchedule(
   options: { idempotencyKey?: string | undefined } = {},
 ): Promise<CreateScheduleResult> {
   const { idempotencyKey } = options;
-  let requestHash: string | undefined;
-  if (idempotencyKey !== undefined) {
-    if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ValidationError('Idempotency-Key must be 1–255 visible ASCII characters.', { field: 'Idempotency-Key' });
-    }
-    requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-    const replay = await replayed(deps, principal, idempotencyKey, requestHash);
+  const idempotent = idempotentRequest(idempotencyKey, input);
+  const requestHash = idempotent?.requestHash;
+  if (idempotent) {
+    const replay = await replayed(deps, principal, idempotent);
     if (replay) return replay;
   }
 
@@ -100,7 +95,7 @@ export async function createSchedule(
   } catch (error) {
     // Another request with the same Idempotency-Key won the race: answer with its schedule.
     if (error instanceof AlreadyExistsError && idempotencyKey !== undefined && requestHash !== undefined) {
-      const replay = await replayed(deps, principal, idempotencyKey, requestHash);
+      const replay = await replayed(deps, principal, { key: idempotencyKey, requestHash });
       if (replay) return replay;
     }
     throw error;
@@ -125,14 +120,9 @@ export async function createSchedule(
   return { schedule, replayed: false };
 }
 
-async function replayed(deps: ScheduleDeps, principal: TenantPrincipal, key: string, requestHash: string): Promise<CreateScheduleResult | undefined> {
-  const record = await deps.schedules.findIdempotency(principal.tenantId, principal.userId, key);
+async function replayed(deps: ScheduleDeps, principal: TenantPrincipal, request: IdempotentRequest): Promise<CreateScheduleResult | undefined> {
+  const record = await deps.schedules.findIdempotency(principal.tenantId, principal.userId, request.key);
   if (!record) return undefined;
-  if (record.requestHash !== requestHash) {
-    throw new ConflictError('This Idempotency-Key was already used with a different request body.', {
-      field: 'Idempotency-Key',
-      hint: 'Use a new key for a new request; reuse a key only to retry the very same request.',
-    });
-  }
+  assertSameRequest(record, request);
   return { schedule: await loadVisibleSchedule(deps, principal, record.scheduleId), replayed: true };
 }

@@ -1,11 +1,10 @@
 // The runner: a scheduled event or a queued run becomes exactly one run record, the agent's answer, and the schedule's counters.
 import type { Settings } from '../config.ts';
 import { formatInstant } from '../expressions/index.ts';
-import type { Agent } from '../domain/agent.ts';
 import { capOutput, makeRun, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { StaleVersionError } from '../domain/errors.ts';
-import { AgentError, type AgentResult, type AgentRunner } from '../ports/agent-runner.ts';
+import type { AgentRunner } from '../ports/agent-runner.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { BackfillStore } from '../ports/backfill-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
@@ -17,6 +16,7 @@ import { retryStale } from './retry.ts';
 import { expiresAt, quotaReservation } from './run-rules.ts';
 import { continuationDeps, continueAfterRun } from './backfill.ts';
 import { endRun } from './run-end.ts';
+import { callAgent } from './agent-call.ts';
 
 export interface RunnerDeps {
   schedules: ScheduleStore;
@@ -32,6 +32,10 @@ export interface RunnerDeps {
   /** The signal that aborts the agent call at the run's deadline (tests may shorten time). */
   deadlineSignal?: (ms: number) => AbortSignal;
   log?: (message: string, details: Record<string, unknown>) => void;
+  /** Waits between attempts (retries); ends early when the signal aborts. Tests pass one that moves their clock. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** How often a running run is re-read to notice a cancel (default CANCEL_CHECK_MS, 3 s). */
+  cancelCheckMs?: number;
   /**
    * A backfill run that ends starts its backfill's next occurrence: through these (shared/composition/runner.ts wires
    * both). Without them a backfill run ends alone and its backfill waits.
@@ -195,50 +199,24 @@ async function continueBackfillOf(deps: RunnerDeps, run: Run): Promise<void> {
   }
 }
 
-async function callAgent(deps: RunnerDeps, run: Run, schedule: Schedule | null, deadline: Date): Promise<AgentResult> {
-  let agent: Agent | undefined;
-  if (run.agentId) agent = await deps.agents.get(run.tenantId, run.agentId);
-  if (!agent) {
-    throw new AgentError(
-      'no_agent',
-      run.agentId
-        ? `Agent "${run.agentId}" does not exist (it may have been deleted). Create it with POST /v1/agents or point the schedule at another agent.`
-        : 'This schedule names no agent and the deployment has no default agent. Set agentId on the schedule, or DEFAULT_AGENT_ID on the deployment.',
-    );
-  }
-  const signal = (deps.deadlineSignal ?? AbortSignal.timeout)(Math.max(0, deadline.getTime() - deps.clock.now().getTime()));
-  return deps.agentRunner.run(
-    agent,
-    {
-      task: schedule?.task ?? run.task ?? '',
-      runId: run.id,
-      scheduleId: run.scheduleId,
-      scheduledTime: run.scheduledTime,
-      metadata: schedule?.metadata ?? run.metadata,
-      environmentId: schedule?.environmentId ?? null,
-      tenantId: run.tenantId,
-    },
-    signal,
-  );
-}
-
 async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null, deadline: Date): Promise<Run> {
+  const call = await callAgent(deps, started, schedule, deadline);
+  // Cancelled (or ended by the sweeper) while it ran: that record stands, and the runner writes nothing.
+  if (call.kind === 'ended_elsewhere') return call.run;
+  const finishedAt = formatInstant(deps.clock.now());
   let run: Run;
-  try {
-    const result = await callAgent(deps, started, schedule, deadline);
-    const finishedAt = deps.clock.now();
-    run = { ...started, status: 'succeeded', ...capOutput(result.output), usage: result.usage ?? null, finishedAt: formatInstant(finishedAt) };
-  } catch (error) {
-    const finishedAt = deps.clock.now();
-    const agentError = error instanceof AgentError ? error : new AgentError('agent_error', 'The agent call failed unexpectedly.', { cause: error });
-    if (!(error instanceof AgentError))
-      deps.log?.('Agent call threw a non-agent error', { runId: started.id, error: error instanceof Error ? error.name : 'unknown' });
+  if (call.kind === 'answered') {
+    const { result } = call;
+    run = { ...started, status: 'succeeded', ...capOutput(result.output), usage: result.usage ?? null, finishedAt, attempts: call.attempts };
+  } else {
+    const { error } = call;
     run = {
       ...started,
-      status: agentError.kind === 'timeout' ? 'timed_out' : 'failed',
-      error: { message: agentError.message, kind: agentError.kind },
-      usage: agentError.usage ?? null,
-      finishedAt: formatInstant(finishedAt),
+      status: error.kind === 'timeout' ? 'timed_out' : 'failed',
+      error: { message: error.message, kind: error.kind },
+      usage: error.usage ?? null,
+      finishedAt,
+      attempts: call.attempts,
     };
   }
   run.durationMs = Date.parse(run.finishedAt!) - Date.parse(run.startedAt!);

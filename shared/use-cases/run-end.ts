@@ -73,7 +73,7 @@ async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Pr
   const changing = () => new StaleVersionError(`Schedule ${read.id} kept changing while run ${run.id} was recorded.`);
   try {
     return await retryStale(async () => {
-      const failed = run.status !== 'succeeded';
+      const failed = run.status === 'failed' || run.status === 'timed_out';
       const result = await deps.runs.finishRun(run, {
         schedule,
         status: run.status,

@@ -1,5 +1,6 @@
 // Run a schedule now: a queued manual run, executed by the same runner as scheduled runs; 402 past the budget.
-import { BudgetExhaustedError, RunnerUnavailableError } from '../domain/errors.ts';
+import { BudgetExhaustedError, ConflictError, RunnerUnavailableError } from '../domain/errors.ts';
+import { assertSameRequest, idempotentRequest, type IdempotentRequest } from './idempotency.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { makeRun, newRunId, type Run } from '../domain/run.ts';
 import { formatInstant } from '../expressions/index.ts';
@@ -10,11 +11,31 @@ import { loadVisibleSchedule } from './schedule-access.ts';
 
 export type TriggerDeps = Pick<RunnerDeps, 'schedules' | 'runs' | 'clock' | 'ids' | 'settings' | 'log'> & { dispatcher: RunDispatcher };
 
-/** Stores a queued run (reserving budget), then hands it to the runner; a runner that cannot be reached fails the run. */
-export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
+export interface EnqueuedRun {
+  run: Run;
+  /** True when an Idempotency-Key matched an earlier request and its run is answered again (nothing new was queued). */
+  replayed: boolean;
+}
+
+/**
+ * Stores a queued run (reserving budget), then hands it to the runner; a runner that cannot be reached fails the run.
+ * With an Idempotency-Key the run and the key's record are written together: of any number of concurrent requests
+ * with one key, one queues the run and the others answer it.
+ */
+export async function enqueueRun(deps: TriggerDeps, run: Run, idempotent?: IdempotentRequest): Promise<EnqueuedRun> {
+  if (idempotent) {
+    const replay = await replayedRun(deps, run, idempotent);
+    if (replay) return { run: replay, replayed: true };
+  }
   const now = deps.clock.now();
   const quota = quotaReservation(deps, run.tenantId, now);
-  const recorded = await deps.runs.recordRun(run, quota);
+  const record = idempotent && { ...idempotent, scheduleId: run.scheduleId ?? '', runId: run.id };
+  const recorded = await deps.runs.recordRun(run, quota, record);
+  if (recorded === 'key_taken') {
+    const replay = await replayedRun(deps, run, idempotent!);
+    if (replay) return { run: replay, replayed: true };
+    throw new ConflictError('A request with this Idempotency-Key is still being processed; retry it in a moment.', { field: 'Idempotency-Key' });
+  }
   if (recorded === 'over_budget') throw new BudgetExhaustedError(quota!.limit, quota!.month);
   try {
     await deps.dispatcher.dispatch({ kind: 'queued', tenantId: run.tenantId, scheduleId: run.scheduleId, runId: run.id });
@@ -29,7 +50,16 @@ export async function enqueueRun(deps: TriggerDeps, run: Run): Promise<Run> {
     await deps.runs.finishRun(failed, null);
     throw new RunnerUnavailableError({ cause: error });
   }
-  return run;
+  return { run, replayed: false };
+}
+
+/** The run an earlier request with this key queued; a 409 when that request had another body. */
+async function replayedRun(deps: TriggerDeps, run: Run, request: IdempotentRequest): Promise<Run | undefined> {
+  const record = await deps.schedules.findIdempotency(run.tenantId, run.userId, request.key);
+  if (!record) return undefined;
+  assertSameRequest(record, request);
+  if (record.runId === undefined) return undefined;
+  return deps.runs.get(run.tenantId, record.scheduleId === '' ? null : record.scheduleId, record.runId);
 }
 
 /** A run waiting for the runner, started by a person (manual) or by POST /v1/runs (api). */
@@ -47,7 +77,13 @@ export function queuedRun(
   });
 }
 
-export async function triggerSchedule(deps: TriggerDeps, principal: TenantPrincipal, id: string): Promise<Run> {
+export async function triggerSchedule(
+  deps: TriggerDeps,
+  principal: TenantPrincipal,
+  id: string,
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<EnqueuedRun> {
+  const idempotent = idempotentRequest(options.idempotencyKey, { route: 'trigger', scheduleId: id });
   const schedule = await loadVisibleSchedule(deps, principal, id);
   return enqueueRun(
     deps,
@@ -58,5 +94,6 @@ export async function triggerSchedule(deps: TriggerDeps, principal: TenantPrinci
       trigger: 'manual',
       agentId: schedule.agentId ?? deps.settings.defaultAgentId ?? null,
     }),
+    idempotent,
   );
 }

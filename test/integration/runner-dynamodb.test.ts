@@ -262,7 +262,7 @@ describe('the runner on DynamoDB', () => {
 
   it('runs a triggered run once however often the queued run is delivered', async () => {
     const schedule = await newSchedule();
-    const queued = await triggerSchedule(deps, alice, schedule.id);
+    const queued = (await triggerSchedule(deps, alice, schedule.id)).run;
     const ref = dispatcher.dispatched[0]!;
 
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => executeQueuedRun(deps, ref)));

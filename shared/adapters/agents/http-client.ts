@@ -2,6 +2,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { AgentError } from '../../ports/agent-runner.ts';
+import { isRetryableStatus } from '../../domain/agent-outcome.ts';
 import { redact, timeoutError } from './common.ts';
 import { pinnedLookup, vetTarget, type TargetGuardOptions } from './target-guard.ts';
 
@@ -39,7 +40,9 @@ export function isJsonContentType(headers: IncomingHttpHeaders): boolean {
 /** "Agent answered HTTP 500: <first 200 characters of the body>", secrets redacted. */
 export function statusError(answer: HttpAnswer, secrets: readonly string[] = []): AgentError {
   const excerpt = redact(answer.body, secrets).slice(0, 200).trim();
-  return new AgentError('http_status', `Agent answered HTTP ${answer.status}${excerpt === '' ? '' : `: ${excerpt}`}`);
+  return new AgentError('http_status', `Agent answered HTTP ${answer.status}${excerpt === '' ? '' : `: ${excerpt}`}`, {
+    retryable: isRetryableStatus(answer.status),
+  });
 }
 
 /** POSTs the body to the URL after the SSRF guard vetted its host; the connection only ever uses the vetted addresses. */

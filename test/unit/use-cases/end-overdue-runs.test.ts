@@ -119,7 +119,7 @@ describe('the sweeper', () => {
 
   it('fails a queued run the runner never picked up, after the asynchronous retries are over', async () => {
     const schedule = await hourly();
-    const run = await triggerSchedule(deps, alice, schedule.id);
+    const run = (await triggerSchedule(deps, alice, schedule.id)).run;
     clock.current = new Date(START.getTime() + QUEUED_RUN_LIMIT_MS - 1000);
     expect((await endOverdueRuns(deps)).ended).toEqual([]);
     clock.current = new Date(START.getTime() + QUEUED_RUN_LIMIT_MS + 1000);

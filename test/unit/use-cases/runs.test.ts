@@ -639,7 +639,7 @@ describe('triggering a schedule', () => {
     const schedule = await newSchedule();
     clock.current = new Date('2026-11-20T00:10:00Z');
 
-    const queued = await triggerSchedule(deps, alice, schedule.id);
+    const queued = (await triggerSchedule(deps, alice, schedule.id)).run;
 
     expect(queued).toMatchObject({
       trigger: 'manual',
@@ -677,8 +677,8 @@ describe('triggering a schedule', () => {
   it('twice makes two runs, and neither collides with the scheduled run at that moment', async () => {
     const schedule = await newSchedule();
     clock.current = new Date('2026-11-20T01:00:00Z');
-    const one = await triggerSchedule(deps, alice, schedule.id);
-    const two = await triggerSchedule(deps, alice, schedule.id);
+    const one = (await triggerSchedule(deps, alice, schedule.id)).run;
+    const two = (await triggerSchedule(deps, alice, schedule.id)).run;
     const scheduled = await fire(schedule, '2026-11-20T01:00:00Z');
 
     expect(one.id).not.toBe(two.id);
@@ -698,7 +698,7 @@ describe('triggering a schedule', () => {
 
   it('of a schedule deleted before the runner picks the run up skips it with reason deleted', async () => {
     const schedule = await newSchedule();
-    const queued = await triggerSchedule(deps, alice, schedule.id);
+    const queued = (await triggerSchedule(deps, alice, schedule.id)).run;
     await deleteSchedule(deps, alice, schedule.id);
     const outcome = await executeQueuedRun(deps, dispatcher.dispatched[0]!);
     expect(ranRun(outcome)).toMatchObject({ id: queued.id, status: 'skipped', reason: 'deleted' });
