@@ -6,19 +6,24 @@ import { InMemoryScheduleStore } from '../fakes/in-memory.ts';
 import { InMemoryRunStore } from '../fakes/in-memory-runs.ts';
 import { dynamoTable } from './dynamodb.ts';
 import { runStoreContract } from './run-store.contract.ts';
+import { runControlContract } from './run-control.contract.ts';
 
 describe('RunStore contract', () => {
   describe('in-memory fake', () => {
-    runStoreContract(async () => {
+    const fake = async () => {
       const schedules = new InMemoryScheduleStore();
       return { schedules, runs: new InMemoryRunStore(schedules) };
-    });
+    };
+    runStoreContract(fake);
+    runControlContract(fake);
   });
 
   describe('DynamoDB Local', () => {
-    runStoreContract(async () => {
+    const dynamo = async () => {
       const table = await dynamoTable();
       return { schedules: new DynamoScheduleStore(table), runs: new DynamoRunStore(table) };
-    });
+    };
+    runStoreContract(dynamo);
+    runControlContract(dynamo);
   });
 });
