@@ -91,6 +91,12 @@ export interface AgentSchedulesServiceOptions {
   readonly schedulerMaxEventAge?: Duration;
   /** CloudWatch namespace of the runner's run counts. @default `AgentSchedules/<stage>` */
   readonly metricsNamespace?: string;
+  /**
+   * Seconds after a fire time (plus the schedule's flexible window) with no run recorded before the sweeper records the
+   * run missed (skipped, reason "missed") and the RunsMissed alarm fires. A delivery arriving later is not run.
+   * @default 600 (10 minutes)
+   */
+  readonly missedRunGraceSeconds?: number;
 }
 
 /** Everything `AgentSchedules` accepts. */
@@ -122,6 +128,7 @@ export interface ResolvedServiceOptions {
   schedulerMaxRetryAttempts: number;
   schedulerMaxEventAge: Duration;
   metricsNamespace: string;
+  missedRunGraceSeconds: number;
 }
 
 /** Stage names end up in secret names and the metrics namespace: keep them simple. */
@@ -196,6 +203,7 @@ export function resolveServiceOptions(props: AgentSchedulesServiceOptions): Reso
     schedulerMaxRetryAttempts: wholeNumber('schedulerMaxRetryAttempts', props.schedulerMaxRetryAttempts ?? 3, 0, 185),
     schedulerMaxEventAge,
     metricsNamespace: props.metricsNamespace ?? `AgentSchedules/${stage}`,
+    missedRunGraceSeconds: wholeNumber('missedRunGraceSeconds', props.missedRunGraceSeconds ?? 600, 1, 86_400),
   };
 }
 

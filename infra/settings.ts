@@ -94,6 +94,7 @@ export const SETTINGS = {
   schedulerMaxRetryAttempts: { env: variable(SCHEDULER_ENV.maxRetryAttempts, String) },
   schedulerMaxEventAge: { env: variable(SCHEDULER_ENV.maxEventAgeSeconds, (age) => String(age.toSeconds())) },
   metricsNamespace: { context: text('metricsNamespace'), env: variable(METRICS_NAMESPACE_ENV, (namespace) => namespace) },
+  missedRunGraceSeconds: { context: json('missedRunGraceSeconds'), env: variable(ENV.missedRunGrace, String) },
   // "destroy" deletes the table with the stack (throw-away stages only); anything else retains it.
   dataRemovalPolicy: {
     context: converted('dataRemovalPolicy', (policy: 'retain' | 'destroy') => (policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)),

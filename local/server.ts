@@ -108,7 +108,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Runs the previous process left queued or running can no longer finish: end them before anything fires (a
   // backfill whose run is ended goes on with its next occurrence, through the in-process dispatcher).
   const { endOverdueRuns } = await import('#shared/use-cases/end-overdue-runs.ts');
-  const { sweepDeps } = await import('#shared/composition/sweeper.ts');
+  const { missedRunDeps, sweepDeps } = await import('#shared/composition/sweeper.ts');
   const sweep = { ...(await sweepDeps()), log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details) };
   await endOverdueRuns(sweep, { everyUnfinished: true });
   const schedules = await loadSchedules(documentClient, 'agent-schedules');
@@ -121,13 +121,22 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     await catchUpMissed(catchUp, schedule).catch((error: unknown) => console.error(`local server: catch-up of ${schedule.id} failed:`, error));
   }
   if (options.tickIntervalMs !== 0) scheduler.start(options.tickIntervalMs ?? 1000);
-  const sweeper =
-    options.sweepIntervalMs === 0
-      ? undefined
-      : setInterval(
-          () => void endOverdueRuns(sweep).catch((error: unknown) => console.error('local sweeper: sweep failed', error)),
-          options.sweepIntervalMs ?? 60_000,
-        );
+  // Each periodic sweep also records the scheduled times that passed MISSED_RUN_GRACE_SECONDS with no run (a lost
+  // fire: the server was down, or the scheduler did not tick), as the sweeper Lambda does on AWS. One at a time.
+  const { detectMissedRuns } = await import('#shared/use-cases/detect-missed-runs.ts');
+  const missed = {
+    ...(await missedRunDeps()),
+    log: (message: string, details: Record<string, unknown>) => console.error(`local sweeper: ${message}`, details),
+  };
+  let sweeping = false;
+  const periodicSweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    await endOverdueRuns(sweep).catch((error: unknown) => console.error('local sweeper: sweep failed', error));
+    await detectMissedRuns(missed).catch((error: unknown) => console.error('local sweeper: missed-run detection failed', error));
+    sweeping = false;
+  };
+  const sweeper = options.sweepIntervalMs === 0 ? undefined : setInterval(() => void periodicSweep(), options.sweepIntervalMs ?? 60_000);
   sweeper?.unref();
 
   // A JVM that dies is started again (same port, same data); meanwhile data requests answer 503 storage_unavailable.
@@ -287,12 +296,15 @@ Environment:
 
   AGENT_SECRET_ENV_NAMES     environment variables agents may name as secretRef "env:NAME" (comma-separated; never
                              AWS_* or the server's own). Prefer PUT /v1/secrets/{name} and "secret:NAME".
+  MISSED_RUN_GRACE_SECONDS   how long after a schedule's fire time (plus its flexible window) a time with no run is
+                             recorded as missed: a skipped run, reason "missed" (default 600)
 
 Needs Java 17 for DynamoDB Local: one JVM per DATA_DIR (a second server on the same DATA_DIR is refused), which
 stops when the server stops or dies, even on kill -9. A JVM that dies is restarted (data requests answer 503
 storage_unavailable meanwhile); after ${JVM_RESTARTS} failed restarts the server exits with status 1. GET /health says
 whether storage answers. At start-up, runs the previous server left unfinished are ended (timed_out, or failed if
-they never started), and every minute runs past their deadline are.
+they never started), and every minute runs past their deadline are; fire times left with no run for
+MISSED_RUN_GRACE_SECONDS are then recorded as missed.
 
 Ctrl-C stops it (runs still in flight after 5 s are ended as timed_out at the next start); a restart on the same
 DATA_DIR loses nothing.`;

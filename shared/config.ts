@@ -16,6 +16,8 @@ export interface Settings {
   secretPolicy: SecretPolicy;
   /** The API's own URL (https://…/, no trailing path): callback URLs given to agents and run links in notifications. */
   publicBaseUrl: string | undefined;
+  /** Seconds after a schedule's fire time (plus its flexible window) with no run recorded before the sweeper calls it missed. */
+  missedRunGraceSeconds: number;
 }
 
 export function quotaFor(settings: Pick<Settings, 'runQuotas'>, tenantId: string): number | undefined {
@@ -44,6 +46,7 @@ export const ENV = {
   localApiKey: 'AGENT_SCHEDULES_API_KEY',
   localAdminKey: 'AGENT_SCHEDULES_ADMIN_KEY',
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  missedRunGrace: 'MISSED_RUN_GRACE_SECONDS',
 } as const;
 
 /** EventBridge Scheduler target settings, read by every function that writes Scheduler schedules. */
@@ -60,6 +63,9 @@ export const SCHEDULER_ENV = {
 export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret, ENV.cursorKey, ENV.agentSecretEnvNames];
 
 const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas, ENV.agentSecretsPrefix];
+
+/** How long a fire may be late before the sweeper records it missed: 10 minutes. */
+export const DEFAULT_MISSED_RUN_GRACE_SECONDS = 600;
 
 /** Secrets Manager prefix of agent secrets when none is configured (the local server). */
 export const DEFAULT_AGENT_SECRETS_PREFIX = 'agent-schedules/local/agents/';
@@ -87,6 +93,7 @@ export function envNamesFor(needs: { role: FunctionRole; table: boolean; schedul
   if (needs.role === 'api' || needs.role === 'runner' || needs.role === 'sweeper') for (const name of SETTINGS_ENV) names.add(name);
   if (needs.scheduler || needs.role === 'runner') for (const name of Object.values(SCHEDULER_ENV)) names.add(name);
   if (needs.invokeRunner) names.add(ENV.runnerFunction);
+  if (needs.role === 'sweeper') names.add(ENV.missedRunGrace);
   if (needs.cursorKey) names.add(ENV.cursorKeyArn);
   if (needs.role === 'runner') {
     names.add(ENV.signingSecretArn);
@@ -142,6 +149,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings 
       envNames: envAllowlist(env),
     },
     publicBaseUrl: env[ENV.publicBaseUrl]?.replace(/\/+$/, '') || undefined,
+    missedRunGraceSeconds: wholeNumber(ENV.missedRunGrace, DEFAULT_MISSED_RUN_GRACE_SECONDS, env),
   };
 }
 

@@ -45,11 +45,13 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/schedules/{id}/trigger', function: 'trigger-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
   { method: 'GET', path: '/v1/schedules/{id}/runs', function: 'list-runs', ...list },
   { method: 'GET', path: '/v1/schedules/{id}/runs/{runId}', function: 'get-schedule-run', ...read },
+  { method: 'POST', path: '/v1/schedules/{id}/runs/{runId}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write' },
   { method: 'POST', path: '/v1/schedules/{id}/backfill', function: 'backfill-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
   { method: 'GET', path: '/v1/schedules/{id}/backfills/{backfillId}', function: 'get-backfill', ...read },
 
   { method: 'POST', path: '/v1/runs', function: 'create-run', ...mutate, invokeRunner: true },
   { method: 'GET', path: '/v1/runs/{id}', function: 'get-run', ...read },
+  { method: 'POST', path: '/v1/runs/{id}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write' },
   // Seed 001 creates a schedule together with a thread (a run now); seed 000 posts scheduled runs to /v1/agent-runs.
   { method: 'POST', path: '/v1/threads', function: 'create-run', ...mutate, invokeRunner: true },
   { method: 'POST', path: '/v1/agent-runs', function: 'create-schedule', ...mutate },

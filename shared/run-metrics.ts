@@ -12,5 +12,8 @@ export const RUN_METRICS = {
 /** Powertools reads the namespace from this variable; the stack sets it per deployment. */
 export const METRICS_NAMESPACE_ENV = 'POWERTOOLS_METRICS_NAMESPACE';
 
-/** The sweeper's count of runs it had to end (their runner died): any at all is worth a look. */
-export const SWEEP_METRICS = { ended: 'RunsEndedBySweeper' } as const;
+/**
+ * The sweeper's counts: runs it had to end (their runner died), and scheduled times it found with no run (the fire was
+ * lost: RunsMissed has an alarm). Any at all is worth a look.
+ */
+export const SWEEP_METRICS = { ended: 'RunsEndedBySweeper', missed: 'RunsMissed' } as const;

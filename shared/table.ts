@@ -7,7 +7,8 @@ export const TABLE = {
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
     { indexName: 'byOwnerName', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' }, projection: 'ALL' },
-    // Sparse: only unfinished runs carry these attributes, so the sweeper reads just what may be overdue.
+    // Sparse: only unfinished runs and enabled schedules with a next run carry these attributes, so the sweeper reads
+    // just what may be overdue or missed.
     { indexName: 'byDue', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' }, projection: 'KEYS_ONLY' },
   ],
   timeToLiveAttribute: 'expiresAt',
@@ -16,7 +17,7 @@ export const TABLE = {
 /** The index that lists one owner's schedules sorted by name. */
 export const OWNER_NAME_INDEX = TABLE.globalSecondaryIndexes[0].indexName;
 
-/** The index of unfinished runs by the instant they are overdue (the sweeper's only read). */
+/** The index of unfinished runs by the instant they are overdue, and of enabled schedules by when their next fire is late (the sweeper's only reads). */
 export const DUE_INDEX = TABLE.globalSecondaryIndexes[1].indexName;
 
 /** Attributes that only exist to place an item in the table or index; stripped when an item is read. */
@@ -30,11 +31,29 @@ export function runsDuePk(shard: number): string {
   return `RUNS_DUE#${shard}`;
 }
 
+/** The due-index shard of an id: a stable hash, so an item stays in one partition whatever its position. */
+function dueShard(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % DUE_SHARDS;
+}
+
 /** Index keys of an unfinished run, overdue from `dueAt` on: sorted by that instant, spread by the run id. */
 export function runDueKeys(runId: string, dueAt: string): { gsi2pk: string; gsi2sk: string } {
-  let hash = 0;
-  for (const char of runId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return { gsi2pk: runsDuePk(hash % DUE_SHARDS), gsi2sk: `${dueAt}#${runId}` };
+  return { gsi2pk: runsDuePk(dueShard(runId)), gsi2sk: `${dueAt}#${runId}` };
+}
+
+/** The due-index partition of enabled schedules: across tenants, read only by the sweeper (missed-run detection). */
+export function schedulesDuePk(shard: number): string {
+  return `SCHEDULES_DUE#${shard}`;
+}
+
+/**
+ * Index keys of an enabled schedule whose next fire is late from `lateAt` on (nextRunAt plus its flexible window):
+ * sorted by that instant (always with milliseconds, so positions compare as text), spread by the schedule id.
+ */
+export function scheduleDueKeys(scheduleId: string, lateAt: string): { gsi2pk: string; gsi2sk: string } {
+  return { gsi2pk: schedulesDuePk(dueShard(scheduleId)), gsi2sk: `${new Date(lateAt).toISOString()}#${scheduleId}` };
 }
 
 /*
@@ -42,6 +61,7 @@ export function runDueKeys(runId: string, dueAt: string): { gsi2pk: string; gsi2
  *
  *   item                 pk                          sk                              gsi1pk                        gsi1sk
  *   schedule             T#<tenant>                  SCHEDULE#<id>                   T#<tenant>#O#<ownerScope>     scheduleSortKey(schedule)
+ *                                                                                while enabled with a nextRunAt: gsi2pk SCHEDULES_DUE#<shard>, gsi2sk <late at>#<id>
  *   schedule counters    T#<tenant>                  COUNTS#<ownerScope>
  *   idempotency record   T#<tenant>                  IDEMPOTENCY#<userId>#<key>      (expiresAt: TTL)
  *   agent                T#<tenant>                  AGENT#<id>
@@ -51,7 +71,11 @@ export function runDueKeys(runId: string, dueAt: string): { gsi2pk: string; gsi2
  *   run                  T#<tenant>#S#<scheduleId>   RUN#<runId>                     while queued or running: gsi2pk RUNS_DUE#<shard>, gsi2sk <overdue at>#<runId>
  *   backfill             T#<tenant>                  BACKFILL#<scheduleId>#<id>      (expiresAt: TTL)
  *
- * byDue is the one index whose partitions are not a tenant's: only the sweeper reads it, and it reads keys only.
+ * byDue is the one index whose partitions are not a tenant's: only the sweeper reads it, and it reads keys only
+ * (KEYS_ONLY: the table's pk and sk name the run or schedule). Runs and schedules have partitions of their own
+ * (RUNS_DUE#, SCHEDULES_DUE#), DUE_SHARDS each. A schedule's "late at" is its nextRunAt plus its flexible window
+ * (lateAt in shared/ports/schedule-store.ts); every write of a schedule item sets or removes its keys: the schedule
+ * store's puts (scheduleItem) and the run store's update when a run ends (it moves nextRunAt).
  */
 
 export function tenantPk(tenantId: string): string {

@@ -1,5 +1,5 @@
 // What says whether runs are happening: the alarm topic, alarms on dead letters, runner errors, runs near the timeout,
-// API 5xx and throttles, and the dashboard.
+// missed runs, API 5xx and throttles, and the dashboard.
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
@@ -21,9 +21,9 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RUN_METRICS } from '#shared/run-metrics.ts';
+import { RUN_METRICS, SWEEP_METRICS } from '#shared/run-metrics.ts';
 
-export type AlarmName = 'deadLetters' | 'runnerErrors' | 'runnerNearTimeout' | 'apiServerErrors' | 'throttles';
+export type AlarmName = 'deadLetters' | 'runnerErrors' | 'runnerNearTimeout' | 'runsMissed' | 'apiServerErrors' | 'throttles';
 
 export interface AgentSchedulesMonitoringProps {
   /** The deployment's stage name, for the topic's and the dashboard's titles. */
@@ -38,7 +38,7 @@ export interface AgentSchedulesMonitoringProps {
   readonly api: IHttpApi;
   /** Scheduled events and trigger runs that could not be delivered wait here. */
   readonly deadLetterQueue: IQueue;
-  /** CloudWatch namespace of the runner's run counts (RUN_METRICS). */
+  /** CloudWatch namespace of the runner's run counts (RUN_METRICS) and the sweeper's (SWEEP_METRICS). */
   readonly metricsNamespace: string;
   /** Where alarms go. @default a new SNS topic */
   readonly alarmTopic?: ITopic;
@@ -63,7 +63,7 @@ export class AgentSchedulesMonitoring extends Construct {
     this.dashboard = this.#dashboard(props);
   }
 
-  #alarms({ runner, runnerTimeout, authorizer, api, deadLetterQueue }: AgentSchedulesMonitoringProps): Record<AlarmName, Alarm> {
+  #alarms({ runner, runnerTimeout, authorizer, api, deadLetterQueue, metricsNamespace }: AgentSchedulesMonitoringProps): Record<AlarmName, Alarm> {
     const fiveMinutes = Duration.minutes(5);
     const timeoutMs = runnerTimeout.toMilliseconds();
     const alarms: Record<AlarmName, Alarm> = {
@@ -88,6 +88,16 @@ export class AgentSchedulesMonitoring extends Construct {
         alarmDescription: `A run took over ${Math.round(NEAR_TIMEOUT_FRACTION * 100)}% of the runner's ${runnerTimeout.toHumanString()} timeout. See README › Operations.`,
         metric: runner.metricDuration({ period: fiveMinutes, statistic: 'Maximum' }),
         threshold: Math.floor(timeoutMs * NEAR_TIMEOUT_FRACTION),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      // The sweeper found a scheduled time with no run past the grace period: a fire was lost, not merely failed.
+      runsMissed: new Alarm(this, 'RunsMissedAlarm', {
+        alarmDescription:
+          'A scheduled run never happened: the sweeper found no run for its time after the grace period and recorded it as missed. See README › Operations › Missed runs.',
+        metric: new Metric({ namespace: metricsNamespace, metricName: SWEEP_METRICS.missed, statistic: 'Sum', period: fiveMinutes }),
+        threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,

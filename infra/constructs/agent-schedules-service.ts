@@ -30,7 +30,7 @@ export interface AgentSchedulesServiceProps extends AgentSchedulesServiceOptions
 export const RUNNER_ASYNC_RETRIES = 2;
 export const RUNNER_ASYNC_MAX_EVENT_AGE = Duration.hours(1);
 
-/** How often the sweeper looks for runs whose runner died. */
+/** How often the sweeper looks for runs whose runner died and for scheduled times with no run. */
 export const SWEEP_INTERVAL_MINUTES = 5;
 
 export class AgentSchedulesService extends Construct {
@@ -42,7 +42,7 @@ export class AgentSchedulesService extends Construct {
   readonly domainName: DomainName | undefined;
   readonly runner: AgentFunction;
   readonly authorizer: AgentFunction;
-  /** Ends runs whose runner died (killed, out of memory), every 5 minutes. */
+  /** Ends runs whose runner died (killed, out of memory) and records missed runs (lost fires), every 5 minutes. */
   readonly sweeper: AgentFunction;
   /** By function folder. */
   readonly apiFunctions: ReadonlyMap<string, AgentFunction>;
@@ -118,7 +118,7 @@ export class AgentSchedulesService extends Construct {
     this.sweeper = build(SWEEPER_SPEC, 'Sweeper', { timeout: Duration.minutes(2) });
     this.sweeper.addRuntimeEnvironment(METRICS_NAMESPACE_ENV, settings[METRICS_NAMESPACE_ENV]!);
     new Schedule(this, 'SweeperSchedule', {
-      description: 'agent-schedules: end runs left unfinished past their deadline (README › Operations).',
+      description: 'agent-schedules: end runs left unfinished past their deadline, record missed runs (README › Operations).',
       schedule: ScheduleExpression.rate(Duration.minutes(SWEEP_INTERVAL_MINUTES)),
       // A missed sweep is taken up by the next one: no retries, no dead letters.
       target: new LambdaInvoke(this.sweeper.function, { role: this.schedulerRole, retryAttempts: 0 }),

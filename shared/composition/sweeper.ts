@@ -1,6 +1,8 @@
 // Dependencies of the sweeper: runs and schedules, the clock, and a log for what it could not end; the backfill store,
-// the settings (budgets) and the dispatcher start a backfill's next occurrence when it ends one of its runs.
+// the settings (budgets) and the dispatcher start a backfill's next occurrence when it ends one of its runs. Missed-run
+// detection, its second job, has dependencies of its own.
 import { logger } from '../logger.ts';
+import type { MissedRunDeps } from '../use-cases/detect-missed-runs.ts';
 import type { SweepDeps } from '../use-cases/end-overdue-runs.ts';
 import { lazyRunDispatcher } from './dispatch.ts';
 import { clock, settings } from './runtime.ts';
@@ -14,6 +16,17 @@ export async function sweepDeps(): Promise<SweepDeps> {
     backfills: backfillStore(),
     settings: settings(),
     dispatcher: lazyRunDispatcher(),
+    log: (message, details) => logger.warn(message, details),
+  };
+}
+
+/** Dependencies of missed-run detection: schedules and runs, the clock, the settings (the grace period) and a log. */
+export async function missedRunDeps(): Promise<MissedRunDeps> {
+  return {
+    schedules: scheduleStore(),
+    runs: runStore(),
+    clock: clock(),
+    settings: settings(),
     log: (message, details) => logger.warn(message, details),
   };
 }

@@ -173,9 +173,9 @@ const OPERATIONS: Record<string, Operation> = {
     also: [CONFLICT, SCHEDULER_DOWN],
   },
   'trigger-schedule': {
-    summary: 'Run a schedule now (same runner as scheduled runs)',
-    success: { status: 202, schema: Triggered, description: 'Queued' },
-    also: [BUDGET, { status: 503, description: 'The runner could not be started; the run is recorded as failed' }],
+    summary: 'Run a schedule now (same runner as scheduled runs; an Idempotency-Key header answers a retry with the same run)',
+    success: { status: 202, schema: Triggered, description: 'Queued (or, for a repeated Idempotency-Key, the run it queued: header Idempotent-Replayed: true)' },
+    also: [BUDGET, CONFLICT, { status: 503, description: 'The runner could not be started; the run is recorded as failed' }],
   },
   'list-runs': { summary: 'A schedule’s runs, newest first', success: { status: 200, schema: RunList, description: 'A page' } },
   'get-schedule-run': { summary: 'One run of a schedule, with its output', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
@@ -187,12 +187,18 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'get-backfill': { summary: 'A backfill’s progress', success: { status: 200, schema: BackfillEnvelope, description: 'The backfill' } },
   'create-run': {
-    summary: 'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages)',
+    summary:
+      'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages). An Idempotency-Key header answers a retry with the same run',
     body: z.record(z.string(), z.unknown()),
     success: { status: 202, schema: Triggered, description: 'Queued' },
-    also: [BUDGET],
+    also: [BUDGET, CONFLICT],
   },
   'get-run': { summary: 'A one-off run started with POST /v1/runs', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
+  'cancel-run': {
+    summary: 'Cancel a queued or running run: it ends "cancelled" (a running agent call is aborted within seconds)',
+    success: { status: 200, schema: RunEnvelope, description: 'Cancelled' },
+    also: [{ status: 409, description: 'The run has already ended: code run_finished, details.status says how' }],
+  },
   'create-agent': {
     summary: 'Define an agent',
     body: AgentDefinition,

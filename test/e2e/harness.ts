@@ -56,7 +56,8 @@ export interface E2eServer {
 export async function startE2eServer(): Promise<E2eServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'agent-schedules-e2e-'));
   const clock = fixedClock();
-  const server = await startLocalServer({ inMemory: true, tickIntervalMs: 0, port: 0, dataDir, clock });
+  // No periodic sweep: its real-time loop would find runs and fires "late" on a clock the tests move by hand.
+  const server = await startLocalServer({ inMemory: true, tickIntervalMs: 0, sweepIntervalMs: 0, port: 0, dataDir, clock });
   const responses: E2eServer['responses'] = [];
 
   async function request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {

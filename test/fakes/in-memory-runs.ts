@@ -6,7 +6,8 @@ import type { RunStatus } from '#shared/domain/run.ts';
 import { ownerScope, type Schedule } from '#shared/domain/schedule.ts';
 import { AgentError, type AgentErrorKind, type AgentRequest, type AgentResult, type AgentRunner, type AgentUsage } from '#shared/ports/agent-runner.ts';
 import type { QueuedRunRef, RunDispatcher } from '#shared/ports/run-dispatcher.ts';
-import type { BeginOutcome, FinishOutcome, QuotaReservation, RunPage, RunRef, RunStore, ScheduleOutcome } from '#shared/ports/run-store.ts';
+import type { BeginOutcome, FinishOutcome, QuotaReservation, RecordOutcome, RunPage, RunRef, RunStore, ScheduleOutcome } from '#shared/ports/run-store.ts';
+import type { IdempotencyRecord } from '#shared/ports/schedule-store.ts';
 import type { InMemoryScheduleStore } from './in-memory.ts';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -70,12 +71,16 @@ export class InMemoryRunStore implements RunStore {
     return 'started';
   }
 
-  async recordRun(run: Run, quota?: QuotaReservation): Promise<'created' | 'duplicate' | 'over_budget'> {
+  async recordRun(run: Run, quota?: QuotaReservation, idempotency?: IdempotencyRecord): Promise<RecordOutcome> {
     const key = this.runKey(run.tenantId, run.scheduleId, run.id);
     if (this.items.has(key)) return 'duplicate';
     if (quota && !this.underQuota(run.tenantId, quota)) return 'over_budget';
+    // As DynamoRunStore: the key's record is written in the same transaction as the run (the schedule store's records).
+    const idemKey = idempotency && `${run.tenantId}/${run.userId}/${idempotency.key}`;
+    if (idemKey && this.schedules.idempotency.has(idemKey)) return 'key_taken';
     this.items.set(key, clone(run));
     if (quota) this.reserve(run.tenantId, quota);
+    if (idemKey && idempotency) this.schedules.idempotency.set(idemKey, clone(idempotency));
     return 'created';
   }
 
@@ -107,6 +112,8 @@ export class InMemoryRunStore implements RunStore {
       output: run.output,
       truncated: run.truncated,
       error: clone(run.error),
+      ...(run.attempts === undefined ? {} : { attempts: clone(run.attempts) }),
+      ...(run.cancelledAt === undefined ? {} : { cancelledAt: run.cancelledAt }),
       usage: clone(run.usage),
     });
   }

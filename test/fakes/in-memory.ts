@@ -7,11 +7,13 @@ import type { AgentStore } from '#shared/ports/agent-store.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '#shared/ports/api-key-store.ts';
 import type { Clock, IdGenerator } from '#shared/ports/clock.ts';
 import {
+  nextFireLateAt,
   scheduleSortKey,
   type IdempotencyRecord,
   type ListSchedulesPage,
   type ListSchedulesQuery,
   type ScheduleCounts,
+  type ScheduleRef,
   type ScheduleStore,
 } from '#shared/ports/schedule-store.ts';
 import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
@@ -108,6 +110,20 @@ export class InMemoryScheduleStore implements ScheduleStore {
       enabled += counts?.enabled ?? 0;
     }
     return { total, enabled };
+  }
+
+  /** As DynamoScheduleStore's due index: keyed `${lateAt}#${id}` from the schedule as now stored (every write keeps it so). */
+  async listMissed(cutoff: string, limit: number): Promise<ScheduleRef[]> {
+    const before = new Date(cutoff).toISOString();
+    return [...this.items.values()]
+      .flatMap((item) => {
+        const lateAt = nextFireLateAt(item);
+        const position = `${lateAt}#${item.id}`;
+        return lateAt !== null && position < before ? [{ position, ref: { tenantId: item.tenantId, scheduleId: item.id } }] : [];
+      })
+      .sort((a, b) => a.position.localeCompare(b.position))
+      .slice(0, limit)
+      .map((entry) => entry.ref);
   }
 }
 

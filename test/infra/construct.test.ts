@@ -67,6 +67,8 @@ describe('AgentSchedules embedded in another stack', () => {
       autoDisableAfterFailures: 3,
       runQuotas: { default: 1000, tenants: { acme: 5000 } },
       secretPolicy: { secretsPrefix: 'agent-schedules/prod/agents/', envNames: [] },
+      // Only the sweeper reads MISSED_RUN_GRACE_SECONDS: the API functions see the default.
+      missedRunGraceSeconds: 600,
     });
     const runnerEnv = lambdas.get('runner')!.properties.Environment.Variables as Record<string, string>;
     expect(runnerEnv[ENV.allowedAgentHosts]).toBe('agents.internal.example.com');

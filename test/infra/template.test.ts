@@ -389,15 +389,16 @@ describe('api', () => {
 });
 
 describe('safety nets', () => {
-  it('alarms on dead letters, runner errors, runs near the timeout, API 5xx rate and throttles, to the alarm topic', () => {
+  it('alarms on dead letters, runner errors, runs near the timeout, missed runs, API 5xx rate and throttles, to the alarm topic', () => {
     const alarms = reader.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) expect(reader.text(alarm.AlarmActions)).toBe('<alarm-topic>');
     const byMetric = (name: string) =>
       alarms.find((alarm) => alarm.MetricName === name || JSON.stringify(alarm.Metrics ?? []).includes(`"MetricName":"${name}"`));
     expect(reader.text(byMetric('ApproximateNumberOfMessagesVisible')!.Dimensions[0].Value)).toBe('<dlq.QueueName>');
     expect(reader.text(byMetric('Errors')!.Dimensions[0].Value)).toBe('<runner>');
     expect(byMetric('Duration')!.Threshold).toBe(540_000);
+    expect(byMetric('RunsMissed')!.Threshold).toBe(1);
     expect(byMetric('5xx')!.Threshold).toBe(5);
     expect(JSON.stringify(byMetric('Throttles')!.Metrics)).toContain('Throttles');
   });

@@ -3,7 +3,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { overdueAt, type Run } from '../../domain/run.ts';
 import { ownerScope } from '../../domain/owner.ts';
 import type { RunStatus } from '../../domain/run.ts';
-import type { BeginOutcome, FinishOutcome, QuotaReservation, RunPage, RunRef, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
+import type { BeginOutcome, FinishOutcome, QuotaReservation, RecordOutcome, RunPage, RunRef, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
+import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
 import { DUE_INDEX, DUE_SHARDS, runsDuePk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';
 import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
@@ -21,7 +22,7 @@ import {
   usageKey,
   usageRunsOf,
 } from './items/run.ts';
-import { countersUpdate, scheduleAttributes, scheduleKey } from './items/schedule.ts';
+import { countersUpdate, idempotencyPut, scheduleAttributes, scheduleDueIndexKeys, scheduleKey } from './items/schedule.ts';
 
 /** At most this many Query requests per runs list call, whatever the history holds. */
 const MAX_LIST_QUERIES = 10;
@@ -117,16 +118,20 @@ export class DynamoRunStore implements RunStore {
     return (await this.get(run.tenantId, run.scheduleId, run.id)) ? 'duplicate' : 'schedule_changed';
   }
 
-  async recordRun(run: Run, quota?: QuotaReservation): Promise<'created' | 'duplicate' | 'over_budget'> {
+  async recordRun(run: Run, quota?: QuotaReservation, idempotency?: IdempotencyRecord): Promise<RecordOutcome> {
+    const writes = [this.putNew(run), ...(quota ? [this.reserve(run.tenantId, quota)] : [])];
+    if (idempotency) writes.push(idempotencyPut(this.tableName, run, idempotency));
     try {
-      if (quota) await transactWrite(this.client, { TransactItems: [this.putNew(run), this.reserve(run.tenantId, quota)] });
+      if (writes.length > 1) await transactWrite(this.client, { TransactItems: writes });
       else await this.client.send(new PutCommand(this.newRunPut(run)));
       return 'created';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const codes = cancellationCodes(error);
       if (errorName(error) === 'ConditionalCheckFailedException' || codes[0] === 'ConditionalCheckFailed') return 'duplicate';
+      if (idempotency && codes[writes.length - 1] === 'ConditionalCheckFailed') return 'key_taken';
       if (codes.length === 0 && (await this.get(run.tenantId, run.scheduleId, run.id))) return 'duplicate';
+      if (codes.length === 0 && idempotency) return 'key_taken';
       return 'over_budget';
     }
   }
@@ -172,6 +177,9 @@ export class DynamoRunStore implements RunStore {
         UpdateExpression:
           `SET ${name('status')} = :status, ${name('reason')} = :reason, ${name('finishedAt')} = :finishedAt, ${name('durationMs')} = :duration,` +
           ` ${name('output')} = :output, ${name('truncated')} = :truncated, ${name('error')} = :error, ${name('usage')} = :usage` +
+          // Only what the run carries: a run the sweeper ends keeps whatever attempts it had.
+          (run.attempts === undefined ? '' : `, ${name('attempts')} = :attempts`) +
+          (run.cancelledAt === undefined ? '' : `, ${name('cancelledAt')} = :cancelledAt`) +
           ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}`,
         // Only an unfinished run takes a final state: whoever ends it first (runner or sweeper) wins, once.
         ConditionExpression: `${name('status')} IN (:queued, :running)`,
@@ -185,6 +193,8 @@ export class DynamoRunStore implements RunStore {
           ':truncated': run.truncated,
           ':error': run.error,
           ':usage': run.usage,
+          ...(run.attempts === undefined ? {} : { ':attempts': run.attempts }),
+          ...(run.cancelledAt === undefined ? {} : { ':cancelledAt': run.cancelledAt }),
           ':queued': 'queued',
           ':running': 'running',
         },
@@ -229,13 +239,22 @@ export class DynamoRunStore implements RunStore {
       values[':false'] = false;
       values[':completed'] = 'completed';
     }
+    // The schedule's place in the missed-run index follows nextRunAt; a completed schedule (or one that will not fire
+    // again) leaves it. `enabled` is as read: the condition below holds the write to it.
+    const due = complete ? undefined : scheduleDueIndexKeys({ ...schedule, nextRunAt: outcome.nextRunAt });
+    if (due) {
+      set.push(`${name('gsi2pk')} = :duePk`, `${name('gsi2sk')} = :dueSk`);
+      values[':duePk'] = due.gsi2pk;
+      values[':dueSk'] = due.gsi2sk;
+    }
+    const remove = due ? '' : ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}`;
     const tally = succeeded ? 'successCount' : cancelled ? 'cancelledCount' : 'failureCount';
     const add = [name('runCount'), name(tally), name('version')].map((attribute) => `${attribute} :one`);
     return {
       Update: {
         TableName: this.tableName,
         Key: scheduleKey(run.tenantId, schedule.id),
-        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
+        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}${remove}`,
         ConditionExpression:
           `attribute_exists(${name('pk')}) AND ${name('enabled')} = :enabled` +
           ` AND ${name('schedulerExpression')} = :expression AND ${name('schedulerTimezone')} = :timezone`,

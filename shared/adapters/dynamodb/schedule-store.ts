@@ -1,23 +1,24 @@
 // Schedules in DynamoDB: conditional writes on `version`, per-owner counters kept in the same transactions, and a name-sorted list with bounded cost.
-import { BatchGetCommand, DeleteCommand, GetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, StaleVersionError } from '../../domain/errors.ts';
 import { ownerScope } from '../../domain/owner.ts';
 import type { Schedule } from '../../domain/schedule.ts';
-import type { IdempotencyRecord, ListSchedulesPage, ListSchedulesQuery, ScheduleCounts, ScheduleStore } from '../../ports/schedule-store.ts';
+import type { IdempotencyRecord, ListSchedulesPage, ListSchedulesQuery, ScheduleCounts, ScheduleRef, ScheduleStore } from '../../ports/schedule-store.ts';
+import { DUE_INDEX, DUE_SHARDS, schedulesDuePk } from '../../table.ts';
 import { cancellationCodes, isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
 import type { StoredItem, TransactItem } from './items/attributes.ts';
 import {
   countersUpdate,
   countsFromItem,
   countsKey,
-  idempotencyAttributes,
   idempotencyFromItem,
-  idempotencyItem,
+  idempotencyPut,
   idempotencyKey,
   scheduleAttributes,
   scheduleFromItem,
   scheduleItem,
   scheduleKey,
+  scheduleRefOf,
 } from './items/schedule.ts';
 import { MAX_QUERIES_PER_SCOPE, listSchedules } from './schedule-paging.ts';
 
@@ -45,6 +46,7 @@ export interface DynamoScheduleStoreOptions {
  *   list: per owner scope 1 to maxQueriesPerScope (default MAX_QUERIES_PER_SCOPE) Query requests on the byOwnerName
  *     index, the scopes in parallel (see schedule-paging.ts).
  *   counts: 1 strongly consistent BatchGetItem per 100 owner scopes (more only if DynamoDB returns unprocessed keys).
+ *   listMissed: DUE_SHARDS Query requests on the byDue index, in parallel, keys only.
  * A transaction that only collided with another one is retried up to 4 times by transactWrite.
  */
 export class DynamoScheduleStore implements ScheduleStore {
@@ -77,19 +79,7 @@ export class DynamoScheduleStore implements ScheduleStore {
       },
       this.countersUpdate(schedule.tenantId, ownerScope(schedule), 1, schedule.enabled ? 1 : 0),
     ];
-    if (idempotency !== undefined) {
-      const name = idempotencyAttributes();
-      writes.push({
-        Put: {
-          TableName: this.tableName,
-          Item: idempotencyItem(schedule, idempotency, nowSeconds),
-          // An expired record may linger until TTL removes it (up to days later); it no longer holds the key.
-          ConditionExpression: `attribute_not_exists(${name('pk')}) OR ${name('expiresAt')} < :now`,
-          ExpressionAttributeNames: name.names,
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        },
-      });
-    }
+    if (idempotency !== undefined) writes.push(idempotencyPut(this.tableName, schedule, idempotency, nowSeconds));
     try {
       await transactWrite(this.client, { TransactItems: writes });
     } catch (error) {
@@ -187,6 +177,30 @@ export class DynamoScheduleStore implements ScheduleStore {
       }
     }
     return totals;
+  }
+
+  /** One Query per due-index shard (each at most `limit` keys, no further pages), keys only: its cost follows the late schedules, not the table. */
+  async listMissed(cutoff: string, limit: number): Promise<ScheduleRef[]> {
+    const shards = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) => {
+        const name = scheduleAttributes();
+        return this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: `${name('gsi2pk')} = :pk AND ${name('gsi2sk')} < :cutoff`,
+            ExpressionAttributeNames: name.names,
+            ExpressionAttributeValues: { ':pk': schedulesDuePk(shard), ':cutoff': new Date(cutoff).toISOString() },
+            Limit: limit,
+          }),
+        );
+      }),
+    );
+    return shards
+      .flatMap((page) => page.Items ?? [])
+      .sort((a, b) => String(a.gsi2sk).localeCompare(String(b.gsi2sk)))
+      .slice(0, limit)
+      .flatMap((item) => scheduleRefOf(item) ?? []);
   }
 
   private countersUpdate(tenantId: string, scope: string, total: number, enabled: number): TransactItem {

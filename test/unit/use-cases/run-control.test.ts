@@ -96,7 +96,7 @@ describe('cancel', () => {
     const cancelled = await cancelRun(deps, alice, { scheduleId: schedule.id, runId: queued.id });
     expect(cancelled).toMatchObject({ status: 'cancelled', cancelledAt: '2026-11-20T00:00:00Z', durationMs: 0 });
 
-    const delivered = await executeQueuedRun(deps, { tenantId: 'acme', scheduleId: schedule.id, runId: queued.id });
+    const delivered = await executeQueuedRun(deps, { kind: 'queued', tenantId: 'acme', scheduleId: schedule.id, runId: queued.id });
     expect(delivered).toEqual({ outcome: 'duplicate', runId: queued.id });
     expect(agent.calls).toHaveLength(0);
     expect(await runs.get('acme', schedule.id, queued.id)).toMatchObject({ status: 'cancelled' });

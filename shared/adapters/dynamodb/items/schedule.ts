@@ -1,14 +1,15 @@
 // The items a schedule store writes: the schedule, its owner's counters, and the idempotency record of a create.
 import { ownerScope } from '../../../domain/owner.ts';
 import type { Schedule } from '../../../domain/schedule.ts';
-import type { IdempotencyRecord, ScheduleCounts, ScheduleFilters } from '../../../ports/schedule-store.ts';
-import { IDEMPOTENCY_TTL_SECONDS, TABLE, countsSk, idempotencySk, ownerIndexPk, ownerIndexSk, scheduleSk, tenantPk } from '../../../table.ts';
+import { nextFireLateAt, type IdempotencyRecord, type ScheduleCounts, type ScheduleFilters, type ScheduleRef } from '../../../ports/schedule-store.ts';
+import { IDEMPOTENCY_TTL_SECONDS, TABLE, countsSk, idempotencySk, ownerIndexPk, ownerIndexSk, scheduleDueKeys, scheduleSk, tenantPk } from '../../../table.ts';
 import { ENTITY, attributeNames, withoutKeys, type ItemKeys, type StoredItem, type TableKey, type TransactItem } from './attributes.ts';
+import type { DueIndexKeys } from './run.ts';
 
 // ---- schedule ----
 
-/** A schedule as stored: its fields, its table key, and its place in the byOwnerName index. */
-export type ScheduleItem = Schedule & ItemKeys<typeof ENTITY.schedule> & { gsi1pk: string; gsi1sk: string };
+/** A schedule as stored: its fields, its table key, its place in the byOwnerName index and (while it fires) in byDue. */
+export type ScheduleItem = Schedule & ItemKeys<typeof ENTITY.schedule> & { gsi1pk: string; gsi1sk: string } & Partial<DueIndexKeys>;
 
 /** Names schedule attributes in one request's expressions (the run store's writes to a schedule use it too). */
 export const scheduleAttributes = attributeNames<ScheduleItem>;
@@ -24,8 +25,23 @@ export function scheduleItem(schedule: Schedule): ScheduleItem {
     ...scheduleKey(schedule.tenantId, schedule.id),
     gsi1pk: ownerIndexPk(schedule.tenantId, ownerScope(schedule)),
     gsi1sk: ownerIndexSk(schedule),
+    ...scheduleDueIndexKeys(schedule),
     entity: ENTITY.schedule,
   };
+}
+
+/** A schedule's byDue keys, by when its next fire is late; none while it is disabled or will not fire again. */
+export function scheduleDueIndexKeys(schedule: Pick<Schedule, 'id' | 'enabled' | 'nextRunAt' | 'flexibleWindowMinutes'>): DueIndexKeys | undefined {
+  const lateAt = nextFireLateAt(schedule);
+  return lateAt === null ? undefined : scheduleDueKeys(schedule.id, lateAt);
+}
+
+/** The schedule a byDue entry points at, from the base table keys the index projects (a KEYS_ONLY index). */
+export function scheduleRefOf(item: StoredItem): ScheduleRef | undefined {
+  const partition = /^T#([^#]+)$/.exec(String(item.pk));
+  const sort = /^SCHEDULE#(.+)$/.exec(String(item.sk));
+  if (!partition || !sort) return undefined;
+  return { tenantId: partition[1]!, scheduleId: sort[1]! };
 }
 
 export function scheduleFromItem(item: StoredItem): Schedule {
@@ -100,7 +116,27 @@ export function idempotencyItem(schedule: Pick<Schedule, 'tenantId' | 'userId'>,
     key: record.key,
     requestHash: record.requestHash,
     scheduleId: record.scheduleId,
+    ...(record.runId === undefined ? {} : { runId: record.runId }),
     [TABLE.timeToLiveAttribute]: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+  };
+}
+
+/** Writes the record unless its key is held: an expired record may linger until TTL removes it (up to days later) and no longer holds it. */
+export function idempotencyPut(
+  tableName: string,
+  owner: Pick<Schedule, 'tenantId' | 'userId'>,
+  record: IdempotencyRecord,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
+): TransactItem {
+  const name = idempotencyAttributes();
+  return {
+    Put: {
+      TableName: tableName,
+      Item: idempotencyItem(owner, record, nowSeconds),
+      ConditionExpression: `attribute_not_exists(${name('pk')}) OR ${name('expiresAt')} < :now`,
+      ExpressionAttributeNames: name.names,
+      ExpressionAttributeValues: { ':now': nowSeconds },
+    },
   };
 }
 
@@ -109,5 +145,10 @@ export function idempotencyFromItem(item: StoredItem, nowSeconds: number): Idemp
   const stored = item as Partial<Record<keyof IdempotencyItem, unknown>>;
   const expiresAt = stored[TABLE.timeToLiveAttribute];
   if (typeof expiresAt === 'number' && expiresAt < nowSeconds) return undefined;
-  return { key: String(stored.key), requestHash: String(stored.requestHash), scheduleId: String(stored.scheduleId) };
+  return {
+    key: String(stored.key),
+    requestHash: String(stored.requestHash),
+    scheduleId: String(stored.scheduleId),
+    ...(typeof stored.runId === 'string' ? { runId: stored.runId } : {}),
+  };
 }
