@@ -41,10 +41,10 @@ export const BUNDLE_RULES: readonly Rule[] = [
     why: 'only the runner calls agents',
   },
   {
-    applies: (spec) => (spec.role === 'api' && !spec.access.secrets && !spec.access.cursorKey) || spec.role === 'sweeper',
+    applies: (spec) => (spec.role === 'api' && !spec.access.secrets && !spec.access.cursorKey && !spec.access.signingSecret) || spec.role === 'sweeper',
     forbidden: inPackage('@aws-sdk/client-secrets-manager'),
     what: '@aws-sdk/client-secrets-manager',
-    why: 'only the secret routes, the list routes (cursor key), the authorizer (admin key) and the runner (agent secrets) reach Secrets Manager',
+    why: 'only the secret routes, the list routes (cursor key), the agent callback route (signing secret), the authorizer (admin key) and the runner (agent secrets) reach Secrets Manager',
   },
   {
     applies: () => true,

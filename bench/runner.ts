@@ -1,5 +1,7 @@
-// Benchmark: DynamoDB requests and capacity per run, runner overhead, and 1,000 schedules firing in one minute locally.
+// Benchmark: DynamoDB requests and capacity per run, runner overhead, 1,000 schedules firing in one minute locally, and
+// the Lambda GB-seconds a 30 s agent costs when the runner waits for it versus when it answers 202 and calls back.
 import { percentile } from './stats.ts';
+import { Console } from 'node:console';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -22,6 +24,8 @@ import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { startLocalServer } from '#local/server.ts';
+import { logger } from '#shared/logger.ts';
+import { callbackVersusSynchronous } from './callbacks.ts';
 
 const noMirror: SchedulerMirror = {
   create: async (_schedule: MirroredSchedule) => undefined,
@@ -176,10 +180,13 @@ async function sameMinute(count: number) {
 }
 
 export async function benchRunner(): Promise<Record<string, unknown>> {
+  // The service's log lines (the local server's runner logs every run) go to stderr: stdout holds only the report.
+  (logger as unknown as { console: Console }).console = new Console({ stdout: process.stderr, stderr: process.stderr });
   const dynamo = await startDynamoDbLocal();
   try {
     const runs = await perRun(dynamo.endpoint, 200);
-    return { perRun: runs, sameMinute: await sameMinute(1000) };
+    const callbacks = await callbackVersusSynchronous(dynamo.endpoint, { synchronousRuns: 2, callbackRuns: 20, agentSeconds: 30 });
+    return { perRun: runs, sameMinute: await sameMinute(1000), lambdaGbSecondsPerRun: callbacks };
   } finally {
     await dynamo.stop();
   }

@@ -19,6 +19,10 @@ export interface FunctionAccess {
   secrets: boolean;
   /** Read the deployment's cursor key (list routes sign and check their cursors with it). */
   cursorKey: boolean;
+  /** Read the deployment's signing secret (the agent callback route checks per-run tokens with it). @default false */
+  signingSecret?: boolean;
+  /** Queue notifications (sqs:SendMessage on the notification queue). @default false */
+  notify?: boolean;
 }
 
 export interface FunctionSpec {
@@ -33,9 +37,16 @@ export interface FunctionSpec {
 export const AUTHORIZER_FUNCTION = 'authorize';
 export const RUNNER_FUNCTION = 'runner';
 export const SWEEPER_FUNCTION = 'sweep-runs';
+export const NOTIFIER_FUNCTION = 'deliver-notifications';
 
-/** The routes API Gateway serves without the authorizer. */
-export const PUBLIC_ROUTE_PATHS: readonly string[] = ['/health', '/openapi.json'];
+/** The routes API Gateway serves without the authorizer, and why each may. */
+export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
+  '/health': "liveness for load balancers and the API's own OpenAPI document; it reads no data.",
+  '/openapi.json': "liveness for load balancers and the API's own OpenAPI document; it reads no data.",
+  '/v1/callbacks/{handle}':
+    'a long-running agent finishes its own run here with the per-run token it was given (an HMAC under the signing secret, checked in the function); no API key is involved.',
+};
+export const PUBLIC_ROUTE_PATHS: readonly string[] = Object.keys(PUBLIC_ROUTES);
 
 function accessOf(route: Route): FunctionAccess {
   return {
@@ -44,11 +55,19 @@ function accessOf(route: Route): FunctionAccess {
     invokeRunner: route.invokeRunner ?? false,
     secrets: route.secrets ?? false,
     cursorKey: route.cursorKey ?? false,
+    signingSecret: route.signingSecret ?? false,
+    notify: route.notify ?? false,
   };
 }
 
 const sameAccess = (a: FunctionAccess, b: FunctionAccess): boolean =>
-  a.table === b.table && a.scheduler === b.scheduler && a.invokeRunner === b.invokeRunner && a.secrets === b.secrets && a.cursorKey === b.cursorKey;
+  a.table === b.table &&
+  a.scheduler === b.scheduler &&
+  a.invokeRunner === b.invokeRunner &&
+  a.secrets === b.secrets &&
+  a.cursorKey === b.cursorKey &&
+  (a.signingSecret ?? false) === (b.signingSecret ?? false) &&
+  (a.notify ?? false) === (b.notify ?? false);
 
 /**
  * One spec per function folder the route table names, in first-appearance order. Routes sharing a folder share one
@@ -97,8 +116,19 @@ export const SWEEPER_SPEC: FunctionSpec = {
   routes: [],
 };
 
+/**
+ * The notifier takes queued notifications (SQS) and POSTs them: it writes the delivery log (the table) and reads the
+ * signing secret; its queue access comes with its event source (AgentSchedulesNotifications).
+ */
+export const NOTIFIER_SPEC: FunctionSpec = {
+  name: NOTIFIER_FUNCTION,
+  role: 'notifier',
+  access: { table: 'write', scheduler: 'none', invokeRunner: false, secrets: false, cursorKey: false },
+  routes: [],
+};
+
 export function allFunctionSpecs(): FunctionSpec[] {
-  return [AUTHORIZER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, ...apiFunctionSpecs()];
+  return [AUTHORIZER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, NOTIFIER_SPEC, ...apiFunctionSpecs()];
 }
 
 /** A function folder's construct id (and, with a suffix, its integration's): create-schedule → CreateSchedule. */
@@ -113,5 +143,7 @@ export function envNamesOf(spec: FunctionSpec): string[] {
     scheduler: spec.access.scheduler !== 'none',
     invokeRunner: spec.access.invokeRunner,
     cursorKey: spec.access.cursorKey,
+    signingSecret: spec.access.signingSecret ?? false,
+    notify: spec.access.notify ?? false,
   });
 }

@@ -105,6 +105,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Tenants' agent secrets (PUT /v1/secrets/{name}) stay in DATA_DIR, readable by this user only.
   const vault = new FileVault(options.inMemory ? undefined : join(dataDir, 'secrets.json'));
   wiring.overrideRuntime({ mirror: scheduler, clock, dispatcher, vault, agentOptions: { allowLoopback: true, allowCommands: true } });
+  // Notifications are delivered in process after the request that emitted them; retries fall due on the server's clock.
+  (await import('#shared/composition/notifications.ts')).useLocalNotifications({ clock });
   // Runs the previous process left queued or running can no longer finish: end them before anything fires (a
   // backfill whose run is ended goes on with its next occurrence, through the in-process dispatcher).
   const { endOverdueRuns } = await import('#shared/use-cases/end-overdue-runs.ts');
@@ -257,6 +259,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     server.listen(options.port ?? Number(process.env.PORT ?? 3000), '127.0.0.1', ready);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Agents that answer 202 call back here (their callbackUrl), unless PUBLIC_BASE_URL names another address (a tunnel).
+  // Known only once listening (port 0): set on the settings object every dependency shares, so runs offer it from now on.
+  wiring.settings().publicBaseUrl ??= url;
 
   let stopped = false;
   return {
@@ -298,6 +303,7 @@ Environment:
                              AWS_* or the server's own). Prefer PUT /v1/secrets/{name} and "secret:NAME".
   MISSED_RUN_GRACE_SECONDS   how long after a schedule's fire time (plus its flexible window) a time with no run is
                              recorded as missed: a skipped run, reason "missed" (default 600)
+  PUBLIC_BASE_URL            the URL agents call back at after answering 202 (default this server's own URL)
 
 Needs Java 17 for DynamoDB Local: one JVM per DATA_DIR (a second server on the same DATA_DIR is refused), which
 stops when the server stops or dies, even on kill -9. A JVM that dies is restarted (data requests answer 503

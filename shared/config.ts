@@ -47,6 +47,7 @@ export const ENV = {
   localAdminKey: 'AGENT_SCHEDULES_ADMIN_KEY',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   missedRunGrace: 'MISSED_RUN_GRACE_SECONDS',
+  notificationQueueUrl: 'NOTIFICATION_QUEUE_URL',
 } as const;
 
 /** EventBridge Scheduler target settings, read by every function that writes Scheduler schedules. */
@@ -79,13 +80,22 @@ export function isServiceEnvName(name: string): boolean {
   return own.has(name) || /^(AWS_|LAMBDA_|POWERTOOLS_|AGENT_SCHEDULES_)/.test(name);
 }
 
-export type FunctionRole = 'api' | 'authorizer' | 'runner' | 'sweeper';
+/** notifier: deliver-notifications, the SQS consumer that POSTs webhooks. */
+export type FunctionRole = 'api' | 'authorizer' | 'runner' | 'sweeper' | 'notifier';
 
 /**
  * The variables a function's code reads on AWS, from what it does (the route table's access flags).
  * The CDK stack sets exactly these and the infra tests check them; nothing is listed by hand twice.
  */
-export function envNamesFor(needs: { role: FunctionRole; table: boolean; scheduler?: boolean; invokeRunner?: boolean; cursorKey?: boolean }): string[] {
+export function envNamesFor(needs: {
+  role: FunctionRole;
+  table: boolean;
+  scheduler?: boolean;
+  invokeRunner?: boolean;
+  cursorKey?: boolean;
+  signingSecret?: boolean;
+  notify?: boolean;
+}): string[] {
   const names = new Set<string>();
   if (needs.table) names.add(ENV.tableName);
   if (needs.role === 'authorizer') names.add(ENV.adminKeySecretArn);
@@ -95,7 +105,13 @@ export function envNamesFor(needs: { role: FunctionRole; table: boolean; schedul
   if (needs.invokeRunner) names.add(ENV.runnerFunction);
   if (needs.role === 'sweeper') names.add(ENV.missedRunGrace);
   if (needs.cursorKey) names.add(ENV.cursorKeyArn);
-  if (needs.role === 'runner') {
+  if (needs.signingSecret) names.add(ENV.signingSecretArn);
+  // The runner gives http agents their callback URL under the API's own URL; notifications link to runs under it.
+  if (needs.role === 'runner' || needs.role === 'sweeper') names.add(ENV.publicBaseUrl);
+  // The runner and the sweeper emit notifications (queue them); the notifier delivers them, signed and SSRF-guarded
+  // like agent calls, and hides a message it retries later.
+  if (needs.role === 'runner' || needs.role === 'sweeper' || needs.role === 'notifier' || needs.notify) names.add(ENV.notificationQueueUrl);
+  if (needs.role === 'runner' || needs.role === 'notifier') {
     names.add(ENV.signingSecretArn);
     names.add(ENV.allowedAgentHosts);
     names.add(ENV.allowPrivateAgentTargets);

@@ -19,6 +19,10 @@ export interface Route {
   secrets?: boolean;
   /** Pages with signed cursors: reads the deployment's cursor key. */
   cursorKey?: boolean;
+  /** Reads the deployment's signing secret (agent callbacks: their per-run tokens derive from it). */
+  signingSecret?: boolean;
+  /** Ends runs, so queues their notifications (sqs:SendMessage on the notification queue, nothing else). */
+  notify?: boolean;
 }
 
 const read = { auth: 'tenant', table: 'read' } as const;
@@ -48,10 +52,27 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/schedules/{id}/runs/{runId}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write' },
   { method: 'POST', path: '/v1/schedules/{id}/backfill', function: 'backfill-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
   { method: 'GET', path: '/v1/schedules/{id}/backfills/{backfillId}', function: 'get-backfill', ...read },
+  { method: 'GET', path: '/v1/schedules/{id}/notifications', function: 'list-notifications', ...read },
+  { method: 'GET', path: '/v1/notification-settings', function: 'get-notification-settings', ...read },
+  { method: 'PUT', path: '/v1/notification-settings', function: 'put-notification-settings', auth: 'tenant', table: 'write' },
 
   { method: 'POST', path: '/v1/runs', function: 'create-run', ...mutate, invokeRunner: true },
   { method: 'GET', path: '/v1/runs/{id}', function: 'get-run', ...read },
   { method: 'POST', path: '/v1/runs/{id}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write' },
+  // A long-running agent (it answered 202) ends its run: no API key, the per-run callback token is the auth. The
+  // Scheduler is for the auto-pause that a failed run may cause (AUTO_DISABLE_AFTER_FAILURES), as in the runner; the
+  // runner invoke starts a backfill's next occurrence when the run was a backfill's; the queue takes its notifications.
+  {
+    method: 'POST',
+    path: '/v1/callbacks/{handle}',
+    function: 'complete-run-callback',
+    auth: 'none',
+    table: 'write',
+    scheduler: true,
+    signingSecret: true,
+    invokeRunner: true,
+    notify: true,
+  },
   // Seed 001 creates a schedule together with a thread (a run now); seed 000 posts scheduled runs to /v1/agent-runs.
   { method: 'POST', path: '/v1/threads', function: 'create-run', ...mutate, invokeRunner: true },
   { method: 'POST', path: '/v1/agent-runs', function: 'create-schedule', ...mutate },

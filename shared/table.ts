@@ -70,6 +70,8 @@ export function scheduleDueKeys(scheduleId: string, lateAt: string): { gsi2pk: s
  *   secret (name only)   T#<tenant>                  SECRET#<name>
  *   run                  T#<tenant>#S#<scheduleId>   RUN#<runId>                     while queued or running: gsi2pk RUNS_DUE#<shard>, gsi2sk <overdue at>#<runId>
  *   backfill             T#<tenant>                  BACKFILL#<scheduleId>#<id>      (expiresAt: TTL)
+ *   notification default T#<tenant>                  NOTIFY_SETTINGS
+ *   webhook delivery     T#<tenant>#N#<scheduleId>   NOTIFICATION#<deliveryId>       (expiresAt: TTL; `_tenant` for events of no schedule)
  *
  * byDue is the one index whose partitions are not a tenant's: only the sweeper reads it, and it reads keys only
  * (KEYS_ONLY: the table's pk and sk name the run or schedule). Runs and schedules have partitions of their own
@@ -141,6 +143,24 @@ export function runSk(runId: string): string {
 /** A backfill of one schedule (not in the runs partition, whose queries read every item there as a run). */
 export function backfillSk(scheduleId: string, id: string): string {
   return `BACKFILL#${scheduleId}#${id}`;
+}
+
+/** The tenant default of notification webhooks (PUT /v1/notification-settings). */
+export const NOTIFY_SETTINGS_SK = 'NOTIFY_SETTINGS';
+
+/**
+ * Webhook deliveries of one schedule (`_tenant`: of events with no schedule) share a partition apart from its runs
+ * (whose queries read every item there as a run); delivery ids start with the event's time, so newest last.
+ */
+export function notificationsPk(tenantId: string, scheduleId: string | null): string {
+  return `${tenantPk(tenantId)}#N#${scheduleId ?? '_tenant'}`;
+}
+
+/** Every delivery's sort key starts with this. */
+export const NOTIFICATION_SK_PREFIX = 'NOTIFICATION#';
+
+export function notificationSk(deliveryId: string): string {
+  return `${NOTIFICATION_SK_PREFIX}${deliveryId}`;
 }
 
 /** A tenant's runs in one month, for budgets: "USAGE#2026-11". */

@@ -49,6 +49,9 @@ export const SECRET_VAULT_ACTIONS: readonly string[] = [
 /** The tag that names a function's folder on its Lambda (for cost reports, and how the tests find each function). */
 export const FUNCTION_TAG = 'agent-schedules:function';
 
+/** Every function's memory unless its construct says otherwise (the runner's too; bench/runner.ts prices runs with it). */
+export const DEFAULT_MEMORY_MB = 512;
+
 /** Variables every function gets besides the ones its code reads (shared/config.ts). */
 export const RUNTIME_ENV = { serviceName: 'POWERTOOLS_SERVICE_NAME', nodeOptions: 'NODE_OPTIONS' } as const;
 
@@ -58,7 +61,7 @@ export interface AgentFunctionProps {
   functionName?: string;
   /** @default 10 seconds */
   timeout?: Duration;
-  /** @default 512 */
+  /** @default DEFAULT_MEMORY_MB (512) */
   memorySize?: number;
   logRetention: RetentionDays;
   /** Values of the non-resource settings by variable name (settingsEnv of infra/settings.ts); the function gets those its code reads. */
@@ -100,7 +103,7 @@ export class AgentFunction extends Construct {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       tracing: Tracing.ACTIVE,
@@ -199,6 +202,20 @@ export class AgentFunction extends Construct {
       agentSecretsArnPattern,
       "Tenants name their secrets through the API; the wildcard is confined to the deployment's agent secrets prefix, and each name is scoped to the caller's tenant in code.",
     );
+  }
+
+  /**
+   * The notification queue and NOTIFICATION_QUEUE_URL: 'send' = sqs:SendMessage only (the functions that emit); 'consume'
+   * = the URL alone, its consumer's permissions come with its SQS event source.
+   */
+  bindNotificationQueue(queue: IQueue, access: 'send' | 'consume'): void {
+    if (access === 'send') this.#allow(['sqs:SendMessage'], [queue.queueArn]);
+    this.#setEnv(ENV.notificationQueueUrl, queue.queueUrl);
+  }
+
+  /** PUBLIC_BASE_URL: the API's own URL (the runner gives agents their callback URL under it). */
+  bindPublicBaseUrl(url: string): void {
+    this.#setEnv(ENV.publicBaseUrl, url);
   }
 
   /** A permission that names no resource of this deployment (agent targets); the caller acknowledges any wildcard. */

@@ -19,7 +19,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routeKey, type Route } from '#shared/routes.ts';
-import { PUBLIC_ROUTE_PATHS, constructIdOf } from '../functions.ts';
+import { PUBLIC_ROUTES, PUBLIC_ROUTE_PATHS, constructIdOf } from '../functions.ts';
 import { acknowledge } from '../nag.ts';
 import { checkCustomDomain, type ApiThrottling, type CustomDomain } from '../props.ts';
 
@@ -106,11 +106,7 @@ export class AgentSchedulesApi extends Construct {
           authorizer: isPublic ? none : this.authorizer,
         }) as [HttpRoute];
         if (isPublic) {
-          acknowledge(
-            created,
-            'APIG4',
-            `${routeKey(route)} is public by design: liveness for load balancers and the API's own OpenAPI document; it reads no data.`,
-          );
+          acknowledge(created, 'APIG4', `${routeKey(route)} is public by design: ${PUBLIC_ROUTES[route.path]}`);
         }
       }
     }

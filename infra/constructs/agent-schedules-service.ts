@@ -12,7 +12,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config.ts';
 import { METRICS_NAMESPACE_ENV } from '#shared/run-metrics.ts';
-import { AUTHORIZER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, apiFunctionSpecs, constructIdOf, type FunctionSpec } from '../functions.ts';
+import { AUTHORIZER_SPEC, NOTIFIER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, apiFunctionSpecs, constructIdOf, type FunctionSpec } from '../functions.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { resolveServiceOptions, type AgentSchedulesServiceOptions, type ResolvedServiceOptions } from '../props.ts';
 import { settingsEnv } from '../settings.ts';
@@ -20,6 +20,7 @@ import { AgentFunction, type SchedulerBinding } from './agent-function.ts';
 import { AgentSchedulesApi } from './agent-schedules-api.ts';
 import type { AgentSchedulesState } from './agent-schedules-data.ts';
 import { AgentSchedulesMonitoring, type AlarmName } from './agent-schedules-monitoring.ts';
+import { AgentSchedulesNotifications } from './agent-schedules-notifications.ts';
 
 export interface AgentSchedulesServiceProps extends AgentSchedulesServiceOptions {
   /** The stateful resources (AgentSchedulesData, or your own that satisfy the interface). */
@@ -44,6 +45,10 @@ export class AgentSchedulesService extends Construct {
   readonly authorizer: AgentFunction;
   /** Ends runs whose runner died (killed, out of memory) and records missed runs (lost fires), every 5 minutes. */
   readonly sweeper: AgentFunction;
+  /** Delivers queued notifications to webhooks (the notification queue's consumer). */
+  readonly notifier: AgentFunction;
+  /** The notification queue, its dead-letter queue and alarm. */
+  readonly notifications: AgentSchedulesNotifications;
   /** By function folder. */
   readonly apiFunctions: ReadonlyMap<string, AgentFunction>;
   /** The role EventBridge Scheduler assumes to invoke the runner. */
@@ -102,6 +107,7 @@ export class AgentSchedulesService extends Construct {
       if (spec.access.invokeRunner) fn.bindRunnerInvoke(runnerFunctionArn);
       if (spec.access.secrets) fn.bindSecretVault(agentSecretsArn);
       if (spec.access.cursorKey) fn.bindSecret(state.cursorKeySecret, ENV.cursorKeyArn);
+      if (spec.access.signingSecret) fn.bindSecret(state.signingSecret, ENV.signingSecretArn);
       return fn;
     };
 
@@ -148,6 +154,9 @@ export class AgentSchedulesService extends Construct {
       ...(options.customDomain ? { customDomain: options.customDomain } : {}),
     });
     ({ api: this.api, stage: this.stage, domainName: this.domainName, url: this.apiUrl } = this.http);
+    // Agents that answer 202 call back under the API's URL. No cycle: the API refers to the route functions, never the runner.
+    this.runner.bindPublicBaseUrl(this.apiUrl);
+    this.sweeper.bindPublicBaseUrl(this.apiUrl);
 
     // 'Default' is left out of logical IDs: the alarm topic (and its subscriptions), the alarms and the dashboard keep
     // the IDs they had before monitoring was a construct of its own.
@@ -163,6 +172,15 @@ export class AgentSchedulesService extends Construct {
       ...(options.alarmEmail ? { alarmEmail: options.alarmEmail } : {}),
     });
     ({ alarmTopic: this.alarmTopic, alarms: this.alarms, dashboard: this.dashboard } = this.monitoring);
+
+    // Webhook notifications: the runner and the sweeper only queue them, so a slow or failing webhook never holds a run.
+    this.notifier = build(NOTIFIER_SPEC, 'Notifier', { timeout: Duration.seconds(30) });
+    this.notifier.bindSecret(state.signingSecret, ENV.signingSecretArn);
+    this.notifications = new AgentSchedulesNotifications(this, 'Notifications', {
+      deliverFunction: this.notifier,
+      senders: [this.runner, this.sweeper, ...[...apiFunctions.values()].filter((fn) => fn.spec.access.notify)],
+      alarmTopic: this.alarmTopic,
+    });
   }
 
   /** What agents may reach: secrets under the prefix, Bedrock models and agents, Lambda agents — only as configured. */

@@ -1,9 +1,8 @@
 // Wiring for the runner Lambda: the agent adapters, signed with the deployment's signing secret.
 import { ENV } from '../config.ts';
 import type { AgentRunner } from '../ports/agent-runner.ts';
-import type { RunnerDeps } from '../use-cases/execute-run.ts';
+import type { RunnerDeps } from '../use-cases/runner-deps.ts';
 import { AgentRunnerRegistry } from '../adapters/agents/index.ts';
-import { readSecret } from '../adapters/secrets/secrets.ts';
 import { minimalCommandEnv } from '../adapters/agents/command-agent.ts';
 import { traceparentFrom } from '../adapters/agents/common.ts';
 import { TracedAgentRunner, tracer } from '../adapters/tracing/traced-agent-runner.ts';
@@ -12,17 +11,8 @@ import { backfillStore, runStore } from './stores.ts';
 import { lazyRunDispatcher } from './dispatch.ts';
 import { agentSecretReader } from './secrets.ts';
 import { scheduleDeps } from './schedules.ts';
-
-/** The key receivers verify X-Agent-Schedules-Signature with: AGENT_SIGNING_SECRET, or the secret its ARN names. */
-function signingSecret(): Promise<string> {
-  return once('signingSecret', async () => {
-    const direct = process.env[ENV.signingSecret];
-    const arn = process.env[ENV.signingSecretArn];
-    if (direct) return direct;
-    if (arn) return (await readSecret(arn)).trim();
-    throw new Error(`Set ${ENV.signingSecret} or ${ENV.signingSecretArn}: agent calls are signed with it.`);
-  });
-}
+import { signingSecret } from './signing.ts';
+import { notifyDeps } from './notifications.ts';
 
 export async function agentRunner(): Promise<AgentRunner> {
   if (overrides.agentRunner) return overrides.agentRunner;
@@ -52,8 +42,11 @@ export async function runnerDeps(remainingMs?: () => number): Promise<RunnerDeps
     ...(await scheduleDeps()),
     runs: runStore(),
     agentRunner: await agentRunner(),
+    // Offered to http agents as their callback's token key when PUBLIC_BASE_URL is set (run-callback.ts).
+    callbackSecret: await signingSecret(),
     backfills: backfillStore(),
     dispatcher: lazyRunDispatcher(),
+    notifications: await notifyDeps(),
     ...(remainingMs ? { remainingMs } : {}),
   };
 }

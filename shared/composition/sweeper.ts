@@ -4,7 +4,9 @@
 import { logger } from '../logger.ts';
 import type { MissedRunDeps } from '../use-cases/detect-missed-runs.ts';
 import type { SweepDeps } from '../use-cases/end-overdue-runs.ts';
+import { notifyMissed } from '../use-cases/notifications.ts';
 import { lazyRunDispatcher } from './dispatch.ts';
+import { notifyDeps } from './notifications.ts';
 import { clock, settings } from './runtime.ts';
 import { backfillStore, runStore, scheduleStore } from './stores.ts';
 
@@ -16,17 +18,20 @@ export async function sweepDeps(): Promise<SweepDeps> {
     backfills: backfillStore(),
     settings: settings(),
     dispatcher: lazyRunDispatcher(),
+    notifications: await notifyDeps(),
     log: (message, details) => logger.warn(message, details),
   };
 }
 
-/** Dependencies of missed-run detection: schedules and runs, the clock, the settings (the grace period) and a log. */
+/** Dependencies of missed-run detection: schedules and runs, the clock, the settings (the grace period), a log, and schedule.missed. */
 export async function missedRunDeps(): Promise<MissedRunDeps> {
+  const notifications = await notifyDeps();
   return {
     schedules: scheduleStore(),
     runs: runStore(),
     clock: clock(),
     settings: settings(),
     log: (message, details) => logger.warn(message, details),
+    onMissed: async (schedule, run) => notifyMissed(notifications, schedule, run),
   };
 }

@@ -9,6 +9,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   not_found: 404,
   conflict: 409,
   run_finished: 409,
+  deadline_passed: 409,
   payload_too_large: 413,
   scheduler_unavailable: 503,
   storage_unavailable: 503,

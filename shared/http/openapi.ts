@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AgentDefinition } from '../domain/agent.ts';
 import { AgentView } from './agents.ts';
 import { BackfillInput, BackfillView } from './backfills.ts';
+import { CallbackInput } from './callbacks.ts';
+import { NotificationDeliveryList, NotificationListQuery, NotificationSettingsInput, NotificationSettingsView } from './notifications.ts';
 import { CreateApiKeyInput } from './api-keys.ts';
 import { PreviewInput } from './preview.ts';
 import { PutSecretInput } from './secrets.ts';
@@ -174,7 +176,11 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'trigger-schedule': {
     summary: 'Run a schedule now (same runner as scheduled runs; an Idempotency-Key header answers a retry with the same run)',
-    success: { status: 202, schema: Triggered, description: 'Queued (or, for a repeated Idempotency-Key, the run it queued: header Idempotent-Replayed: true)' },
+    success: {
+      status: 202,
+      schema: Triggered,
+      description: 'Queued (or, for a repeated Idempotency-Key, the run it queued: header Idempotent-Replayed: true)',
+    },
     also: [BUDGET, CONFLICT, { status: 503, description: 'The runner could not be started; the run is recorded as failed' }],
   },
   'list-runs': { summary: 'A schedule’s runs, newest first', success: { status: 200, schema: RunList, description: 'A page' } },
@@ -186,6 +192,20 @@ const OPERATIONS: Record<string, Operation> = {
     also: [BUDGET],
   },
   'get-backfill': { summary: 'A backfill’s progress', success: { status: 200, schema: BackfillEnvelope, description: 'The backfill' } },
+  'list-notifications': {
+    summary: 'A schedule’s recent webhook deliveries, newest first: status, attempts, last response code and error',
+    query: NotificationListQuery,
+    success: { status: 200, schema: NotificationDeliveryList, description: 'The deliveries' },
+  },
+  'get-notification-settings': {
+    summary: 'The tenant default: webhooks of every schedule whose notify is null',
+    success: { status: 200, schema: NotificationSettingsView, description: 'The tenant default' },
+  },
+  'put-notification-settings': {
+    summary: 'Replace the tenant default webhooks',
+    body: NotificationSettingsInput,
+    success: { status: 200, schema: NotificationSettingsView, description: 'Replaced' },
+  },
   'create-run': {
     summary:
       'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages). An Idempotency-Key header answers a retry with the same run',
@@ -198,6 +218,16 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'Cancel a queued or running run: it ends "cancelled" (a running agent call is aborted within seconds)',
     success: { status: 200, schema: RunEnvelope, description: 'Cancelled' },
     also: [{ status: 409, description: 'The run has already ended: code run_finished, details.status says how' }],
+  },
+  'complete-run-callback': {
+    summary:
+      'A long-running agent (it answered 202 Accepted) ends its run: the callbackUrl it was given, with "Authorization: Bearer <callbackToken>" (no API key)',
+    body: CallbackInput,
+    success: { status: 200, schema: RunEnvelope, description: 'Recorded: the run as it ended' },
+    also: [
+      { status: 401, description: 'Missing or wrong callback token (whether or not the run exists)' },
+      { status: 409, description: 'The run has already ended (run_finished, details.status), or its deadline passed (deadline_passed: it ended timed_out)' },
+    ],
   },
   'create-agent': {
     summary: 'Define an agent',

@@ -16,10 +16,9 @@ export const RunView = z
     scheduleId: z.string().nullable(),
     trigger: z.enum(['schedule', 'manual', 'api', 'backfill', 'catch_up']),
     status: z.enum(RUN_STATUSES),
-    reason: z
-      .string()
-      .nullable()
-      .meta({ description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted, missed (the service found no run long after its time).' }),
+    reason: z.string().nullable().meta({
+      description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted, missed (the service found no run long after its time).',
+    }),
     scheduledTime: z.string().nullable(),
     queuedAt: z.string().nullable(),
     startedAt: z.string().nullable(),
@@ -35,7 +34,10 @@ export const RunView = z
     attempts: z
       .array(z.object({ startedAt: z.string(), finishedAt: z.string().nullable(), error: z.object({ message: z.string(), kind: z.string() }).nullable() }))
       .meta({ description: "Each call of the agent: more than one when the schedule's retry policy retried a retryable failure." }),
-    acceptedAt: z.string().nullable().meta({ description: 'When the agent answered 202 Accepted; the run then ends through its callback (or at its deadline).' }),
+    acceptedAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'When the agent answered 202 Accepted; the run then ends through its callback (or at its deadline).' }),
     cancelledAt: z.string().nullable().meta({ description: 'When POST …/cancel stopped it.' }),
   })
   .meta({ id: 'Run' });

@@ -115,7 +115,10 @@ export const ScheduleView = z
     failureCount: z.number().int(),
     consecutiveFailures: z.number().int(),
     cancelledCount: z.number().int().meta({ description: 'Runs cancelled through POST …/cancel: in runCount, neither successes nor failures.' }),
-    missedCount: z.number().int().meta({ description: 'Scheduled times the service found with no run (a lost fire), recorded as skipped runs with reason "missed".' }),
+    missedCount: z
+      .number()
+      .int()
+      .meta({ description: 'Scheduled times the service found with no run (a lost fire), recorded as skipped runs with reason "missed".' }),
     schedulerExpression: z.string().meta({ example: 'cron(0 9 ? * MON-FRI *)' }),
     schedulerTimezone: z.string(),
     cronDescription: z.string().meta({ example: 'At 09:00, Monday through Friday (America/New_York)' }),

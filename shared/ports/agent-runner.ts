@@ -14,11 +14,18 @@ export interface AgentRequest {
   tenantId: string;
   /** W3C trace context sent to http and openai agents, so they can join the run's trace. */
   traceparent?: string;
+  /**
+   * Where an http agent that answers 202 Accepted finishes the run (POST, `Authorization: Bearer <token>`): see
+   * shared/use-cases/run-callback.ts. Absent when the deployment has no PUBLIC_BASE_URL; other agent kinds ignore it.
+   */
+  callback?: { url: string; token: string };
 }
 
 export interface AgentResult {
   output: string;
   usage?: AgentUsage;
+  /** The agent answered 202 Accepted: it works on and ends the run through its callback (output is then empty). */
+  accepted?: true;
 }
 
 export interface AgentRunner {

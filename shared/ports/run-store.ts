@@ -73,4 +73,10 @@ export interface RunStore {
   list(tenantId: string, scheduleId: string | null, options: { limit: number; after?: string | undefined; status?: RunStatus | undefined }): Promise<RunPage>;
   /** Runs started this month, for budgets. */
   usage(tenantId: string, month: string): Promise<number>;
+  /**
+   * running → accepted (its agent answered 202 and calls back): writes `acceptedAt`, the later `deadlineAt` (and the
+   * run's place in the due index, so the sweeper ends it only past that) and `attempts` when given; then, when this run
+   * holds its schedule's overlap marker, extends the marker to the new deadline. False when the run is no longer running.
+   */
+  markAccepted(run: Run): Promise<boolean>;
 }

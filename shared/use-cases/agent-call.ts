@@ -5,7 +5,7 @@ import { isFinal, type Run, type RunAttempt } from '../domain/run.ts';
 import { retryPolicyOf, type Schedule } from '../domain/schedule.ts';
 import { formatInstant } from '../expressions/index.ts';
 import { AgentError, type AgentRequest, type AgentResult } from '../ports/agent-runner.ts';
-import type { RunnerDeps } from './execute-run.ts';
+import type { RunnerDeps } from './runner-deps.ts';
 
 /** How often a running run's record is read to notice a cancel (one strongly consistent GetItem each time). */
 export const CANCEL_CHECK_MS = 3_000;

@@ -10,6 +10,7 @@ import type { RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import { continuationDeps, continueAfterRun } from './backfill.ts';
 import { recordFinalState } from './run-end.ts';
+import { notifyRunEnded, type NotifyDeps } from './notifications.ts';
 
 export interface SweepDeps {
   runs: RunStore;
@@ -23,6 +24,8 @@ export interface SweepDeps {
   backfills?: BackfillStore;
   settings?: Settings;
   dispatcher?: RunDispatcher;
+  /** A run the sweeper ends is notified like any other (run.timed_out, run.failed); without these, none are sent. */
+  notifications?: NotifyDeps;
 }
 
 export interface SweepResult {
@@ -53,6 +56,9 @@ export async function endOverdueRuns(deps: SweepDeps, options: { everyUnfinished
       const outcome = await recordFinalState(deps, final, schedule);
       if (outcome !== 'already_final') ended.push(run.id);
       if (run.scheduleId) await deps.runs.releaseOverlap(run);
+      if (outcome === 'recorded') {
+        await notifyRunEnded(deps.notifications, { run: final, schedule, previousConsecutiveFailures: schedule?.consecutiveFailures ?? 0, autoPaused: false });
+      }
     } catch (error) {
       deps.log?.('Could not end an overdue run; the next sweep retries', { runId: run.id, error: error instanceof Error ? error.name : 'unknown' });
       continue;

@@ -1,48 +1,19 @@
 // The runner: a scheduled event or a queued run becomes exactly one run record, the agent's answer, and the schedule's counters.
-import type { Settings } from '../config.ts';
 import { formatInstant } from '../expressions/index.ts';
 import { capOutput, makeRun, scheduledRunId, type Run, type SkipReason } from '../domain/run.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { StaleVersionError } from '../domain/errors.ts';
-import type { AgentRunner } from '../ports/agent-runner.ts';
-import type { AgentStore } from '../ports/agent-store.ts';
-import type { BackfillStore } from '../ports/backfill-store.ts';
-import type { Clock, IdGenerator } from '../ports/clock.ts';
-import type { QueuedRunRef, RunDispatcher } from '../ports/run-dispatcher.ts';
-import type { RunStore } from '../ports/run-store.ts';
-import type { ScheduleStore } from '../ports/schedule-store.ts';
-import type { ScheduledEvent, SchedulerMirror } from '../ports/scheduler-mirror.ts';
+import type { QueuedRunRef } from '../ports/run-dispatcher.ts';
+import type { ScheduledEvent } from '../ports/scheduler-mirror.ts';
 import { retryStale } from './retry.ts';
 import { expiresAt, quotaReservation } from './run-rules.ts';
 import { continuationDeps, continueAfterRun } from './backfill.ts';
 import { endRun } from './run-end.ts';
 import { callAgent } from './agent-call.ts';
+import { acceptRun, callbackRequest } from './run-callback.ts';
+import type { RunnerDeps } from './runner-deps.ts';
 
-export interface RunnerDeps {
-  schedules: ScheduleStore;
-  agents: AgentStore;
-  runs: RunStore;
-  agentRunner: AgentRunner;
-  mirror: SchedulerMirror;
-  clock: Clock;
-  ids: IdGenerator;
-  settings: Settings;
-  /** Milliseconds left before the runner itself is stopped (the Lambda's remaining time); unbounded locally. */
-  remainingMs?: () => number;
-  /** The signal that aborts the agent call at the run's deadline (tests may shorten time). */
-  deadlineSignal?: (ms: number) => AbortSignal;
-  log?: (message: string, details: Record<string, unknown>) => void;
-  /** Waits between attempts (retries); ends early when the signal aborts. Tests pass one that moves their clock. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** How often a running run is re-read to notice a cancel (default CANCEL_CHECK_MS, 3 s). */
-  cancelCheckMs?: number;
-  /**
-   * A backfill run that ends starts its backfill's next occurrence: through these (shared/composition/runner.ts wires
-   * both). Without them a backfill run ends alone and its backfill waits.
-   */
-  backfills?: BackfillStore;
-  dispatcher?: RunDispatcher;
-}
+export type { RunnerDeps } from './runner-deps.ts';
 
 export type RunnerOutcome =
   | { outcome: 'ran'; run: Run }
@@ -144,7 +115,8 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
   // The start transaction bumped the version when it took the overlap marker.
   const started = schedule.overlapPolicy === 'skip' ? { ...schedule, version: schedule.version + 1 } : schedule;
   const finished = await execute(deps, run, started, deadline);
-  if (schedule.overlapPolicy === 'skip') await deps.runs.releaseOverlap(finished);
+  // An accepted run (its agent answered 202) holds the overlap marker until its callback, cancel or deadline.
+  if (schedule.overlapPolicy === 'skip' && finished.status !== 'running') await deps.runs.releaseOverlap(finished);
   return { outcome: 'ran', run: finished };
 }
 
@@ -172,7 +144,8 @@ export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Pro
   const run: Run = { ...queued, status: 'running', startedAt: formatInstant(now), deadlineAt: formatInstant(deadline), attempt: queued.attempt };
   if (!(await deps.runs.markRunning(run))) return { outcome: 'duplicate', runId: run.id };
   const finished = await execute(deps, run, schedule, deadline);
-  await continueBackfillOf(deps, finished);
+  // An accepted backfill run continues its backfill when its callback (or the sweeper) ends it.
+  if (finished.status !== 'running') await continueBackfillOf(deps, finished);
   return { outcome: 'ran', run: finished };
 }
 
@@ -200,9 +173,15 @@ async function continueBackfillOf(deps: RunnerDeps, run: Run): Promise<void> {
 }
 
 async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null, deadline: Date): Promise<Run> {
-  const call = await callAgent(deps, started, schedule, deadline);
+  const call = await callAgent(deps, started, schedule, deadline, callbackRequest(deps, started));
   // Cancelled (or ended by the sweeper) while it ran: that record stands, and the runner writes nothing.
   if (call.kind === 'ended_elsewhere') return call.run;
+  if (call.kind === 'answered' && call.result.accepted) {
+    // 202 Accepted: the run stays running until its callback or its deadline; the runner is done with it.
+    const accepted = await acceptRun(deps, { ...started, attempts: call.attempts }, schedule);
+    if (accepted !== 'already_final') return accepted;
+    return (await deps.runs.get(started.tenantId, started.scheduleId, started.id)) ?? started;
+  }
   const finishedAt = formatInstant(deps.clock.now());
   let run: Run;
   if (call.kind === 'answered') {

@@ -1,22 +1,24 @@
 // The end of a run, wherever it ends (the runner, a callback, a cancel, the sweeper): its final state written once with
-// its schedule's counters, then what follows from it — the schedule paused after too many failures.
+// its schedule's counters, then what follows from it — the schedule paused after too many failures, and the
+// notifications of its end (queued, never waited on).
 import type { TenantPrincipal } from '../domain/principal.ts';
 import type { Run } from '../domain/run.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { StaleVersionError } from '../domain/errors.ts';
 import type { FinishOutcome } from '../ports/run-store.ts';
-import type { RunnerDeps } from './execute-run.ts';
+import type { RunnerDeps } from './runner-deps.ts';
 import { applyChanges } from './schedule-changes.ts';
 import { computeNextRunAt } from './schedule-timing.ts';
 import { updateWithMirror } from './scheduler-sync.ts';
 import { retryStale } from './retry.ts';
+import { notifyRunEnded } from './notifications.ts';
 
-export type EndRunDeps = Pick<RunnerDeps, 'runs' | 'schedules' | 'agents' | 'mirror' | 'clock' | 'ids' | 'settings' | 'log'>;
+export type EndRunDeps = Pick<RunnerDeps, 'runs' | 'schedules' | 'agents' | 'mirror' | 'clock' | 'ids' | 'settings' | 'log' | 'notifications'>;
 
 /**
- * Records a finished run (see recordFinalState) and, when it failed and its schedule has failed too often in a row,
- * pauses the schedule. 'already_final': someone else ended it first (the sweeper, a cancel, a callback); its record
- * stands and nothing follows.
+ * Records a finished run (see recordFinalState); when it failed and its schedule has failed too often in a row,
+ * pauses the schedule; then queues its notifications (run.*, schedule.recovered, schedule.auto_paused). 'already_final':
+ * someone else ended it first (the sweeper, a cancel, a callback); its record stands and nothing follows.
  */
 export async function endRun(deps: EndRunDeps, run: Run, schedule: Schedule | null): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
   const result = await recordFinalState(deps, run, schedule);
@@ -26,11 +28,16 @@ export async function endRun(deps: EndRunDeps, run: Run, schedule: Schedule | nu
   }
   const threshold = deps.settings.autoDisableAfterFailures;
   const failed = run.status === 'failed' || run.status === 'timed_out';
+  let autoPaused = false;
   // Checked against the schedule as it is now: overlapping runs may have failed meanwhile too.
   if (schedule && failed && result === 'recorded' && threshold > 0 && schedule.scheduleType === 'recurring') {
-    await pauseAfterFailures(deps, schedule, threshold, run).catch((error: unknown) =>
-      deps.log?.('Could not pause a schedule after repeated failures', { scheduleId: schedule.id, error: error instanceof Error ? error.name : 'unknown' }),
-    );
+    autoPaused = await pauseAfterFailures(deps, schedule, threshold, run).catch((error: unknown) => {
+      deps.log?.('Could not pause a schedule after repeated failures', { scheduleId: schedule.id, error: error instanceof Error ? error.name : 'unknown' });
+      return false;
+    });
+  }
+  if (result === 'recorded') {
+    await notifyRunEnded(deps.notifications, { run, schedule, previousConsecutiveFailures: schedule?.consecutiveFailures ?? 0, autoPaused });
   }
   return result;
 }
@@ -95,8 +102,9 @@ async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Pr
   }
 }
 
-/** The deployment's autoDisableAfterFailures: paused in both stores, with the reason on the schedule. */
-async function pauseAfterFailures(deps: EndRunDeps, schedule: Schedule, threshold: number, run: Run): Promise<void> {
+/** The deployment's autoDisableAfterFailures: paused in both stores, with the reason on the schedule. True when it paused it. */
+async function pauseAfterFailures(deps: EndRunDeps, schedule: Schedule, threshold: number, run: Run): Promise<boolean> {
+  let paused = false;
   const owner: TenantPrincipal = {
     role: 'tenant',
     tenantId: schedule.tenantId,
@@ -105,10 +113,12 @@ async function pauseAfterFailures(deps: EndRunDeps, schedule: Schedule, threshol
     keyId: 'runner',
   };
   await updateWithMirror({ ...deps, log: deps.log }, owner, schedule.id, (current) => {
-    if (!current.enabled || current.consecutiveFailures < threshold) return current;
+    paused = current.enabled && current.consecutiveFailures >= threshold;
+    if (!paused) return current;
     return {
       ...applyChanges(deps, current, { enabled: false }),
       statusReason: `Paused after ${current.consecutiveFailures} consecutive failed runs (last: ${run.error?.kind}: ${run.error?.message.slice(0, 200)}). Fix the cause, then enable it again.`,
     };
   });
+  return paused;
 }

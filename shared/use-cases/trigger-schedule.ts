@@ -5,7 +5,7 @@ import type { TenantPrincipal } from '../domain/principal.ts';
 import { makeRun, newRunId, type Run } from '../domain/run.ts';
 import { formatInstant } from '../expressions/index.ts';
 import type { RunDispatcher } from '../ports/run-dispatcher.ts';
-import type { RunnerDeps } from './execute-run.ts';
+import type { RunnerDeps } from './runner-deps.ts';
 import { expiresAt, quotaReservation } from './run-rules.ts';
 import { loadVisibleSchedule } from './schedule-access.ts';
 

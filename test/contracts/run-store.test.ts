@@ -7,6 +7,7 @@ import { InMemoryRunStore } from '../fakes/in-memory-runs.ts';
 import { dynamoTable } from './dynamodb.ts';
 import { runStoreContract } from './run-store.contract.ts';
 import { runControlContract } from './run-control.contract.ts';
+import { runCallbacksContract } from './run-callbacks.contract.ts';
 
 describe('RunStore contract', () => {
   describe('in-memory fake', () => {
@@ -16,6 +17,7 @@ describe('RunStore contract', () => {
     };
     runStoreContract(fake);
     runControlContract(fake);
+    runCallbacksContract(fake);
   });
 
   describe('DynamoDB Local', () => {
@@ -25,5 +27,6 @@ describe('RunStore contract', () => {
     };
     runStoreContract(dynamo);
     runControlContract(dynamo);
+    runCallbacksContract(dynamo);
   });
 });

@@ -22,7 +22,8 @@ beforeAll(async () => {
       response.on('close', () => markSlowClosed(Date.now()));
       return;
     }
-    if (request.url === '/flaky' && (flakyCalls += 1) === 1) {
+    if (request.url === '/flaky') flakyCalls += 1;
+    if (request.url === '/flaky' && flakyCalls === 1) {
       response.writeHead(503, { 'content-type': 'text/plain' });
       response.end('busy, try again');
       return;
@@ -46,7 +47,9 @@ afterAll(async () => {
 });
 
 async function schedule(agentId: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const created = await e2e.request('POST', '/v1/schedules', { body: { name: `${agentId} job`, task: 'Work', cronExpression: '0 9 * * *', agentId, ...extra } });
+  const created = await e2e.request('POST', '/v1/schedules', {
+    body: { name: `${agentId} job`, task: 'Work', cronExpression: '0 9 * * *', agentId, ...extra },
+  });
   expect(created.status).toBe(201);
   return created.json.schedule.id as string;
 }

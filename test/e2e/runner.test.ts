@@ -156,6 +156,9 @@ describe('scheduled runs fired by the local scheduler', () => {
       scheduledTime: '2026-11-20T00:01:00Z',
       metadata: { source: 'e2e' },
       environmentId: null,
+      // http agents are offered a callback (the local server's own URL): they may answer 202 and finish later.
+      callbackUrl: expect.stringMatching(new RegExp(`^${e2e.url}/v1/callbacks/[A-Za-z0-9_-]+$`)),
+      callbackToken: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 });

@@ -209,6 +209,26 @@ export class InMemoryRunStore implements RunStore {
   async usage(tenantId: string, month: string): Promise<number> {
     return this.usageByMonth.get(this.usageKey(tenantId, month)) ?? 0;
   }
+
+  /** As DynamoRunStore (run-callbacks.ts): the run while it is running, then the overlap marker if this run holds it. */
+  async markAccepted(run: Run): Promise<boolean> {
+    const key = this.runKey(run.tenantId, run.scheduleId, run.id);
+    const stored = this.items.get(key);
+    if (stored?.status !== 'running') return false;
+    this.items.set(key, {
+      ...stored,
+      acceptedAt: run.acceptedAt ?? null,
+      deadlineAt: run.deadlineAt,
+      ...(run.attempts === undefined ? {} : { attempts: clone(run.attempts) }),
+    });
+    if (run.scheduleId === null) return true;
+    const scheduleKey = this.scheduleKey(run.tenantId, run.scheduleId);
+    const schedule = this.schedules.items.get(scheduleKey);
+    if (schedule && schedule.runningRunId === run.id) {
+      this.schedules.items.set(scheduleKey, { ...schedule, runningUntil: run.deadlineAt, version: schedule.version + 1 });
+    }
+    return true;
+  }
 }
 
 /** A promise with its resolve/reject exposed. */

@@ -49,10 +49,10 @@ describe('cdk-nag AwsSolutions', () => {
       counts[rule] = (counts[rule] ?? 0) + 1;
     }
     expect(counts).toEqual({
-      // X-Ray: one per function (32).
-      'AwsSolutions-IAM5[Resource::*]': 32,
-      // The routes that change schedules (6 folders) and the runner.
-      'AwsSolutions-IAM5[Resource::<schedules of the group>]': 7,
+      // X-Ray: one per function (38).
+      'AwsSolutions-IAM5[Resource::*]': 38,
+      // The routes that change schedules (6 folders), the agent callback route (auto-pause) and the runner.
+      'AwsSolutions-IAM5[Resource::<schedules of the group>]': 8,
       // The runner reads agent secrets; PUT and DELETE /v1/secrets/{name} write them.
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:agent-schedules/test/agents/*]': 3,
       // Cross-region inference: foundation models in any region, inference profiles of this account.
@@ -60,7 +60,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*]': 1,
       // The Scheduler role invoking the sweeper (LambdaInvoke grants ARN and ARN:*).
       'AwsSolutions-IAM5[Resource::<ServiceSweeperFunction049D0420.Arn>:*]': 1,
-      'AwsSolutions-APIG4': 2,
+      // /health, /openapi.json and the agent callback route (its per-run token is the auth).
+      'AwsSolutions-APIG4': 3,
       'AwsSolutions-SQS3': 1,
       'AwsSolutions-SMG4': 3,
     });

@@ -6,7 +6,7 @@ import { Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '#infra/bundling.ts';
-import { AUTHORIZER_FUNCTION, PUBLIC_ROUTE_PATHS, RUNNER_FUNCTION, SWEEPER_FUNCTION, allFunctionSpecs } from '#infra/functions.ts';
+import { AUTHORIZER_FUNCTION, NOTIFIER_FUNCTION, PUBLIC_ROUTE_PATHS, RUNNER_FUNCTION, SWEEPER_FUNCTION, allFunctionSpecs } from '#infra/functions.ts';
 import { RUN_METRICS } from '#shared/run-metrics.ts';
 import { toScheduleRequest, schedulerMirrorConfigFromEnv } from '#shared/adapters/eventbridge-scheduler/scheduler-mirror.ts';
 import { ENV, LOCAL_ONLY_ENV, SCHEDULER_ENV, envNamesFor, settingsFromEnv } from '#shared/config.ts';
@@ -30,6 +30,7 @@ function expectedEnv(folder: string): string[] {
   // Both invoke the runner: the next occurrence of a backfill whose run they ended.
   if (folder === RUNNER_FUNCTION) return envNamesFor({ role: 'runner', table: true, invokeRunner: true });
   if (folder === SWEEPER_FUNCTION) return envNamesFor({ role: 'sweeper', table: true, invokeRunner: true });
+  if (folder === NOTIFIER_FUNCTION) return envNamesFor({ role: 'notifier', table: true });
   const route = routesByFunction.get(folder)![0]!;
   return envNamesFor({
     role: 'api',
@@ -37,6 +38,7 @@ function expectedEnv(folder: string): string[] {
     scheduler: route.scheduler ?? false,
     invokeRunner: route.invokeRunner ?? false,
     cursorKey: route.cursorKey ?? false,
+    signingSecret: route.signingSecret ?? false,
   });
 }
 
@@ -52,7 +54,12 @@ function expectedGrants(folder: string, scheduleArns: string): string[] {
     ...pairs(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']),
   ];
   const route = routesByFunction.get(folder)?.[0];
-  const table = folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION ? 'write' : folder === AUTHORIZER_FUNCTION ? 'read' : route!.table;
+  const table =
+    folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION || folder === NOTIFIER_FUNCTION
+      ? 'write'
+      : folder === AUTHORIZER_FUNCTION
+        ? 'read'
+        : route!.table;
   if (table === 'read') expected.push(...pairs(READ, TABLE_RESOURCES));
   if (table === 'write') expected.push(...pairs(WRITE, TABLE_RESOURCES));
   if (route?.scheduler)
@@ -75,7 +82,19 @@ function expectedGrants(folder: string, scheduleArns: string): string[] {
   }
   if (route?.scheduler || folder === RUNNER_FUNCTION) expected.push('iam:PassRole <scheduler-role>');
   if (route?.cursorKey) expected.push('secretsmanager:GetSecretValue <cursor-key>');
+  if (route?.signingSecret) expected.push('secretsmanager:GetSecretValue <signing-secret>');
   if (folder === AUTHORIZER_FUNCTION) expected.push('secretsmanager:GetSecretValue <admin-key>');
+  // Notifications: the functions that end runs only send to the queue; the notifier consumes it (its event source).
+  if (route?.notify || folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION) expected.push('sqs:SendMessage <notification-queue>');
+  if (folder === NOTIFIER_FUNCTION) {
+    expected.push(
+      'secretsmanager:GetSecretValue <signing-secret>',
+      ...pairs(
+        ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+        ['<notification-queue>'],
+      ),
+    );
+  }
   if (folder === RUNNER_FUNCTION) {
     expected.push(
       ...pairs(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'], [scheduleArns]),
@@ -104,8 +123,10 @@ beforeAll(() => {
     [logicalId(state.cursorKeySecret), 'cursor-key'],
     [logicalId(svc.schedulerRole), 'scheduler-role'],
     [logicalId(svc.alarmTopic), 'alarm-topic'],
+    [logicalId(svc.notifications.queue), 'notification-queue'],
+    [logicalId(svc.notifications.deadLetterQueue), 'notification-dlq'],
   ]);
-  for (const fn of [svc.runner, svc.authorizer, svc.sweeper, ...svc.apiFunctions.values()]) {
+  for (const fn of [svc.runner, svc.authorizer, svc.sweeper, svc.notifier, ...svc.apiFunctions.values()]) {
     labels.set(logicalId(fn.logGroup), `logs:${fn.spec.name}`);
     labels.set(logicalId(fn.function), `fn:${fn.spec.name}`);
   }
@@ -119,8 +140,8 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('builds one Lambda per function folder in the route table, plus the authorizer, the runner and the sweeper', () => {
-    const expected = new Set([AUTHORIZER_FUNCTION, RUNNER_FUNCTION, SWEEPER_FUNCTION, ...ROUTES.map((route) => route.function)]);
+  it('builds one Lambda per function folder in the route table, plus the authorizer, the runner, the sweeper and the notifier', () => {
+    const expected = new Set([AUTHORIZER_FUNCTION, RUNNER_FUNCTION, SWEEPER_FUNCTION, NOTIFIER_FUNCTION, ...ROUTES.map((route) => route.function)]);
     expect(new Set(lambdas.keys())).toEqual(expected);
     expect(Object.values(service).filter((resource) => resource.Type === 'AWS::Lambda::Function')).toHaveLength(expected.size);
     for (const folder of expected) expect(existsSync(join(PROJECT_ROOT, 'functions', folder, 'handler.ts')), folder).toBe(true);
@@ -137,7 +158,7 @@ describe('functions', () => {
       }));
       expect(flags, folder).toEqual(flags.map(() => flags[0]));
     }
-    expect(allFunctionSpecs()).toHaveLength(routesByFunction.size + 3);
+    expect(allFunctionSpecs()).toHaveLength(routesByFunction.size + 4);
   });
 
   it('runs every function on Node 24, arm64, with active tracing, JSON logs and a log group with retention', () => {
@@ -235,7 +256,9 @@ describe('environment', () => {
       if (env[ENV.tableName] !== undefined) expect(env[ENV.tableName], folder).toBe('<table>');
       if (env[ENV.runnerFunction] !== undefined) expect(env[ENV.runnerFunction], folder).toBe('<runner>');
       if (folder === AUTHORIZER_FUNCTION) expect(env[ENV.adminKeySecretArn]).toBe('<admin-key>');
-      if (folder === RUNNER_FUNCTION) expect(env[ENV.signingSecretArn]).toBe('<signing-secret>');
+      if (folder === RUNNER_FUNCTION || folder === NOTIFIER_FUNCTION || routesByFunction.get(folder)?.[0]?.signingSecret)
+        expect(env[ENV.signingSecretArn], folder).toBe('<signing-secret>');
+      if (env[ENV.notificationQueueUrl] !== undefined) expect(env[ENV.notificationQueueUrl], folder).toBe('<notification-queue>');
       if (routesByFunction.get(folder)?.[0]?.cursorKey) expect(env[ENV.cursorKeyArn]).toBe('<cursor-key>');
       if (folder !== AUTHORIZER_FUNCTION) expect(() => settingsFromEnv(env), folder).not.toThrow();
     }
@@ -389,9 +412,9 @@ describe('api', () => {
 });
 
 describe('safety nets', () => {
-  it('alarms on dead letters, runner errors, runs near the timeout, missed runs, API 5xx rate and throttles, to the alarm topic', () => {
+  it('alarms on dead letters (runs and notifications), runner errors, runs near the timeout, missed runs, API 5xx rate and throttles, to the alarm topic', () => {
     const alarms = reader.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) expect(reader.text(alarm.AlarmActions)).toBe('<alarm-topic>');
     const byMetric = (name: string) =>
       alarms.find((alarm) => alarm.MetricName === name || JSON.stringify(alarm.Metrics ?? []).includes(`"MetricName":"${name}"`));

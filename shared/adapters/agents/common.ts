@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentInput, AgentKind } from '../../domain/agent.ts';
 import { AgentError, type AgentRequest, type AgentResult, type AgentUsage } from '../../ports/agent-runner.ts';
+import { isRetryableAwsError } from '../../domain/agent-outcome.ts';
 
 /** The settings of one kind of agent (the domain `Agent` type keeps only the fields common to all kinds). */
 export type AgentSettings<K extends AgentKind> = Omit<Extract<AgentInput, { kind: K }>, 'id'>;
@@ -19,9 +20,14 @@ export interface AgentPayload {
   scheduledTime: string | null;
   metadata: Record<string, unknown> | null;
   environmentId: string | null;
+  /** http agents only, when the run offers a callback: where to POST the result after answering 202 Accepted… */
+  callbackUrl?: string;
+  /** …with `Authorization: Bearer <callbackToken>` (good for this run only). */
+  callbackToken?: string;
 }
 
-export function agentPayload(request: AgentRequest): AgentPayload {
+/** `withCallback`: the agent kind can answer 202 and call back (http); other kinds never see the callback token. */
+export function agentPayload(request: AgentRequest, options: { withCallback?: boolean } = {}): AgentPayload {
   return {
     task: request.task,
     scheduleId: request.scheduleId,
@@ -29,6 +35,7 @@ export function agentPayload(request: AgentRequest): AgentPayload {
     scheduledTime: request.scheduledTime,
     metadata: request.metadata,
     environmentId: request.environmentId,
+    ...(options.withCallback && request.callback ? { callbackUrl: request.callback.url, callbackToken: request.callback.token } : {}),
   };
 }
 
@@ -144,5 +151,8 @@ export function awsAgentError(service: string, error: unknown): AgentError {
   if (error instanceof AgentError) return error;
   const name = errorName(error);
   const message = errorMessage(error).slice(0, 500);
-  return new AgentError('agent_error', `${service} answered ${name}${message === '' || message === name ? '' : `: ${message}`}`, { cause: error });
+  return new AgentError('agent_error', `${service} answered ${name}${message === '' || message === name ? '' : `: ${message}`}`, {
+    cause: error,
+    retryable: isRetryableAwsError(name),
+  });
 }

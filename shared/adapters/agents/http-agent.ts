@@ -68,6 +68,18 @@ export function parseAgentAnswer(answer: HttpAnswer): AgentResult {
   return usage === undefined ? { output } : { output, usage };
 }
 
+/**
+ * 202 Accepted: the agent works on and finishes the run through its callback. Without a callback in the request (the
+ * deployment has no PUBLIC_BASE_URL) nothing could ever finish the run, so the answer is an error.
+ */
+function acceptedAnswer(request: AgentRequest): AgentResult {
+  if (request.callback) return { output: '', accepted: true };
+  throw new AgentError(
+    'invalid_response',
+    "The agent answered 202 Accepted, but this run offered it no callback URL to finish through: callbacks need PUBLIC_BASE_URL (the API's own URL) on the runner.",
+  );
+}
+
 export interface HttpAgentOptions extends TargetGuardOptions {
   /** Keys the X-Agent-Schedules-Signature header so agents can verify the call comes from this service. */
   signingSecret: string;
@@ -90,7 +102,9 @@ export class HttpAgentRunner {
       signal,
       async () => {
         const url = new URL(agent.url);
-        const body = JSON.stringify(agentPayload(request));
+        // The callback token is a credential for this run: never echoed into an error message.
+        if (request.callback) secrets.push(request.callback.token);
+        const body = JSON.stringify(agentPayload(request, { withCallback: true }));
         const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
         for (const [name, value] of Object.entries(agent.headers ?? {})) {
           const lower = name.toLowerCase();
@@ -105,6 +119,7 @@ export class HttpAgentRunner {
         const nowSeconds = Math.floor((this.#options.now?.() ?? new Date()).getTime() / 1000);
         headers[SIGNATURE_HEADER.toLowerCase()] = signatureHeader(body, this.#options.signingSecret, nowSeconds);
         const answer = await guardedPost({ url, headers, body, signal, guard: this.#options, secrets });
+        if (answer.status === 202) return acceptedAnswer(request);
         if (answer.status < 200 || answer.status > 299) throw statusError(answer, secrets);
         return parseAgentAnswer(answer);
       },

@@ -7,6 +7,7 @@ import type { BeginOutcome, FinishOutcome, QuotaReservation, RecordOutcome, RunP
 import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
 import { DUE_INDEX, DUE_SHARDS, runsDuePk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';
+import { markRunAccepted } from './run-callbacks.ts';
 import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
 import {
   dueIndexKeys,
@@ -379,5 +380,10 @@ export class DynamoRunStore implements RunStore {
   async usage(tenantId: string, month: string): Promise<number> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: usageKey(tenantId, month) }));
     return usageRunsOf(result.Item);
+  }
+
+  /** 1 UpdateItem on the run, and 1 on its schedule's overlap marker for a scheduled run (run-callbacks.ts). */
+  markAccepted(run: Run): Promise<boolean> {
+    return markRunAccepted(this.client, this.tableName, run);
   }
 }

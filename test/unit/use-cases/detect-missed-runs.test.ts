@@ -12,7 +12,8 @@ import { detectMissedRuns, MISSED_BATCH, type MissedRunDeps } from '#shared/use-
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../../fakes/in-memory-runs.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds } from '../../fakes/in-memory.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, type RecordingMirror } from '../../fakes/in-memory.ts';
+import { inMemoryRunnerDeps } from '../../fakes/runner-deps.ts';
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
 const START = new Date('2026-11-20T08:00:00Z');
@@ -36,19 +37,14 @@ beforeEach(async () => {
   const agents = new InMemoryAgentStore();
   told = [];
   logged = [];
-  deps = {
-    schedules,
-    agents,
-    runs,
-    agentRunner: agent,
-    mirror: new RecordingMirror(),
-    clock,
-    ids: new SequentialIds(),
-    settings: settingsFromEnv({}),
-    dispatcher: new RecordingDispatcher(),
-    // A held agent call never ends by itself here.
-    deadlineSignal: () => new AbortController().signal,
-  };
+  deps = inMemoryRunnerDeps(
+    { schedules, agents, runs, clock, agentRunner: agent },
+    {
+      dispatcher: new RecordingDispatcher(),
+      // A held agent call never ends by itself here.
+      deadlineSignal: () => new AbortController().signal,
+    },
+  );
   sweep = {
     schedules,
     runs,

@@ -1,7 +1,6 @@
 // Runs that never end: a runner killed mid-run leaves its run `running`; the sweeper ends it timed_out after its
 // deadline, counts it and frees the overlap marker. A final write the agent's answer breaks still ends the run.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { settingsFromEnv } from '#shared/config.ts';
 import type { Agent } from '#shared/domain/agent.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { QUEUED_RUN_LIMIT_MS, STUCK_RUN_GRACE_MS, scheduledRunId } from '#shared/domain/run.ts';
@@ -12,7 +11,8 @@ import { endOverdueRuns } from '#shared/use-cases/end-overdue-runs.ts';
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../../fakes/in-memory-runs.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds } from '../../fakes/in-memory.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore } from '../../fakes/in-memory.ts';
+import { inMemoryRunnerDeps } from '../../fakes/runner-deps.ts';
 
 const alice: TenantPrincipal = { role: 'tenant', tenantId: 'acme', userId: 'alice', keyId: 'k1' };
 const START = new Date('2026-11-20T00:00:00Z');
@@ -31,20 +31,15 @@ beforeEach(async () => {
   agent = new FakeAgentRunner();
   const agents = new InMemoryAgentStore();
   logged.length = 0;
-  deps = {
-    schedules,
-    agents,
-    runs,
-    agentRunner: agent,
-    mirror: new RecordingMirror(),
-    clock,
-    ids: new SequentialIds(),
-    settings: settingsFromEnv({}),
-    dispatcher: new RecordingDispatcher(),
-    // The agent never answers by itself in these tests: the held call plays a runner that was killed.
-    deadlineSignal: () => new AbortController().signal,
-    log: (message) => logged.push(message),
-  };
+  deps = inMemoryRunnerDeps(
+    { schedules, agents, runs, clock, agentRunner: agent },
+    {
+      dispatcher: new RecordingDispatcher(),
+      // The agent never answers by itself in these tests: the held call plays a runner that was killed.
+      deadlineSignal: () => new AbortController().signal,
+      log: (message) => logged.push(message),
+    },
+  );
   await agents.create({
     tenantId: 'acme',
     id: 'bot',

@@ -2,7 +2,6 @@
 // which failures), and idempotent triggers. The clock is injected and backoff waits move it; nothing sleeps for real
 // but the few milliseconds a running run's cancel check takes.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { settingsFromEnv } from '#shared/config.ts';
 import type { Agent } from '#shared/domain/agent.ts';
 import { NotFoundError, RunFinishedError, ValidationError } from '#shared/domain/errors.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
@@ -17,7 +16,8 @@ import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerDeps, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../../fakes/in-memory-runs.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds } from '../../fakes/in-memory.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore } from '../../fakes/in-memory.ts';
+import { inMemoryRunnerDeps } from '../../fakes/runner-deps.ts';
 import { answered } from '../../support/answered.ts';
 import { rejectionOf } from '../../support/rejections.ts';
 
@@ -41,23 +41,18 @@ beforeEach(async () => {
   agent = new FakeAgentRunner({ elapse: (ms) => clock.advance(ms) });
   dispatcher = new RecordingDispatcher();
   sleeps = [];
-  deps = {
-    schedules,
-    agents,
-    runs,
-    agentRunner: agent,
-    mirror: new RecordingMirror(),
-    clock,
-    ids: new SequentialIds(),
-    settings: settingsFromEnv({}),
-    dispatcher,
-    // Backoff moves the test's clock instead of waiting.
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.advance(ms);
+  deps = inMemoryRunnerDeps(
+    { schedules, agents, runs, clock, agentRunner: agent },
+    {
+      dispatcher,
+      // Backoff moves the test's clock instead of waiting.
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.advance(ms);
+      },
+      cancelCheckMs: 5,
     },
-    cancelCheckMs: 5,
-  };
+  );
   await agents.create({
     tenantId: 'acme',
     id: 'bot',
@@ -181,7 +176,10 @@ describe('retries of the agent call', () => {
     const run = ranRun(await fire(schedule, '2026-11-20T01:00:00.000Z'));
     expect(agent.calls).toHaveLength(3);
     expect(run.status).toBe('failed');
-    expect(run.error).toEqual({ kind: 'http_status', message: 'Agent answered HTTP 400 (attempt 3 of 5; not retried: a http_status error of this kind is not retryable)' });
+    expect(run.error).toEqual({
+      kind: 'http_status',
+      message: 'Agent answered HTTP 400 (attempt 3 of 5; not retried: a http_status error of this kind is not retryable)',
+    });
 
     agent.fail('invalid_response', 'not JSON');
     const bad = ranRun(await fire(schedule, '2026-11-20T02:00:00.000Z'));

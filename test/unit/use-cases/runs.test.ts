@@ -170,6 +170,7 @@ describe('a scheduled run', () => {
       attempt: 1,
       executionId: 'exec-2',
       expiresAt: Date.parse('2026-11-20T02:00:00Z') / 1000 + RETENTION_SECONDS,
+      attempts: [{ startedAt: '2026-11-20T02:00:00Z', finishedAt: '2026-11-20T02:00:02Z', error: null }],
     };
     expect(outcome).toEqual({ outcome: 'ran', run: expected });
     expect(expected.id).toMatch(RUN_ID_PATTERN);

@@ -1,0 +1,62 @@
+// The DynamoDB writes of a run its agent accepted (HTTP 202, finished later through its callback): the run's longer
+// deadline and its place in the due index, then its schedule's overlap marker held as long (DynamoRunStore.markAccepted).
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { overdueAt, type Run } from '../../domain/run.ts';
+import { isConditionFailure } from './client.ts';
+import { dueIndexKeys, runAttributes, runKey } from './items/run.ts';
+import { scheduleAttributes, scheduleKey } from './items/schedule.ts';
+
+/**
+ * 1 UpdateItem on the run (only while it is running), then, for a scheduled run, 1 UpdateItem on its schedule (only
+ * while this run holds the overlap marker; a later run may have taken it over, or a cancel released it).
+ */
+export async function markRunAccepted(client: DynamoDBDocumentClient, tableName: string, run: Run): Promise<boolean> {
+  const due = dueIndexKeys(run.id, overdueAt({ ...run, status: 'running' })!);
+  const name = runAttributes();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: runKey(run.tenantId, run.scheduleId, run.id),
+        UpdateExpression:
+          `SET ${name('acceptedAt')} = :acceptedAt, ${name('deadlineAt')} = :deadline, ${name('gsi2pk')} = :duePk, ${name('gsi2sk')} = :dueSk` +
+          (run.attempts === undefined ? '' : `, ${name('attempts')} = :attempts`),
+        ConditionExpression: `${name('status')} = :running`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: {
+          ':acceptedAt': run.acceptedAt ?? null,
+          ':deadline': run.deadlineAt,
+          ':duePk': due.gsi2pk,
+          ':dueSk': due.gsi2sk,
+          ':running': 'running',
+          ...(run.attempts === undefined ? {} : { ':attempts': run.attempts }),
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+  if (run.scheduleId) await extendOverlap(client, tableName, run);
+  return true;
+}
+
+/** The overlap marker lasts until the accepted run's deadline, so the next fire is skipped while the agent works. */
+async function extendOverlap(client: DynamoDBDocumentClient, tableName: string, run: Run): Promise<void> {
+  const name = scheduleAttributes();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: scheduleKey(run.tenantId, run.scheduleId!),
+        // The version moves as with every change of the marker, so a schedule update read before it cannot undo it.
+        UpdateExpression: `SET ${name('runningUntil')} = :until ADD ${name('version')} :one`,
+        ConditionExpression: `${name('runningRunId')} = :run`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: { ':until': run.deadlineAt, ':one': 1, ':run': run.id },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
