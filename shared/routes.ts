@@ -30,7 +30,7 @@ const mutate = { auth: 'tenant', table: 'write', scheduler: true } as const;
 const list = { ...read, cursorKey: true } as const;
 const agentWrite = { auth: 'tenant', table: 'write' } as const;
 
-export const ROUTES: readonly Route[] = [
+const NATIVE_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', function: 'get-health', auth: 'none', table: 'read' },
   { method: 'GET', path: '/openapi.json', function: 'get-openapi', auth: 'none', table: 'none' },
 
@@ -99,6 +99,19 @@ export const ROUTES: readonly Route[] = [
 
   { method: 'POST', path: '/v1/admin/api-keys', function: 'create-api-key', auth: 'admin', table: 'write' },
   { method: 'DELETE', path: '/v1/admin/api-keys/{keyId}', function: 'delete-api-key', auth: 'admin', table: 'write' },
+];
+
+/** Agent Manager's clients (seed 002) call `http://your-host/api/v1/…`: with only the host changed, they reach these. */
+export const AGENT_MANAGER_PREFIX = '/api';
+const AGENT_MANAGER_PATHS = /^\/v1\/(schedules|runs|batches)(\/|$)/;
+
+/**
+ * Every route: the service's own, then each schedules, runs and batches route again under /api (Agent Manager's
+ * prefix), answered by the same function in the same shapes. API Gateway cannot rewrite paths, so they are routes.
+ */
+export const ROUTES: readonly Route[] = [
+  ...NATIVE_ROUTES,
+  ...NATIVE_ROUTES.filter((route) => AGENT_MANAGER_PATHS.test(route.path)).map((route) => ({ ...route, path: `${AGENT_MANAGER_PREFIX}${route.path}` })),
 ];
 
 /** API Gateway's route key, e.g. "GET /v1/schedules/{id}". */

@@ -185,7 +185,7 @@ describe('seed 001 (computer-agents Schedules API)', () => {
   });
 });
 
-describe('seed 002 (Agent Manager scheduled runs)', () => {
+describe('seed 002 (Agent Manager scheduled runs, at its own /api/v1 prefix)', () => {
   let key: string;
   let id: string;
   const body = {
@@ -203,7 +203,7 @@ describe('seed 002 (Agent Manager scheduled runs)', () => {
   });
 
   it('creates a schedule from a ScheduleDTO with message as the task, answering 201 with its assigned id', async () => {
-    const response = await e2e.request('POST', '/v1/schedules', {
+    const response = await e2e.request('POST', '/api/v1/schedules', {
       key,
       headers: { 'Content-Type': 'application/json' },
       rawBody: `{
@@ -230,13 +230,13 @@ describe('seed 002 (Agent Manager scheduled runs)', () => {
   });
 
   it('gets the schedule by id', async () => {
-    const response = await e2e.request('GET', `/v1/schedules/${id}`, { key });
+    const response = await e2e.request('GET', `/api/v1/schedules/${id}`, { key });
     expect(response.status).toBe(200);
     expect(response.json.schedule).toMatchObject({ id, name: 'Daily Sales Summary', agentId: 'finance_agent', cronExpression: '0 8 * * *' });
   });
 
   it('updates the schedule with a full PUT body and applies the new recurrence', async () => {
-    const response = await e2e.request('PUT', `/v1/schedules/${id}`, {
+    const response = await e2e.request('PUT', `/api/v1/schedules/${id}`, {
       key,
       headers: { 'Content-Type': 'application/json' },
       rawBody: JSON.stringify({ ...body, cronExpression: '0 9 * * *' }),
@@ -251,23 +251,41 @@ describe('seed 002 (Agent Manager scheduled runs)', () => {
       enabled: true,
       nextRunAt: '2026-11-20T09:00:00Z',
     });
-    const again = await e2e.request('GET', `/v1/schedules/${id}`, { key });
+    const again = await e2e.request('GET', `/api/v1/schedules/${id}`, { key });
     expect(again.json.schedule).toMatchObject({ cronExpression: '0 9 * * *', nextRunAt: '2026-11-20T09:00:00Z' });
   });
 
   it('lists all schedules, including the one just created', async () => {
-    const response = await e2e.request('GET', '/v1/schedules', { key });
+    const response = await e2e.request('GET', '/api/v1/schedules', { key });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ object: 'list', has_more: false, total_count: 1 });
     expect(response.json.data).toHaveLength(1);
     expect(response.json.data[0]).toMatchObject({ id, name: 'Daily Sales Summary', cronExpression: '0 9 * * *' });
   });
 
+  it('triggers the schedule now, and its run history lists that run', async () => {
+    const response = await e2e.request('POST', `/api/v1/schedules/${id}/trigger`, { key });
+    expect(response.status).toBe(202);
+    const runId = response.json.run.id as string;
+    const history = await e2e.request('GET', `/api/v1/schedules/${id}/runs`, { key });
+    expect(history.status).toBe(200);
+    expect(history.json.data.map((run: { id: string }) => run.id)).toContain(runId);
+    const one = await e2e.request('GET', `/api/v1/schedules/${id}/runs/${runId}`, { key });
+    expect(one.status).toBe(200);
+    expect(one.json.run).toMatchObject({ id: runId, trigger: 'manual' });
+  });
+
+  it('answers another tenant under the prefix as under /v1: 404', async () => {
+    const { apiKey: other } = await e2e.createKey({ tenantId: 'seed-002-other', userId: 'someone' });
+    expect((await e2e.request('GET', `/api/v1/schedules/${id}`, { key: other })).status).toBe(404);
+    expect((await e2e.request('GET', `/v1/schedules/${id}`, { key })).status).toBe(200);
+  });
+
   it('deletes the schedule with 204 No Content, after which the list is empty', async () => {
-    const response = await e2e.request('DELETE', `/v1/schedules/${id}`, { key });
+    const response = await e2e.request('DELETE', `/api/v1/schedules/${id}`, { key });
     expect(response.status).toBe(204);
     expect(response.text).toBe('');
-    const listed = await e2e.request('GET', '/v1/schedules', { key });
+    const listed = await e2e.request('GET', '/api/v1/schedules', { key });
     expect(listed.status).toBe(200);
     expect(listed.json.data).toEqual([]);
     expect(listed.json.total_count).toBe(0);
