@@ -23,6 +23,10 @@ export interface Route {
   signingSecret?: boolean;
   /** Ends runs, so queues their notifications (sqs:SendMessage on the notification queue, nothing else). */
   notify?: boolean;
+  /** Starts batch items: sends their runs to the batch queue (sqs:SendMessage on it, nothing else). */
+  batchQueue?: boolean;
+  /** The largest request body the route takes, in bytes (default 256 KiB; batch items up to 5 MiB). */
+  bodyLimitBytes?: number;
 }
 
 const read = { auth: 'tenant', table: 'read' } as const;

@@ -24,7 +24,7 @@ export interface RunAttempt {
 }
 
 /** What started a run: its schedule firing, a person (trigger), the API (POST /v1/runs), a backfill of past occurrences, or a catch-up of a missed one. */
-export type RunTrigger = 'schedule' | 'manual' | 'api' | 'backfill' | 'catch_up';
+export type RunTrigger = 'schedule' | 'manual' | 'api' | 'backfill' | 'catch_up' | 'batch';
 /** missed: the service found no run for a scheduled time long after it passed (the fire was lost); see detect-missed-runs. */
 export type SkipReason = 'disabled' | 'ended' | 'not_started' | 'overlap' | 'budget' | 'deleted' | 'missed';
 
@@ -61,6 +61,9 @@ export interface Run {
   cancelledAt?: string | null;
   /** The backfill this run belongs to (trigger "backfill"); absent otherwise. */
   backfillId?: string | null;
+  /** The batch this run is an item of (trigger "batch"), and the item's index; absent otherwise. */
+  batchId?: string | null;
+  itemIndex?: number | null;
   /** Epoch seconds: DynamoDB removes the record after the retention period. */
   expiresAt: number;
 }

@@ -14,7 +14,7 @@ export const RunView = z
     id: z.string(),
     object: z.literal('run'),
     scheduleId: z.string().nullable(),
-    trigger: z.enum(['schedule', 'manual', 'api', 'backfill', 'catch_up']),
+    trigger: z.enum(['schedule', 'manual', 'api', 'backfill', 'catch_up', 'batch']),
     status: z.enum(RUN_STATUSES),
     reason: z.string().nullable().meta({
       description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted, missed (the service found no run long after its time).',
@@ -31,6 +31,8 @@ export const RunView = z
     agentId: z.string().nullable(),
     attempt: z.number().int(),
     backfillId: z.string().nullable().meta({ description: 'The backfill that ran it (trigger "backfill"); null otherwise.' }),
+    batchId: z.string().nullable().meta({ description: 'The batch it is an item of (trigger "batch"); null otherwise.' }),
+    itemIndex: z.number().int().nullable().meta({ description: "Its item's index in that batch; null otherwise." }),
     attempts: z
       .array(z.object({ startedAt: z.string(), finishedAt: z.string().nullable(), error: z.object({ message: z.string(), kind: z.string() }).nullable() }))
       .meta({ description: "Each call of the agent: more than one when the schedule's retry policy retried a retryable failure." }),
@@ -64,6 +66,8 @@ export function presentRun(run: Run): RunViewShape {
     agentId: run.agentId,
     attempt: run.attempt,
     backfillId: run.backfillId ?? null,
+    batchId: run.batchId ?? null,
+    itemIndex: run.itemIndex ?? null,
     attempts: run.attempts ?? [],
     acceptedAt: run.acceptedAt ?? null,
     cancelledAt: run.cancelledAt ?? null,

@@ -1,0 +1,100 @@
+// Where batches and their items live. The batch record is the one place concurrency is kept: an item starts only by a
+// conditional claim that moves the batch's cursor and running count together with the item and its run record.
+import type { Batch, BatchCounts, BatchItem, BatchItemInput, BatchItemStatus, BatchStatus } from '../domain/batch.ts';
+import type { AgentUsage } from '../domain/agent-outcome.ts';
+import type { Run } from '../domain/run.ts';
+import type { QuotaReservation } from './run-store.ts';
+
+export interface BatchRef {
+  tenantId: string;
+  batchId: string;
+}
+
+export interface BatchPage {
+  items: Batch[];
+  /** Pass as `after` for the next page; undefined on the last one. */
+  nextAfter: string | undefined;
+}
+
+export interface BatchItemPage {
+  items: BatchItem[];
+  /** The index to pass as `after` for the next page; undefined on the last one. */
+  nextAfter: number | undefined;
+}
+
+/** What one finished item adds to its batch (finishItem). */
+export interface ItemOutcome {
+  /** The item's final status in this round. */
+  status: Extract<BatchItemStatus, 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped'>;
+  usage: AgentUsage | null;
+  /** The item's cost at the model's price; null when it reported no usage or the model has no price. */
+  usd: number | null;
+  /** For failed and timed-out items: counted in errors.byKind, and kept in errors.sample while it has room. */
+  error: { kind: string; message: string } | null;
+}
+
+export type ClaimOutcome = 'claimed' | 'stale' | 'over_budget';
+
+export interface BatchStore {
+  /**
+   * Writes the items (indices 0…) and then the batch record; 'duplicate' when a batch with this id already exists
+   * (a scheduled fire delivered twice: its items are rewritten identically, nothing else changes).
+   */
+  create(batch: Batch, items: BatchItemInput[]): Promise<'created' | 'duplicate'>;
+  /**
+   * Appends items at indices batch.counts.total… to a draft batch and raises its total (and pending) by their number;
+   * the batch as it is after, or 'stale' when it is no longer a draft or its version is no longer batch.version.
+   */
+  append(batch: Batch, items: BatchItemInput[], now: string): Promise<Batch | 'stale'>;
+  /** Strongly consistent. */
+  get(tenantId: string, batchId: string): Promise<Batch | undefined>;
+  /** Newest first (ids are time-ordered); `after` resumes strictly after that batch id. */
+  list(
+    tenantId: string,
+    options: { limit: number; after?: string | undefined; status?: BatchStatus | undefined; scheduleId?: string | undefined },
+  ): Promise<BatchPage>;
+  /**
+   * Writes the batch's own fields — status, maxConcurrency (and compute), startedAt, finishedAt, cancelledAt, updatedAt,
+   * cost.estimatedUsd — if its version is still `expected.version`; bumps the version. What claims and finishing items
+   * move concurrently (cursor, counts, cost totals, errors) is left as stored, except with `{ round: true }` (a retry
+   * round, or the batch's final status): then round, cursor, roundSize, retryIndices, counts, cost and errors are
+   * written too, on the condition that no item is running and the cursor is still expected.cursor. The batch as
+   * stored after, or 'stale'.
+   */
+  update(batch: Batch, expected: Batch, options?: { round?: boolean }): Promise<Batch | 'stale'>;
+  /**
+   * Starts the item at `batch.cursor` of this round, in one transaction: the batch's cursor + 1, running + 1 and
+   * pending - 1 (if its cursor is still batch.cursor, its status queued or running, and running < maxConcurrency);
+   * the item → running with this attempt and run id (if it is pending); the run record written queued (absent before);
+   * the tenant's monthly usage + 1 when `quota` is given (→ 'over_budget', nothing written). 'stale': the cursor moved,
+   * the batch is full, stopped or ended, or the item is not pending — read the batch again and decide.
+   * Does not bump the version.
+   */
+  claim(batch: Batch, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<ClaimOutcome>;
+  /**
+   * Passes over the item at `batch.cursor` without running it (over budget): cursor + 1, pending - 1, skipped + 1, the
+   * item → skipped; 'stale' as for claim.
+   */
+  skip(batch: Batch, item: BatchItem): Promise<'skipped' | 'stale'>;
+  /**
+   * The item whose current run is `runId` ends, in one transaction: the item running → outcome.status; the batch's
+   * running - 1, that status's count + 1, tokens, metered cost, errors.byKind (and errors.sample while it holds fewer
+   * than ERROR_SAMPLE_SIZE). 'already_final' when the item is not running that run (a repeated delivery): nothing
+   * changes. Returns the batch as it is after.
+   */
+  finishItem(ref: BatchRef & { index: number; runId: string }, outcome: ItemOutcome): Promise<Batch | 'already_final'>;
+  /**
+   * Moves items that never started to cancelled when a batch stops early: pending - n, cancelled + n for the n items
+   * still pending (if pending is still `expectedPending` and the status is `expected.status`), with the new status,
+   * cancelledAt and finishedAt given in `batch`; bumps the version. The batch as written, or 'stale'.
+   */
+  stop(batch: Batch, expected: Batch): Promise<Batch | 'stale'>;
+  getItem(tenantId: string, batchId: string, index: number): Promise<BatchItem | undefined>;
+  /** In index order; `after` resumes strictly after that index; `status` filters (and may return short pages). */
+  listItems(tenantId: string, batchId: string, options: { limit: number; after?: number | undefined; status?: BatchItemStatus | undefined }): Promise<BatchItemPage>;
+  /** Sets the given items back to pending with `attempt` (a retry round, before the batch record's update). */
+  resetItems(tenantId: string, batchId: string, indices: number[], attempt: number): Promise<void>;
+}
+
+/** Counts as a record of numbers, for adapters that add to them field by field. */
+export const COUNT_FIELDS: readonly (keyof BatchCounts)[] = ['total', 'pending', 'running', 'succeeded', 'failed', 'timedOut', 'cancelled', 'skipped'];
