@@ -1,5 +1,6 @@
-// `npm run bench [-- expressions|api|bundles]`: runs the benchmarks and prints one JSON document.
+// `npm run bench [-- expressions|api|bundles|runner|batches]`: runs the benchmarks and prints one JSON document.
 import { benchApi } from './api.ts';
+import { benchBatches } from './batches.ts';
 import { benchBundles } from './bundles.ts';
 import { benchExpressions } from './expressions.ts';
 import { benchRunner } from './runner.ts';
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => unknown> = {
   api: () => benchApi(),
   bundles: () => benchBundles(),
   runner: () => benchRunner(),
+  batches: () => benchBatches(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -23,6 +23,8 @@ export interface FunctionAccess {
   signingSecret?: boolean;
   /** Queue notifications (sqs:SendMessage on the notification queue). @default false */
   notify?: boolean;
+  /** Start batch items (sqs:SendMessage on the batch queue). @default false */
+  batchQueue?: boolean;
 }
 
 export interface FunctionSpec {
@@ -57,6 +59,7 @@ function accessOf(route: Route): FunctionAccess {
     cursorKey: route.cursorKey ?? false,
     signingSecret: route.signingSecret ?? false,
     notify: route.notify ?? false,
+    batchQueue: route.batchQueue ?? false,
   };
 }
 
@@ -67,7 +70,8 @@ const sameAccess = (a: FunctionAccess, b: FunctionAccess): boolean =>
   a.secrets === b.secrets &&
   a.cursorKey === b.cursorKey &&
   (a.signingSecret ?? false) === (b.signingSecret ?? false) &&
-  (a.notify ?? false) === (b.notify ?? false);
+  (a.notify ?? false) === (b.notify ?? false) &&
+  (a.batchQueue ?? false) === (b.batchQueue ?? false);
 
 /**
  * One spec per function folder the route table names, in first-appearance order. Routes sharing a folder share one
@@ -145,5 +149,6 @@ export function envNamesOf(spec: FunctionSpec): string[] {
     cursorKey: spec.access.cursorKey,
     signingSecret: spec.access.signingSecret ?? false,
     notify: spec.access.notify ?? false,
+    batchQueue: spec.access.batchQueue ?? false,
   });
 }

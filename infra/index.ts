@@ -5,6 +5,7 @@ export { AgentSchedulesService, type AgentSchedulesServiceProps } from './constr
 export { AgentSchedulesApi, type AgentSchedulesApiProps, type RouteFunction } from './constructs/agent-schedules-api.ts';
 export { AgentSchedulesMonitoring, type AgentSchedulesMonitoringProps, type AlarmName } from './constructs/agent-schedules-monitoring.ts';
 export { AgentSchedulesNotifications, type AgentSchedulesNotificationsProps } from './constructs/agent-schedules-notifications.ts';
+export { AgentSchedulesBatches, type AgentSchedulesBatchesProps } from './constructs/agent-schedules-batches.ts';
 export { AgentFunction } from './constructs/agent-function.ts';
 export { DataStack, type DataStackProps } from './stacks/data-stack.ts';
 export { ServiceStack, type ServiceStackProps } from './stacks/service-stack.ts';

@@ -3,6 +3,7 @@ import { Duration, type RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { modelPricesFrom } from '#shared/domain/model-prices.ts';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 
 /** Props of the stateful part (table, dead-letter queue, schedule group, secrets). */
@@ -79,6 +80,12 @@ export interface AgentSchedulesServiceOptions {
   readonly agentSecretsPrefix?: string;
   /** Bedrock model (or inference profile) ARNs bedrock agents may invoke. @default every foundation model (any region, for cross-region inference) and every inference profile of this account and region */
   readonly bedrockModelArns?: string[];
+  /**
+   * USD per million input and output tokens by model id, laid over the dated defaults (shared/domain/model-prices.ts):
+   * what batches' actualUsd is reckoned with. A key matches any model id that contains it.
+   * @default the defaults only
+   */
+  readonly modelPrices?: Record<string, { inputPerMillion: number; outputPerMillion: number }>;
   /** Bedrock Agent alias ARNs bedrock-agent agents may invoke. @default none */
   readonly bedrockAgentAliasArns?: string[];
   /** Lambda function ARNs lambda agents may invoke. @default none */
@@ -122,6 +129,7 @@ export interface ResolvedServiceOptions {
   logRetention: RetentionDays;
   agentSecretsPrefix: string;
   bedrockModelArns: string[] | undefined;
+  modelPrices: Record<string, { inputPerMillion: number; outputPerMillion: number }> | undefined;
   bedrockAgentAliasArns: string[];
   agentFunctionArns: string[];
   runnerTimeout: Duration;
@@ -197,6 +205,7 @@ export function resolveServiceOptions(props: AgentSchedulesServiceOptions): Reso
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     agentSecretsPrefix,
     bedrockModelArns: props.bedrockModelArns,
+    modelPrices: checkedModelPrices(props.modelPrices),
     bedrockAgentAliasArns: props.bedrockAgentAliasArns ?? [],
     agentFunctionArns: props.agentFunctionArns ?? [],
     runnerTimeout,
@@ -211,4 +220,10 @@ export function resolveServiceOptions(props: AgentSchedulesServiceOptions): Reso
 export function runQuotasJson(quotas: TenantRunQuotas | undefined): string {
   if (!quotas || (quotas.default === undefined && Object.keys(quotas.tenants ?? {}).length === 0)) return '';
   return JSON.stringify({ ...(quotas.default === undefined ? {} : { default: quotas.default }), ...quotas.tenants });
+}
+
+/** The deployment's model prices, each entry checked now (synth fails naming a bad one, not the first batch). */
+function checkedModelPrices(prices: AgentSchedulesProps['modelPrices']): AgentSchedulesProps['modelPrices'] {
+  if (prices !== undefined) modelPricesFrom(JSON.stringify(prices), {});
+  return prices;
 }

@@ -88,6 +88,7 @@ export const SETTINGS = {
   logRetention: { context: converted('logRetentionDays', retentionDays) },
   agentSecretsPrefix: { context: text('agentSecretsPrefix'), env: variable(ENV.agentSecretsPrefix, (prefix) => prefix) },
   bedrockModelArns: { context: json('bedrockModelArns') },
+  modelPrices: { context: json('modelPrices'), env: variable(ENV.modelPrices, (prices) => (prices ? JSON.stringify(prices) : '')) },
   bedrockAgentAliasArns: { context: json('bedrockAgentAliasArns') },
   agentFunctionArns: { context: json('agentFunctionArns') },
   runnerTimeout: { context: converted('runnerTimeoutMinutes', (minutes: number) => Duration.minutes(minutes)) },

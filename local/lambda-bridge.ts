@@ -16,16 +16,16 @@ export function rawAnswer(status: number, reason: string, body: string, requestI
   return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nx-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
 }
 
-/** The body as text, undefined when empty, or 'too_large' past MAX_BODY_BYTES (the rest is drained unread). */
-export async function readBody(request: IncomingMessage): Promise<string | undefined | 'too_large'> {
+/** The body as text, undefined when empty, or 'too_large' past `limit` (the rest is drained unread). */
+export async function readBody(request: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<string | undefined | 'too_large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
   if (size === 0) return undefined;
-  return size > MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks).toString('utf8');
+  return size > limit ? 'too_large' : Buffer.concat(chunks).toString('utf8');
 }
 
 export function toEvent(

@@ -107,6 +107,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   wiring.overrideRuntime({ mirror: scheduler, clock, dispatcher, vault, agentOptions: { allowLoopback: true, allowCommands: true } });
   // Notifications are delivered in process after the request that emitted them; retries fall due on the server's clock.
   (await import('#shared/composition/notifications.ts')).useLocalNotifications({ clock });
+  // Batch items start through the same in-process dispatcher (SQS → the runner on AWS); each batch's maxConcurrency is
+  // kept by its record's claims, as on AWS.
+  (await import('#shared/composition/batch-queue.ts')).useLocalBatchQueue({
+    enqueue: async (refs) => {
+      for (const ref of refs) await dispatcher.dispatch(ref);
+    },
+  });
   // Runs the previous process left queued or running can no longer finish: end them before anything fires (a
   // backfill whose run is ended goes on with its next occurrence, through the in-process dispatcher).
   const { endOverdueRuns } = await import('#shared/use-cases/end-overdue-runs.ts');
@@ -206,15 +213,23 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       );
     }
     const match = matchRoute(method, url.pathname.replace(/\/+$/, '') || '/');
-    const body = await readBody(request);
+    // Routes with their own limit (the batch routes) are read up to it; the handler checks every route's exact limit.
+    const ownLimit = match?.route.bodyLimitBytes;
+    const body = await readBody(request, Math.max(MAX_BODY_BYTES, ownLimit ?? 0));
     if (body === 'too_large')
       return send(
         413,
-        errorBody(
-          'payload_too_large',
-          `The request body is over ${MAX_BODY_BYTES} bytes; the limit is 256 KiB.`,
-          'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.',
-        ),
+        ownLimit === undefined
+          ? errorBody(
+              'payload_too_large',
+              `The request body is over ${MAX_BODY_BYTES} bytes; the limit is 256 KiB.`,
+              'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.',
+            )
+          : errorBody(
+              'payload_too_large',
+              `The request body is over ${Math.max(MAX_BODY_BYTES, ownLimit)} bytes; the limit is ${ownLimit} bytes (${ownLimit / (1024 * 1024)} MiB).`,
+              'Send fewer items at once: create the batch with "start": false, then append the rest with POST /v1/batches/{id}/items.',
+            ),
       );
     if (!match) {
       if (pathExists(url.pathname)) return send(405, errorBody('method_not_allowed', `${method} is not allowed on ${url.pathname}.`, 'See GET /openapi.json.'));

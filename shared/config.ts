@@ -48,6 +48,9 @@ export const ENV = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   missedRunGrace: 'MISSED_RUN_GRACE_SECONDS',
   notificationQueueUrl: 'NOTIFICATION_QUEUE_URL',
+  batchQueueUrl: 'BATCH_QUEUE_URL',
+  modelPrices: 'MODEL_PRICES',
+  runnerMemory: 'RUNNER_MEMORY_MB',
 } as const;
 
 /** EventBridge Scheduler target settings, read by every function that writes Scheduler schedules. */
@@ -63,7 +66,7 @@ export const SCHEDULER_ENV = {
 /** Variables only the local server sets (DynamoDB Local, keys in plain text); never set on AWS. */
 export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret, ENV.cursorKey, ENV.agentSecretEnvNames];
 
-const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas, ENV.agentSecretsPrefix];
+const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas, ENV.agentSecretsPrefix, ENV.modelPrices];
 
 /** How long a fire may be late before the sweeper records it missed: 10 minutes. */
 export const DEFAULT_MISSED_RUN_GRACE_SECONDS = 600;
@@ -95,6 +98,7 @@ export function envNamesFor(needs: {
   cursorKey?: boolean;
   signingSecret?: boolean;
   notify?: boolean;
+  batchQueue?: boolean;
 }): string[] {
   const names = new Set<string>();
   if (needs.table) names.add(ENV.tableName);
@@ -111,6 +115,13 @@ export function envNamesFor(needs: {
   // The runner and the sweeper emit notifications (queue them); the notifier delivers them, signed and SSRF-guarded
   // like agent calls, and hides a message it retries later.
   if (needs.role === 'runner' || needs.role === 'sweeper' || needs.role === 'notifier' || needs.notify) names.add(ENV.notificationQueueUrl);
+  // Batch items start through the batch queue: the routes that start them, and the runner and the sweeper, which start
+  // a batch's next items when one of its runs ends.
+  if (needs.role === 'runner' || needs.role === 'sweeper' || needs.batchQueue) {
+    names.add(ENV.batchQueueUrl);
+    // A batch's compute says the memory its items run with.
+    names.add(ENV.runnerMemory);
+  }
   if (needs.role === 'runner' || needs.role === 'notifier') {
     names.add(ENV.signingSecretArn);
     names.add(ENV.allowedAgentHosts);

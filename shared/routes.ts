@@ -1,5 +1,6 @@
 // The one route table: method, path, the function that serves it, who may call it and what it may touch.
 // The CDK stack builds one Lambda per function and its IAM policy from this; the local server routes by it.
+import { BATCH_BODY_LIMIT_BYTES } from './domain/batch.ts';
 
 export type TableAccess = 'none' | 'read' | 'write';
 
@@ -65,7 +66,8 @@ const NATIVE_ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/runs/{id}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write' },
   // A long-running agent (it answered 202) ends its run: no API key, the per-run callback token is the auth. The
   // Scheduler is for the auto-pause that a failed run may cause (AUTO_DISABLE_AFTER_FAILURES), as in the runner; the
-  // runner invoke starts a backfill's next occurrence when the run was a backfill's; the queue takes its notifications.
+  // runner invoke starts a backfill's next occurrence when the run was a backfill's; the queue takes its notifications;
+  // the batch queue a batch's next items when the run was a batch item.
   {
     method: 'POST',
     path: '/v1/callbacks/{handle}',
@@ -76,6 +78,7 @@ const NATIVE_ROUTES: readonly Route[] = [
     signingSecret: true,
     invokeRunner: true,
     notify: true,
+    batchQueue: true,
   },
   // Seed 001 creates a schedule together with a thread (a run now); seed 000 posts scheduled runs to /v1/agent-runs.
   { method: 'POST', path: '/v1/threads', function: 'create-run', ...mutate, invokeRunner: true },
@@ -89,6 +92,21 @@ const NATIVE_ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/agent/schedules/{id}', function: 'delete-schedule', ...mutate },
   { method: 'POST', path: '/agent/schedules/{id}/pause', function: 'disable-schedule', ...mutate },
   { method: 'POST', path: '/agent/schedules/{id}/resume', function: 'enable-schedule', ...mutate, invokeRunner: true },
+
+  // Batches: one agent task over up to 10,000 items. Routes that start items send them to the batch queue; create and
+  // start also reserve the runs in the tenant's budget (table writes). Cancel may end the batch, so it may notify.
+  { method: 'POST', path: '/v1/batches', function: 'create-batch', auth: 'tenant', table: 'write', batchQueue: true, bodyLimitBytes: BATCH_BODY_LIMIT_BYTES },
+  { method: 'GET', path: '/v1/batches', function: 'list-batches', ...list },
+  { method: 'GET', path: '/v1/schedules/batches', function: 'list-batches', ...list },
+  { method: 'GET', path: '/v1/schedules/{id}/batches', function: 'list-batches', ...list },
+  { method: 'GET', path: '/v1/batches/{id}', function: 'get-batch', ...read },
+  { method: 'PATCH', path: '/v1/batches/{id}', function: 'update-batch', auth: 'tenant', table: 'write', batchQueue: true },
+  { method: 'GET', path: '/v1/batches/{id}/items', function: 'list-batch-items', ...read },
+  { method: 'POST', path: '/v1/batches/{id}/items', function: 'append-batch-items', auth: 'tenant', table: 'write', bodyLimitBytes: BATCH_BODY_LIMIT_BYTES },
+  { method: 'GET', path: '/v1/batches/{id}/results', function: 'get-batch-results', ...read },
+  { method: 'POST', path: '/v1/batches/{id}/start', function: 'start-batch', auth: 'tenant', table: 'write', batchQueue: true },
+  { method: 'POST', path: '/v1/batches/{id}/cancel', function: 'cancel-batch', auth: 'tenant', table: 'write', notify: true },
+  { method: 'POST', path: '/v1/batches/{id}/retry', function: 'retry-batch', auth: 'tenant', table: 'write', batchQueue: true },
 
   { method: 'POST', path: '/v1/agents', function: 'create-agent', ...agentWrite },
   { method: 'GET', path: '/v1/agents', function: 'list-agents', ...list },

@@ -72,6 +72,8 @@ export function scheduleDueKeys(scheduleId: string, lateAt: string): { gsi2pk: s
  *   backfill             T#<tenant>                  BACKFILL#<scheduleId>#<id>      (expiresAt: TTL)
  *   notification default T#<tenant>                  NOTIFY_SETTINGS
  *   webhook delivery     T#<tenant>#N#<scheduleId>   NOTIFICATION#<deliveryId>       (expiresAt: TTL; `_tenant` for events of no schedule)
+ *   batch                T#<tenant>                  BATCH#<batchId>                 (expiresAt: TTL; counts, cost and errors as nested maps)
+ *   batch item           T#<tenant>#B#<batchId>      ITEM#<index, 5 digits>          (expiresAt: TTL, the batch's)
  *
  * byDue is the one index whose partitions are not a tenant's: only the sweeper reads it, and it reads keys only
  * (KEYS_ONLY: the table's pk and sk name the run or schedule). Runs and schedules have partitions of their own
@@ -166,4 +168,24 @@ export function notificationSk(deliveryId: string): string {
 /** A tenant's runs in one month, for budgets: "USAGE#2026-11". */
 export function usageSk(month: string): string {
   return `USAGE#${month}`;
+}
+
+/** Every batch record's sort key starts with this (ids are time-ordered, so newest last). */
+export const BATCH_SK_PREFIX = 'BATCH#';
+
+export function batchSk(batchId: string): string {
+  return `${BATCH_SK_PREFIX}${batchId}`;
+}
+
+/** The items of one batch share a partition of their own, in index order. */
+export function batchItemsPk(tenantId: string, batchId: string): string {
+  return `${tenantPk(tenantId)}#B#${batchId}`;
+}
+
+/** Every batch item's sort key starts with this. */
+export const BATCH_ITEM_SK_PREFIX = 'ITEM#';
+
+/** Zero-padded to 5 digits (a batch holds at most 10,000 items), so keys sort in index order. */
+export function batchItemSk(index: number): string {
+  return `${BATCH_ITEM_SK_PREFIX}${String(index).padStart(5, '0')}`;
 }

@@ -1,11 +1,12 @@
-// The runner: invoked by EventBridge Scheduler (a scheduled event) or by a trigger (a queued run); runs the agent once.
+// The runner: invoked by EventBridge Scheduler (a scheduled event), by a trigger (a queued run) or by the batch queue
+// (SQS records, each a batch item's queued run); runs the agent once per run.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { RUN_METRICS } from '#shared/run-metrics.ts';
 import { runnerDeps, traceAwsClients } from '#shared/composition/runner.ts';
 import { logger } from '#shared/logger.ts';
-import { executeQueuedRun, executeScheduledRun, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
+import { executeQueuedRun, executeScheduledRun, type RunnerDeps, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
 
 const ScheduledEventInput = z.object({
   tenantId: z.string().min(1),
@@ -24,10 +25,17 @@ traceAwsClients();
 
 const QueuedRunInput = z.object({ kind: z.literal('queued'), tenantId: z.string().min(1), scheduleId: z.string().nullable(), runId: z.string().min(1) });
 
-export const handler = async (event: unknown, context?: Context): Promise<RunnerOutcome> => {
+/** The batch queue's event: SQS records (one per invocation, batchSize 1), each body a queued run. */
+const SqsEventInput = z.object({
+  Records: z.array(z.object({ eventSource: z.literal('aws:sqs'), messageId: z.string().min(1), body: z.string() }).loose()).min(1),
+});
+
+export const handler = async (event: unknown, context?: Context): Promise<RunnerOutcome | SQSBatchResponse> => {
   // Lambda request id and cold start on every log line (the local server calls this without a context).
   if (context) logger.addContext(context);
   const deps = await runnerDeps(context ? () => context.getRemainingTimeInMillis() : undefined);
+  const records = SqsEventInput.safeParse(event);
+  if (records.success) return runBatchItems(deps, records.data.Records, context);
   const queued = QueuedRunInput.safeParse(event);
   const scheduled = queued.success ? undefined : ScheduledEventInput.safeParse(event);
   if (!queued.success && !scheduled?.success) {
@@ -36,6 +44,49 @@ export const handler = async (event: unknown, context?: Context): Promise<Runner
     throw new Error('Runner event is neither a scheduled event nor a queued run.');
   }
   const outcome = queued.success ? await executeQueuedRun(deps, queued.data) : await executeScheduledRun(deps, scheduled!.data!);
+  report(outcome, context);
+  return outcome;
+};
+
+/**
+ * Each record's run, one after the other. A record whose run threw, or whose body is not a queued run, is reported as
+ * a batch item failure: SQS hands it out again after the visibility timeout, and after maxReceiveCount receives it
+ * waits in the batch dead-letter queue. The others are deleted from the queue.
+ */
+async function runBatchItems(deps: RunnerDeps, records: { messageId: string; body: string }[], context?: Context): Promise<SQSBatchResponse> {
+  const failures: string[] = [];
+  for (const record of records) {
+    const ref = QueuedRunInput.safeParse(parseJson(record.body));
+    if (!ref.success) {
+      logger.error('Runner got a batch queue message that is not a queued run', { messageId: record.messageId, issues: ref.error.issues });
+      failures.push(record.messageId);
+      continue;
+    }
+    try {
+      report(await executeQueuedRun(deps, ref.data), context);
+    } catch (error) {
+      logger.error('Runner could not run a batch item; SQS delivers it again', {
+        messageId: record.messageId,
+        tenantId: ref.data.tenantId,
+        runId: ref.data.runId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown',
+      });
+      failures.push(record.messageId);
+    }
+  }
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+const parseJson = (body: string): unknown => {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The run's log line, and on Lambda its count in the run metrics. */
+function report(outcome: RunnerOutcome, context: Context | undefined): void {
   const run = 'run' in outcome ? outcome.run : undefined;
   logger.info('Runner finished', {
     outcome: outcome.outcome,
@@ -59,5 +110,4 @@ export const handler = async (event: unknown, context?: Context): Promise<Runner
     metrics.addMetric(metricName, MetricUnit.Count, 1);
     metrics.publishStoredMetrics();
   }
-  return outcome;
-};
+}

@@ -80,6 +80,8 @@ export interface SchedulerBinding {
 export class AgentFunction extends Construct {
   readonly spec: FunctionSpec;
   readonly function: NodejsFunction;
+  /** The function's memory (MB). */
+  readonly memoryMb: number;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly #envNames = new Set<string>();
@@ -94,6 +96,7 @@ export class AgentFunction extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     this.logGroup.grantWrite(this.role);
 
+    this.memoryMb = props.memorySize ?? DEFAULT_MEMORY_MB;
     this.function = new NodejsFunction(this, 'Function', {
       ...(props.functionName ? { functionName: props.functionName } : {}),
       description: props.description ?? `agent-schedules functions/${name}`,
@@ -103,7 +106,7 @@ export class AgentFunction extends Construct {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
+      memorySize: this.memoryMb,
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       tracing: Tracing.ACTIVE,
@@ -211,6 +214,17 @@ export class AgentFunction extends Construct {
   bindNotificationQueue(queue: IQueue, access: 'send' | 'consume'): void {
     if (access === 'send') this.#allow(['sqs:SendMessage'], [queue.queueArn]);
     this.#setEnv(ENV.notificationQueueUrl, queue.queueUrl);
+  }
+
+  /**
+   * The batch queue and BATCH_QUEUE_URL: 'send' = sqs:SendMessage only (the functions that start batch items);
+   * 'consume' = the URL alone, its consumer's (the runner's) permissions come with its SQS event source. RUNNER_MEMORY_MB:
+   * the memory batch items run with (a batch's compute).
+   */
+  bindBatchQueue(queue: IQueue, access: 'send' | 'consume', runnerMemoryMb: number): void {
+    if (access === 'send') this.#allow(['sqs:SendMessage'], [queue.queueArn]);
+    this.#setEnv(ENV.batchQueueUrl, queue.queueUrl);
+    this.#setEnv(ENV.runnerMemory, String(runnerMemoryMb));
   }
 
   /** PUBLIC_BASE_URL: the API's own URL (the runner gives agents their callback URL under it). */

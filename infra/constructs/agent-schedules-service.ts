@@ -21,6 +21,7 @@ import { AgentSchedulesApi } from './agent-schedules-api.ts';
 import type { AgentSchedulesState } from './agent-schedules-data.ts';
 import { AgentSchedulesMonitoring, type AlarmName } from './agent-schedules-monitoring.ts';
 import { AgentSchedulesNotifications } from './agent-schedules-notifications.ts';
+import { AgentSchedulesBatches } from './agent-schedules-batches.ts';
 
 export interface AgentSchedulesServiceProps extends AgentSchedulesServiceOptions {
   /** The stateful resources (AgentSchedulesData, or your own that satisfy the interface). */
@@ -49,6 +50,8 @@ export class AgentSchedulesService extends Construct {
   readonly notifier: AgentFunction;
   /** The notification queue, its dead-letter queue and alarm. */
   readonly notifications: AgentSchedulesNotifications;
+  /** The batch queue (the runner consumes it), its dead-letter queue and alarm. */
+  readonly batches: AgentSchedulesBatches;
   /** By function folder. */
   readonly apiFunctions: ReadonlyMap<string, AgentFunction>;
   /** The role EventBridge Scheduler assumes to invoke the runner. */
@@ -179,6 +182,14 @@ export class AgentSchedulesService extends Construct {
     this.notifications = new AgentSchedulesNotifications(this, 'Notifications', {
       deliverFunction: this.notifier,
       senders: [this.runner, this.sweeper, ...[...apiFunctions.values()].filter((fn) => fn.spec.access.notify)],
+      alarmTopic: this.alarmTopic,
+    });
+
+    // Batch items: the routes that start them, and the runner and the sweeper (a batch's next items, when one of its
+    // runs ends), send their runs to the batch queue; the runner takes them one per invocation.
+    this.batches = new AgentSchedulesBatches(this, 'Batches', {
+      runner: this.runner,
+      senders: [this.runner, this.sweeper, ...[...apiFunctions.values()].filter((fn) => fn.spec.access.batchQueue)],
       alarmTopic: this.alarmTopic,
     });
   }

@@ -6,6 +6,7 @@ import { scheduleDeps } from './schedules.ts';
 import { backfillStore, runStore } from './stores.ts';
 import { lazyRunDispatcher } from './dispatch.ts';
 import { notifyDeps } from './notifications.ts';
+import { batchContinuation } from './batches.ts';
 
 /** Ending a run from its callback: its final state and counters, notifications, a backfill's next run (run-end.ts), the token's key. */
 export async function callbackDeps(): Promise<CallbackDeps> {
@@ -14,6 +15,7 @@ export async function callbackDeps(): Promise<CallbackDeps> {
     runs: runStore(),
     callbackSecret: await signingSecret(),
     notifications: await notifyDeps(),
+    ...batchContinuation(),
     backfills: backfillStore(),
     dispatcher: lazyRunDispatcher(),
   };

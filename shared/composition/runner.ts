@@ -13,6 +13,7 @@ import { agentSecretReader } from './secrets.ts';
 import { scheduleDeps } from './schedules.ts';
 import { signingSecret } from './signing.ts';
 import { notifyDeps } from './notifications.ts';
+import { batchContinuation } from './batches.ts';
 
 export async function agentRunner(): Promise<AgentRunner> {
   if (overrides.agentRunner) return overrides.agentRunner;
@@ -47,6 +48,7 @@ export async function runnerDeps(remainingMs?: () => number): Promise<RunnerDeps
     backfills: backfillStore(),
     dispatcher: lazyRunDispatcher(),
     notifications: await notifyDeps(),
+    ...batchContinuation(),
     ...(remainingMs ? { remainingMs } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type { SweepDeps } from '../use-cases/end-overdue-runs.ts';
 import { notifyMissed } from '../use-cases/notifications.ts';
 import { lazyRunDispatcher } from './dispatch.ts';
 import { notifyDeps } from './notifications.ts';
+import { batchContinuation } from './batches.ts';
 import { clock, settings } from './runtime.ts';
 import { backfillStore, runStore, scheduleStore } from './stores.ts';
 
@@ -19,6 +20,7 @@ export async function sweepDeps(): Promise<SweepDeps> {
     settings: settings(),
     dispatcher: lazyRunDispatcher(),
     notifications: await notifyDeps(),
+    ...batchContinuation(),
     log: (message, details) => logger.warn(message, details),
   };
 }

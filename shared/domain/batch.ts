@@ -3,7 +3,13 @@
 // that bounds concurrency, and the cost.
 import { createHash } from 'node:crypto';
 import type { AgentErrorKind } from './agent-outcome.ts';
-import type { RetryPolicy } from './schedule.ts';
+import { ValidationError } from './errors.ts';
+
+/** A batch's retries of each item's agent call (the same shape as a schedule's retry). */
+export interface RetryPolicy {
+  maxAttempts: number;
+  backoffSeconds: number;
+}
 
 export const BATCH_STATUSES = ['draft', 'queued', 'running', 'succeeded', 'partially_failed', 'failed', 'cancelled'] as const;
 /**
@@ -95,6 +101,11 @@ export interface Batch {
   /** Set when a schedule's fire made it: one batch per (schedule, scheduled time). */
   scheduleId: string | null;
   scheduledTime: string | null;
+  /**
+   * The schedule's run this batch is (its fire or its trigger): it stays running while the batch does and ends with
+   * the batch's outcome, so the schedule's counters count batches. Absent on other batches.
+   */
+  scheduleRunId?: string | null;
   status: BatchStatus;
   counts: BatchCounts;
   /**
@@ -197,5 +208,20 @@ export function renderTask(template: string, input: BatchItemInput): string {
   return template.replace(PLACEHOLDER, (_match, path: string | undefined) => {
     const value = lookup(input, path ?? '');
     return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  });
+}
+
+/** 400 naming the first item that cannot fill the template, and the field it lacks. */
+export function checkItems(task: string, items: BatchItemInput[], firstIndex = 0): void {
+  items.forEach((item, offset) => {
+    const field = missingField(task, item);
+    if (field === undefined) return;
+    const index = firstIndex + offset;
+    throw new ValidationError(
+      typeof item === 'string'
+        ? `items[${index}]: a string item has no field "${field}" for {{item.${field}}} in task.`
+        : `items[${index}]: no field "${field}" for {{item.${field}}} in task.`,
+      { field: `items[${index}]`, hint: 'Give every item the fields the task names, or use {{item}} for the whole item.' },
+    );
   });
 }

@@ -26,7 +26,7 @@ export class ValidationError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'secret' | 'route' | 'backfill', id: string) {
+  constructor(kind: 'schedule' | 'agent' | 'run' | 'api key' | 'secret' | 'route' | 'backfill' | 'batch', id: string) {
     super('not_found', `No ${kind} with id "${id}" exists for this account.`, { hint: notFoundHint(kind) });
     this.name = 'NotFoundError';
   }

@@ -5,6 +5,7 @@ import { maxChars, minChars } from './length-checks.ts';
 import { LIMITS } from './limits.ts';
 import { storableMetadata } from './metadata.ts';
 import { NotifyTargetsSchema, type NotifyTarget } from './notification.ts';
+import { ScheduleBatchSchema, type ScheduleBatch } from './schedule-batch.ts';
 
 export { LIMITS, maxChars, minChars };
 
@@ -118,6 +119,7 @@ export const ScheduleFields = z
         description: `Retries of the agent call after a retryable failure (network error, HTTP 408/429/5xx, a throttled AWS agent): maxAttempts 1–${MAX_RETRY_ATTEMPTS} (default 1 = no retry), backoffSeconds (default ${DEFAULT_RETRY_BACKOFF_SECONDS}) doubled after each attempt, all within the run's timeoutSeconds.`,
       }),
     notify: NotifyTargetsSchema.nullable(),
+    batch: ScheduleBatchSchema.nullable(),
     team: z.boolean().meta({ description: 'Create a team-owned schedule, visible to the team. Default: true when your key has a team.' }),
   })
   .partial()
@@ -173,6 +175,8 @@ export interface Schedule {
   retry?: RetryPolicy | null;
   /** Webhooks told about this schedule's runs; absent or null = the tenant default (PUT /v1/notification-settings). */
   notify?: NotifyTarget[] | null;
+  /** Each fire runs task over these items as one batch; absent or null = one run per fire. */
+  batch?: ScheduleBatch | null;
   /** Runs cancelled through POST …/cancel: counted here, and in runCount, not as successes or failures. */
   cancelledCount?: number;
   /** Scheduled times the service found with no run (missed fires), recorded as skipped runs. */

@@ -11,6 +11,7 @@ import { LIMITS } from '../domain/limits.ts';
 import type { Dialect } from './schedules.ts';
 import { logger } from '../logger.ts';
 import { statusOf } from './errors.ts';
+import { ROUTES, routeKey } from '../routes.ts';
 
 export type Auth = 'tenant' | 'admin' | 'none';
 type PrincipalFor<A extends Auth> = A extends 'tenant' ? TenantPrincipal : A extends 'admin' ? { role: 'admin' } : undefined;
@@ -64,12 +65,23 @@ function authorize(auth: Auth, event: APIGatewayProxyEventV2): Principal | undef
   return principal;
 }
 
+/** "256 KiB", "5 MiB": a byte count as people read it. */
+export const bytesText = (bytes: number): string =>
+  bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+
+/** The largest body a route takes: its own bodyLimitBytes (the batch routes), else 256 KiB. */
+const bodyLimitOf = (key: string | undefined): number => ROUTES.find((route) => routeKey(route) === key)?.bodyLimitBytes ?? LIMITS.bodyBytes;
+
 const bodyLimit = (): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
   before: ({ event }) => {
     const size = event.body === undefined ? 0 : event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
-    if (size > LIMITS.bodyBytes) {
-      throw new DomainError('payload_too_large', `The request body is ${size} bytes; the limit is ${LIMITS.bodyBytes} bytes (256 KiB).`, {
-        hint: 'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.',
+    const limit = bodyLimitOf(event.routeKey);
+    if (size > limit) {
+      throw new DomainError('payload_too_large', `The request body is ${size} bytes; the limit is ${limit} bytes (${bytesText(limit)}).`, {
+        hint:
+          limit === LIMITS.bodyBytes
+            ? 'Shorten the task or metadata: task may be 32 KiB, metadata 8 KiB.'
+            : 'Send fewer items at once: create the batch with "start": false, then append the rest with POST /v1/batches/{id}/items.',
       });
     }
     if (event.body === undefined || event.body === '') {

@@ -13,6 +13,7 @@ import { RunView } from './runs.ts';
 import { ScheduleListQuery, ScheduleView } from './schedules.ts';
 import { ScheduleFields } from '../domain/schedule.ts';
 import { ROUTES, type Route } from '../routes.ts';
+import { BATCH_OPERATIONS } from './batch-openapi.ts';
 
 const ErrorBody = z
   .object({
@@ -101,6 +102,8 @@ interface Response {
   status: number;
   schema?: z.ZodType;
   description: string;
+  /** Default application/json (GET …/results answers JSON Lines). */
+  contentType?: string;
 }
 
 interface Operation {
@@ -258,6 +261,7 @@ const OPERATIONS: Record<string, Operation> = {
   'list-secrets': { summary: 'List the names of your agent secrets (never their values)', success: { status: 200, schema: SecretList, description: 'A page' } },
   'delete-secret': { summary: 'Delete an agent secret', success: { status: 204, description: 'Deleted' } },
   'delete-api-key': { summary: 'Revoke an API key (admin key only)', success: { status: 204, description: 'Revoked' } },
+  ...BATCH_OPERATIONS,
 };
 
 /** The /agent/schedules routes answer in the scheduled-agents API's snake_case shapes. */
@@ -288,7 +292,7 @@ function register(registry: OpenAPIRegistry, route: Route): void {
             [403, 'Wrong kind of key'],
           ]),
       ...(params.length ? [[404, 'Not found (also for another tenant’s ids)']] : []),
-      [413, 'Body over 256 KiB'],
+      [413, route.bodyLimitBytes ? `Body over ${route.bodyLimitBytes / (1024 * 1024)} MiB` : 'Body over 256 KiB'],
       [500, 'Our fault; the message carries a request id'],
     ].map(([status, description]) => [String(status), { description: String(description), content: { 'application/json': { schema: ErrorBody } } }]),
   );
@@ -310,7 +314,9 @@ function register(registry: OpenAPIRegistry, route: Route): void {
           String(response.status),
           {
             description: response.description,
-            ...(response.schema || response.status >= 400 ? { content: { 'application/json': { schema: response.schema ?? ErrorBody } } } : {}),
+            ...(response.schema || response.status >= 400
+              ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema ?? ErrorBody } } }
+              : {}),
           },
         ]),
       ),

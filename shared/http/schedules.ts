@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
 import { DEFAULT_CATCH_UP_WINDOW_MINUTES, retryPolicyOf, ScheduleFields, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { NotifyTargetsSchema } from '../domain/notification.ts';
+import { ScheduleBatchSchema } from '../domain/schedule-batch.ts';
 import { RUN_STATUSES } from '../domain/run.ts';
 import { sameJson } from '../domain/storable-json.ts';
 import { toValidationError } from '../domain/validation.ts';
@@ -131,6 +132,7 @@ export const ScheduleView = z
     catchUpWindowMinutes: z.number().int(),
     retry: z.object({ maxAttempts: z.number().int(), backoffSeconds: z.number().int() }),
     notify: NotifyTargetsSchema.nullable().meta({ description: 'Webhooks told about its runs; null: the tenant default (GET /v1/notification-settings).' }),
+    batch: ScheduleBatchSchema.nullable(),
     nextRunWindowEnd: nullableString.meta({ description: 'The end of the window the next run starts in: nextRunAt plus flexibleWindowMinutes.' }),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     createdAt: z.string(),
@@ -184,6 +186,7 @@ export function presentSchedule(schedule: Schedule, now: Date): ScheduleViewShap
     catchUpWindowMinutes: schedule.catchUpWindowMinutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES,
     retry: retryPolicyOf(schedule),
     notify: schedule.notify ?? null,
+    batch: schedule.batch ?? null,
     nextRunWindowEnd: nextRunAt === null ? null : formatInstant(new Date(Date.parse(nextRunAt) + (schedule.flexibleWindowMinutes ?? 0) * 60_000)),
     metadata: schedule.metadata,
     createdAt: schedule.createdAt,

@@ -37,27 +37,36 @@ export type ClaimOutcome = 'claimed' | 'stale' | 'over_budget';
 
 export interface BatchStore {
   /**
-   * Writes the items (indices 0…) and then the batch record; 'duplicate' when a batch with this id already exists
-   * (a scheduled fire delivered twice: its items are rewritten identically, nothing else changes).
+   * Writes the items (indices 0…, pending, attempt 1, the batch's expiresAt) and then the batch record; 'duplicate'
+   * when a batch with this id already exists (a scheduled fire delivered twice). A batch found stored before the items
+   * are written is left alone, items and all (they may have started since); two deliveries racing both write the same
+   * items, and the record is written once.
    */
   create(batch: Batch, items: BatchItemInput[]): Promise<'created' | 'duplicate'>;
   /**
-   * Appends items at indices batch.counts.total… to a draft batch and raises its total (and pending) by their number;
-   * the batch as it is after, or 'stale' when it is no longer a draft or its version is no longer batch.version.
+   * Appends items at indices batch.counts.total… to a draft batch and raises its total, pending and roundSize by their
+   * number, bumping the version and setting updatedAt to `now`; the batch as it is after, or 'stale' when it is no
+   * longer a draft or its version is no longer batch.version. The items are written before the record: a stale append
+   * leaves them in place while the batch is still a draft (the next append writes over them), and removes them once
+   * it is not. Two appends to one draft must not race: the loser may have written over the winner's items.
    */
   append(batch: Batch, items: BatchItemInput[], now: string): Promise<Batch | 'stale'>;
   /** Strongly consistent. */
   get(tenantId: string, batchId: string): Promise<Batch | undefined>;
-  /** Newest first (ids are time-ordered); `after` resumes strictly after that batch id. */
+  /**
+   * Newest first (ids are time-ordered); `after` resumes strictly after that batch id. With a filter a page may be
+   * short, even empty, and still have a nextAfter: an adapter reads a bounded number of records per call.
+   */
   list(
     tenantId: string,
     options: { limit: number; after?: string | undefined; status?: BatchStatus | undefined; scheduleId?: string | undefined },
   ): Promise<BatchPage>;
   /**
    * Writes the batch's own fields — status, maxConcurrency (and compute), startedAt, finishedAt, cancelledAt, updatedAt,
-   * cost.estimatedUsd — if its version is still `expected.version`; bumps the version. What claims and finishing items
-   * move concurrently (cursor, counts, cost totals, errors) is left as stored, except with `{ round: true }` (a retry
-   * round, or the batch's final status): then round, cursor, roundSize, retryIndices, counts, cost and errors are
+   * cost.estimatedUsd (with cost.actualUsd and cost.basis) — if its version is still `expected.version`; the version
+   * becomes expected.version + 1. What claims and finishing items move concurrently (cursor, counts, the token totals,
+   * meteredItems, meteredUsd, errors) is left as stored, except with `{ round: true }` (a retry round, or the batch's
+   * final status): then round, cursor, roundSize, retryIndices, counts, cost, meteredItems, meteredUsd and errors are
    * written too, on the condition that no item is running and the cursor is still expected.cursor. The batch as
    * stored after, or 'stale'.
    */
@@ -67,20 +76,25 @@ export interface BatchStore {
    * pending - 1 (if its cursor is still batch.cursor, its status queued or running, and running < maxConcurrency);
    * the item → running with this attempt and run id (if it is pending); the run record written queued (absent before);
    * the tenant's monthly usage + 1 when `quota` is given (→ 'over_budget', nothing written). 'stale': the cursor moved,
-   * the batch is full, stopped or ended, or the item is not pending — read the batch again and decide.
-   * Does not bump the version.
+   * the batch is full, stopped or ended, the item is not pending or the run exists, or another writer held the batch
+   * (a conflict) — read the batch again and decide; when the batch refuses and the quota is spent too, 'stale'.
+   * Does not bump the version nor change updatedAt.
    */
   claim(batch: Batch, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<ClaimOutcome>;
   /**
    * Passes over the item at `batch.cursor` without running it (over budget): cursor + 1, pending - 1, skipped + 1, the
-   * item → skipped; 'stale' as for claim.
+   * item → skipped; 'stale' as for claim, except that a full batch (running = maxConcurrency) still skips. Does not
+   * bump the version.
    */
   skip(batch: Batch, item: BatchItem): Promise<'skipped' | 'stale'>;
   /**
    * The item whose current run is `runId` ends, in one transaction: the item running → outcome.status; the batch's
-   * running - 1, that status's count + 1, tokens, metered cost, errors.byKind (and errors.sample while it holds fewer
-   * than ERROR_SAMPLE_SIZE). 'already_final' when the item is not running that run (a repeated delivery): nothing
-   * changes. Returns the batch as it is after.
+   * running - 1, that status's count + 1 (timed_out: timedOut), cost.tokensIn/tokensOut + the usage's input/output
+   * tokens, meteredItems + 1 and meteredUsd + usd when usd is not null, errors.byKind[error.kind] + 1 when there is an
+   * error. 'already_final' when the item is not running that run (a repeated delivery) or the batch is gone: nothing
+   * changes. Then errors.sample gets { itemIndex, kind, message (at most 500 characters) } while it holds fewer than
+   * ERROR_SAMPLE_SIZE — a write of its own, after the transaction, so a crash between them loses that sample entry
+   * only. Returns the batch as it is after (strongly consistent). Does not bump the version.
    */
   finishItem(ref: BatchRef & { index: number; runId: string }, outcome: ItemOutcome): Promise<Batch | 'already_final'>;
   /**
@@ -90,9 +104,19 @@ export interface BatchStore {
    */
   stop(batch: Batch, expected: Batch): Promise<Batch | 'stale'>;
   getItem(tenantId: string, batchId: string, index: number): Promise<BatchItem | undefined>;
-  /** In index order; `after` resumes strictly after that index; `status` filters (and may return short pages). */
-  listItems(tenantId: string, batchId: string, options: { limit: number; after?: number | undefined; status?: BatchItemStatus | undefined }): Promise<BatchItemPage>;
-  /** Sets the given items back to pending with `attempt` (a retry round, before the batch record's update). */
+  /**
+   * In index order; `after` resumes strictly after that index; `status` filters (and may return short pages, even
+   * empty ones with a nextAfter).
+   */
+  listItems(
+    tenantId: string,
+    batchId: string,
+    options: { limit: number; after?: number | undefined; status?: BatchItemStatus | undefined },
+  ): Promise<BatchItemPage>;
+  /**
+   * Sets the given items back to pending with `attempt` and no run (a retry round, before the batch record's update).
+   * Throws when one of them is not stored or is running (the others may have been reset: repeating it is harmless).
+   */
   resetItems(tenantId: string, batchId: string, indices: number[], attempt: number): Promise<void>;
 }
 

@@ -2,7 +2,7 @@
 // run's deadline, and stopped within seconds when the run is cancelled (or ended by the service) meanwhile.
 import type { Agent } from '../domain/agent.ts';
 import { isFinal, type Run, type RunAttempt } from '../domain/run.ts';
-import { retryPolicyOf, type Schedule } from '../domain/schedule.ts';
+import { retryPolicyOf, type RetryPolicy, type Schedule } from '../domain/schedule.ts';
 import { formatInstant } from '../expressions/index.ts';
 import { AgentError, type AgentRequest, type AgentResult } from '../ports/agent-runner.ts';
 import type { RunnerDeps } from './runner-deps.ts';
@@ -106,10 +106,12 @@ export async function callAgent(
   schedule: Schedule | null,
   deadline: Date,
   extra: Partial<AgentRequest> = {},
+  /** The policy of a run that has no schedule to say (a batch item's: its batch's); the schedule's otherwise. */
+  retry?: RetryPolicy | null,
 ): Promise<AgentCallOutcome> {
   const attempts: RunAttempt[] = [];
   const now = () => formatInstant(deps.clock.now());
-  const policy = retryPolicyOf(schedule);
+  const policy = retryPolicyOf(retry === undefined ? schedule : { retry });
   const stop = new AbortController();
   const watch = watchForEnd(deps, run, stop);
   const sleep = deps.sleep ?? abortableSleep;

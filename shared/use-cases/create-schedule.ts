@@ -1,5 +1,6 @@
 // Create a schedule: validate, store it with its counters (and idempotency record), then mirror it into the Scheduler.
 import { AlreadyExistsError, ValidationError } from '../domain/errors.ts';
+import { checkItems } from '../domain/batch.ts';
 import { assertSameRequest, idempotentRequest, type IdempotentRequest } from './idempotency.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
 import { DEFAULT_CATCH_UP_WINDOW_MINUTES, retryPolicyOf, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
@@ -40,6 +41,7 @@ export async function createSchedule(
   const endAt = input.endAt ?? null;
   assertWindow(startAt, endAt, now);
   assertSomethingToRun(deps, input.task ?? '', input.agentId ?? null);
+  if (input.batch) checkItems(input.task ?? '', input.batch.items);
 
   const enabled = input.enabled ?? true;
   const timestamp = now.toISOString();
@@ -77,6 +79,7 @@ export async function createSchedule(
       catchUpWindowMinutes: input.catchUpWindowMinutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES,
       retry: input.retry ? retryPolicyOf(input) : null,
       notify: input.notify ?? null,
+      batch: input.batch ?? null,
       cancelledCount: 0,
       missedCount: 0,
       createdAt: timestamp,

@@ -11,8 +11,10 @@ import type { ScheduleStore } from '../ports/schedule-store.ts';
 import { continuationDeps, continueAfterRun } from './backfill.ts';
 import { recordFinalState } from './run-end.ts';
 import { notifyRunEnded, type NotifyDeps } from './notifications.ts';
+import { batchProgressDeps, type BatchContinuation } from './batches/batch-deps.ts';
+import { continueBatchAfterRun } from './batches/batch-progress.ts';
 
-export interface SweepDeps {
+export interface SweepDeps extends BatchContinuation {
   runs: RunStore;
   schedules: ScheduleStore;
   clock: Clock;
@@ -64,6 +66,7 @@ export async function endOverdueRuns(deps: SweepDeps, options: { everyUnfinished
       continue;
     }
     if (run.backfillId) await continueBackfill(deps, final);
+    if (run.batchId) await continueBatch(deps, final);
   }
   if (ended.length > 0) deps.log?.('Ended overdue runs', { count: ended.length, runIds: ended.slice(0, 20) });
   return { ended, more: refs.length >= SWEEP_BATCH };
@@ -85,6 +88,18 @@ async function continueBackfill(deps: SweepDeps, run: Run): Promise<void> {
       error: error instanceof Error ? error.name : 'unknown',
     });
   }
+}
+
+/** The batch of an item the sweeper ended frees its slot and starts its next items (idempotent, like the runner's). */
+async function continueBatch(deps: SweepDeps, run: Run): Promise<void> {
+  const progress = batchProgressDeps(deps);
+  if (!progress) {
+    deps.log?.('Ended a batch item but the sweeper has no batch store or queue; its batch does not continue', { runId: run.id });
+    return;
+  }
+  await continueBatchAfterRun(progress, run).catch((error: unknown) =>
+    deps.log?.('Could not continue the batch of an ended run', { runId: run.id, batchId: run.batchId, error: error instanceof Error ? error.name : 'unknown' }),
+  );
 }
 
 function endedRun(run: Run, now: Date, atRestart: boolean): Run {

@@ -12,6 +12,10 @@ import { endRun } from './run-end.ts';
 import { callAgent } from './agent-call.ts';
 import { acceptRun, callbackRequest } from './run-callback.ts';
 import type { RunnerDeps } from './runner-deps.ts';
+import { batchProgressDeps } from './batches/batch-deps.ts';
+import { continueBatchAfterRun } from './batches/batch-progress.ts';
+import { batchRunDeadline, runScheduleBatch, scheduleBatchId } from './batches/scheduled-batch.ts';
+import type { RetryPolicy } from '../domain/schedule.ts';
 
 export type { RunnerDeps } from './runner-deps.ts';
 
@@ -103,8 +107,12 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
   if (schedule.endAt && Date.parse(scheduledTime) > Date.parse(schedule.endAt)) return recordSkip(deps, run, 'ended');
   if (schedule.startAt && Date.parse(scheduledTime) < Date.parse(schedule.startAt)) return recordSkip(deps, run, 'not_started');
 
-  const quota = quotaReservation(deps, schedule.tenantId, now);
-  const begun = await deps.runs.beginScheduledRun(run, { overlap: schedule.overlapPolicy, now: formatInstant(now), ...(quota ? { quota } : {}) });
+  // A schedule's batch: its items count against the budget as they start, not this run.
+  const batchRun: Run | undefined = schedule.batch
+    ? { ...run, deadlineAt: formatInstant(batchRunDeadline(schedule, now)), batchId: scheduleBatchId(run) }
+    : undefined;
+  const quota = batchRun ? undefined : quotaReservation(deps, schedule.tenantId, now);
+  const begun = await deps.runs.beginScheduledRun(batchRun ?? run, { overlap: schedule.overlapPolicy, now: formatInstant(now), ...(quota ? { quota } : {}) });
   if (begun === 'duplicate') return { outcome: 'duplicate', runId: run.id };
   if (begun === 'over_budget') return recordSkip(deps, run, 'budget', schedule);
   if (begun === 'schedule_changed') {
@@ -114,6 +122,8 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
   }
   // The start transaction bumped the version when it took the overlap marker.
   const started = schedule.overlapPolicy === 'skip' ? { ...schedule, version: schedule.version + 1 } : schedule;
+  // Its batch ends the run (and releases the overlap marker) when the batch ends.
+  if (batchRun) return { outcome: 'ran', run: await runScheduleBatch(deps, started, batchRun) };
   const finished = await execute(deps, run, started, deadline);
   // An accepted run (its agent answered 202) holds the overlap marker until its callback, cancel or deadline.
   if (schedule.overlapPolicy === 'skip' && finished.status !== 'running') await deps.runs.releaseOverlap(finished);
@@ -129,7 +139,10 @@ export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Pro
   const queued = await deps.runs.get(ref.tenantId, ref.scheduleId, ref.runId);
   if (queued?.status !== 'queued') {
     // A runner stopped between the run's final write and its continuation is redelivered here (Lambda's retries).
-    if (queued && queued.status !== 'running') await continueBackfillOf(deps, queued);
+    if (queued && queued.status !== 'running') {
+      await continueBackfillOf(deps, queued);
+      await continueBatchOf(deps, queued);
+    }
     return { outcome: 'duplicate', runId: ref.runId };
   }
   const schedule = ref.scheduleId ? ((await deps.schedules.get(ref.tenantId, ref.scheduleId)) ?? null) : null;
@@ -140,12 +153,29 @@ export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Pro
     await continueBackfillOf(deps, skipped);
     return { outcome: 'skipped', run: skipped };
   }
-  const deadline = deadlineFor(deps, schedule?.timeoutSeconds ?? 300, now);
+  // A trigger of a schedule with a batch starts a batch, as its fires do.
+  if (schedule?.batch && queued.itemIndex == null) {
+    const batchRun: Run = {
+      ...queued,
+      status: 'running',
+      startedAt: formatInstant(now),
+      deadlineAt: formatInstant(batchRunDeadline(schedule, now)),
+      batchId: scheduleBatchId(queued),
+    };
+    if (!(await deps.runs.markRunning(batchRun))) return { outcome: 'duplicate', runId: queued.id };
+    return { outcome: 'ran', run: await runScheduleBatch(deps, schedule, batchRun) };
+  }
+  // A batch item runs with its batch's deadline and retry policy.
+  const batch = queued.batchId && deps.batches ? await deps.batches.get(queued.tenantId, queued.batchId) : undefined;
+  const deadline = deadlineFor(deps, batch?.timeoutSeconds ?? schedule?.timeoutSeconds ?? 300, now);
   const run: Run = { ...queued, status: 'running', startedAt: formatInstant(now), deadlineAt: formatInstant(deadline), attempt: queued.attempt };
   if (!(await deps.runs.markRunning(run))) return { outcome: 'duplicate', runId: run.id };
-  const finished = await execute(deps, run, schedule, deadline);
-  // An accepted backfill run continues its backfill when its callback (or the sweeper) ends it.
-  if (finished.status !== 'running') await continueBackfillOf(deps, finished);
+  const finished = await execute(deps, run, schedule, deadline, batch ? batch.retry : undefined);
+  // An accepted backfill or batch run continues its backfill or batch when its callback (or the sweeper) ends it.
+  if (finished.status !== 'running') {
+    await continueBackfillOf(deps, finished);
+    await continueBatchOf(deps, finished);
+  }
   return { outcome: 'ran', run: finished };
 }
 
@@ -172,8 +202,31 @@ async function continueBackfillOf(deps: RunnerDeps, run: Run): Promise<void> {
   }
 }
 
-async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null, deadline: Date): Promise<Run> {
-  const call = await callAgent(deps, started, schedule, deadline, callbackRequest(deps, started));
+/**
+ * The batch of an item whose run ended moves on: its slot freed, the next item started. A failure is logged and
+ * thrown, as for backfills: the repeated delivery continues it (finishing an item twice counts it once).
+ */
+async function continueBatchOf(deps: RunnerDeps, run: Run): Promise<void> {
+  if (!run.batchId) return;
+  const progress = batchProgressDeps(deps);
+  if (!progress) {
+    deps.log?.('A batch item ended but the runner has no batch store or queue; its batch does not continue', { runId: run.id });
+    return;
+  }
+  try {
+    await continueBatchAfterRun(progress, run);
+  } catch (error) {
+    deps.log?.('Could not continue a batch after its item ended', {
+      runId: run.id,
+      batchId: run.batchId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    throw error;
+  }
+}
+
+async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null, deadline: Date, retry?: RetryPolicy | null): Promise<Run> {
+  const call = await callAgent(deps, started, schedule, deadline, callbackRequest(deps, started), retry);
   // Cancelled (or ended by the sweeper) while it ran: that record stands, and the runner writes nothing.
   if (call.kind === 'ended_elsewhere') return call.run;
   if (call.kind === 'answered' && call.result.accepted) {

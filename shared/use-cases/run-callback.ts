@@ -13,6 +13,8 @@ import type { RunRef, RunStore } from '../ports/run-store.ts';
 import { endRun, type EndRunDeps } from './run-end.ts';
 import { continuationDeps, continueAfterRun } from './backfill.ts';
 import type { RunnerDeps } from './runner-deps.ts';
+import { batchProgressDeps, type BatchContinuation } from './batches/batch-deps.ts';
+import { continueBatchAfterRun } from './batches/batch-progress.ts';
 
 /** The deadline of a one-off run (POST /v1/runs), which has no schedule to say otherwise. */
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 300;
@@ -92,7 +94,7 @@ export interface CallbackResult {
   usage?: AgentUsage;
 }
 
-export interface CallbackDeps extends EndRunDeps, Partial<Pick<RunnerDeps, 'backfills' | 'dispatcher'>> {
+export interface CallbackDeps extends EndRunDeps, Partial<Pick<RunnerDeps, 'backfills' | 'dispatcher'>>, BatchContinuation {
   /** The deployment's signing secret: tokens are checked by deriving them again. */
   callbackSecret: string;
 }
@@ -161,10 +163,21 @@ export async function completeByCallback(deps: CallbackDeps, handle: string, tok
 }
 
 /**
- * A backfill's run ended by its callback starts the backfill's next occurrence (as the runner does when it ends one).
+ * A backfill's run ended by its callback starts the backfill's next occurrence (as the runner does when it ends one);
+ * a batch item's frees its slot and starts the next items.
  * A failure is logged, not answered: the agent's result is recorded, and the backfill can be resumed.
  */
 async function continueBackfill(deps: CallbackDeps, run: Run): Promise<void> {
+  const progress = run.batchId ? batchProgressDeps(deps) : undefined;
+  if (progress) {
+    await continueBatchAfterRun(progress, run).catch((error: unknown) =>
+      deps.log?.('Could not continue a batch after its callback', {
+        runId: run.id,
+        batchId: run.batchId,
+        error: error instanceof Error ? error.name : 'unknown',
+      }),
+    );
+  }
   if (!run.backfillId) return;
   const continuation = continuationDeps(deps);
   if (!continuation) return;

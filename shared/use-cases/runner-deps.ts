@@ -10,8 +10,10 @@ import type { RunStore } from '../ports/run-store.ts';
 import type { ScheduleStore } from '../ports/schedule-store.ts';
 import type { SchedulerMirror } from '../ports/scheduler-mirror.ts';
 import type { NotifyDeps } from './notifications.ts';
+import type { BatchContinuation } from './batches/batch-deps.ts';
 
-export interface RunnerDeps {
+/** With BatchContinuation's ports, a batch item's run that ends frees its slot and starts the next item. */
+export interface RunnerDeps extends BatchContinuation {
   schedules: ScheduleStore;
   agents: AgentStore;
   runs: RunStore;

@@ -1,4 +1,5 @@
 // Applying a change to a stored schedule: merged fields, re-resolved timing, and the rules a change must keep.
+import { checkItems } from '../domain/batch.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { retryPolicyOf, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { assertSomethingToRun } from './schedule-checks.ts';
@@ -29,6 +30,9 @@ export function applyChanges(deps: Pick<ScheduleDeps, 'clock' | 'settings'>, cur
   // A partial retry keeps the other setting: {"retry": {"maxAttempts": 3}} keeps the backoff.
   if (input.retry !== undefined) next.retry = input.retry === null ? null : retryPolicyOf({ retry: { ...current.retry, ...input.retry } });
   if (input.notify !== undefined) next.notify = input.notify;
+  if (input.batch !== undefined) next.batch = input.batch;
+  // A new task or new items: every item must still fill the template.
+  if (next.batch && (input.batch !== undefined || input.task !== undefined)) checkItems(next.task, next.batch.items);
 
   const timingChanged = TIMING_FIELDS.some((field) => input[field] !== undefined && input[field] !== current[field]);
   if (timingChanged) {

@@ -33,6 +33,7 @@ beforeAll(() => {
       [logicalId(svc.api), 'api'],
       [logicalId(svc.apiFunctions.get(CALLBACK_FUNCTION)!.logGroup), 'logs'],
       [logicalId(svc.notifications.queue), 'queue'],
+      [logicalId(svc.batches.queue), 'batch-queue'],
     ]),
     [deployment.templates.data, deployment.templates.service],
   );
@@ -51,7 +52,7 @@ describe('the agent callback route', () => {
     for (const route of guarded) expect(route.AuthorizationType, route.RouteKey).toBe('CUSTOM');
   });
 
-  it('may read and write the table, update the Scheduler of its group (auto-pause), read the signing secret, start the runner (a backfill goes on) and queue notifications — nothing else', () => {
+  it('may read and write the table, update the Scheduler of its group (auto-pause), read the signing secret, start the runner (a backfill goes on), queue notifications and the next items of a batch — nothing else', () => {
     const { properties } = lambdas.get(CALLBACK_FUNCTION)!;
     const allowed = grants(reader, statementsOfRole(service, properties.Role['Fn::GetAtt'][0]));
     const schedules = `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${groupName}/*`;
@@ -62,6 +63,7 @@ describe('the agent callback route', () => {
       [
         ...tables,
         '*',
+        '<batch-queue>',
         '<logs>',
         '<queue>',
         '<scheduler-role>',
@@ -71,7 +73,7 @@ describe('the agent callback route', () => {
       ].sort(),
     );
     expect(allowed.filter((grant) => grant.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue <signing-secret>']);
-    expect(allowed.filter((grant) => grant.startsWith('sqs:'))).toEqual(['sqs:SendMessage <queue>']);
+    expect(allowed.filter((grant) => grant.startsWith('sqs:')).sort()).toEqual(['sqs:SendMessage <batch-queue>', 'sqs:SendMessage <queue>']);
     expect(allowed.filter((grant) => grant.startsWith('lambda:'))).toEqual([expect.stringMatching(/^lambda:InvokeFunction arn:.*-runner$/)]);
     expect(allowed.filter((grant) => grant.startsWith('bedrock:'))).toEqual([]);
     expect(allowed).toContain('dynamodb:UpdateItem <table>');

@@ -49,8 +49,8 @@ describe('cdk-nag AwsSolutions', () => {
       counts[rule] = (counts[rule] ?? 0) + 1;
     }
     expect(counts).toEqual({
-      // X-Ray: one per function (38).
-      'AwsSolutions-IAM5[Resource::*]': 38,
+      // X-Ray: one per function (48).
+      'AwsSolutions-IAM5[Resource::*]': 48,
       // The routes that change schedules (6 folders), the agent callback route (auto-pause) and the runner.
       'AwsSolutions-IAM5[Resource::<schedules of the group>]': 8,
       // The runner reads agent secrets; PUT and DELETE /v1/secrets/{name} write them.

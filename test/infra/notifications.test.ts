@@ -82,8 +82,10 @@ describe('notification queue', () => {
 
 describe('notification permissions', () => {
   it('lets the runner, the sweeper and the callback route send to the queue, and nothing else on it or any other queue of notifications', () => {
-    expect(sqsGrants(SWEEPER_FUNCTION)).toEqual(['sqs:SendMessage <queue>']);
-    expect(sqsGrants('complete-run-callback')).toEqual(['sqs:SendMessage <queue>']);
+    const ofNotifications = (grant: string) => grant.endsWith('<queue>') || grant.endsWith('<dlq>');
+    expect(sqsGrants(SWEEPER_FUNCTION).filter(ofNotifications)).toEqual(['sqs:SendMessage <queue>']);
+    expect(sqsGrants('complete-run-callback').filter(ofNotifications)).toEqual(['sqs:SendMessage <queue>']);
+    expect(sqsGrants('cancel-batch')).toEqual(['sqs:SendMessage <queue>']);
     expect(sqsGrants(RUNNER_FUNCTION).filter((grant) => grant.endsWith('<queue>') || grant.endsWith('<dlq>'))).toEqual(['sqs:SendMessage <queue>']);
   });
 
@@ -108,8 +110,10 @@ describe('notification permissions', () => {
   it('names the queue to the functions that use it, and to no other', () => {
     for (const [folder, { properties }] of lambdas) {
       const url = properties.Environment.Variables[ENV.notificationQueueUrl];
-      // complete-run-callback ends runs too (an agent's callback), so it queues their notifications.
-      if ([RUNNER_FUNCTION, SWEEPER_FUNCTION, NOTIFIER_FUNCTION, 'complete-run-callback'].includes(folder)) expect(reader.text(url), folder).toBe('<queue>');
+      // complete-run-callback ends runs too (an agent's callback), so it queues their notifications; cancel-batch may end
+      // a batch (batch.finished).
+      if ([RUNNER_FUNCTION, SWEEPER_FUNCTION, NOTIFIER_FUNCTION, 'complete-run-callback', 'cancel-batch'].includes(folder))
+        expect(reader.text(url), folder).toBe('<queue>');
       else expect(url, folder).toBeUndefined();
     }
   });

@@ -86,6 +86,13 @@ function expectedGrants(folder: string, scheduleArns: string): string[] {
   if (folder === AUTHORIZER_FUNCTION) expected.push('secretsmanager:GetSecretValue <admin-key>');
   // Notifications: the functions that end runs only send to the queue; the notifier consumes it (its event source).
   if (route?.notify || folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION) expected.push('sqs:SendMessage <notification-queue>');
+  // Batch items: the functions that start them only send to the batch queue; the runner also consumes it.
+  if (route?.batchQueue || folder === RUNNER_FUNCTION || folder === SWEEPER_FUNCTION) expected.push('sqs:SendMessage <batch-queue>');
+  if (folder === RUNNER_FUNCTION) {
+    expected.push(
+      ...pairs(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], ['<batch-queue>']),
+    );
+  }
   if (folder === NOTIFIER_FUNCTION) {
     expected.push(
       'secretsmanager:GetSecretValue <signing-secret>',
@@ -124,6 +131,7 @@ beforeAll(() => {
     [logicalId(svc.schedulerRole), 'scheduler-role'],
     [logicalId(svc.alarmTopic), 'alarm-topic'],
     [logicalId(svc.notifications.queue), 'notification-queue'],
+    [logicalId(svc.batches.queue), 'batch-queue'],
     [logicalId(svc.notifications.deadLetterQueue), 'notification-dlq'],
   ]);
   for (const fn of [svc.runner, svc.authorizer, svc.sweeper, svc.notifier, ...svc.apiFunctions.values()]) {
@@ -412,9 +420,9 @@ describe('api', () => {
 });
 
 describe('safety nets', () => {
-  it('alarms on dead letters (runs and notifications), runner errors, runs near the timeout, missed runs, API 5xx rate and throttles, to the alarm topic', () => {
+  it('alarms on dead letters (runs, notifications and batch items), runner errors, runs near the timeout, missed runs, API 5xx rate and throttles, to the alarm topic', () => {
     const alarms = reader.ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) expect(reader.text(alarm.AlarmActions)).toBe('<alarm-topic>');
     const byMetric = (name: string) =>
       alarms.find((alarm) => alarm.MetricName === name || JSON.stringify(alarm.Metrics ?? []).includes(`"MetricName":"${name}"`));

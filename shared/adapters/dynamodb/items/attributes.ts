@@ -21,6 +21,8 @@ export const ENTITY = {
   run: 'run',
   usage: 'usage',
   backfill: 'backfill',
+  batch: 'batch',
+  batchItem: 'batchItem',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];

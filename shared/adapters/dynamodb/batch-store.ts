@@ -1,0 +1,558 @@
+// Batches in DynamoDB: the batch record holds the counts and the claim cursor, and every item start or end is one
+// transaction over the record and the item (and the item's run), so maxConcurrency and the counts hold however many
+// runners claim and finish at once.
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type Batch,
+  type BatchCounts,
+  type BatchItem,
+  type BatchItemInput,
+  type BatchItemStatus,
+  type BatchStatus,
+  ERROR_SAMPLE_SIZE,
+} from '../../domain/batch.ts';
+import { StorageUnavailableError } from '../../domain/errors.ts';
+import type { Run } from '../../domain/run.ts';
+import type { BatchItemPage, BatchPage, BatchRef, BatchStore, ClaimOutcome, ItemOutcome } from '../../ports/batch-store.ts';
+import type { QuotaReservation } from '../../ports/run-store.ts';
+import { cancellationCodes, isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
+import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
+import {
+  BATCH_ITEM_PREFIX,
+  BATCH_RECORD_PREFIX,
+  batchAttributes,
+  batchFromItem,
+  batchIdOfKey,
+  batchItem,
+  batchItemAttributes,
+  batchItemFromItem,
+  batchItemIndexOfKey,
+  batchItemKey,
+  batchItemsPartition,
+  batchKey,
+  newBatchItem,
+  type BatchItemRecord,
+} from './items/batch.ts';
+import { runAttributes, runItem, usageAttributes, usageKey, usageRunsOf } from './items/run.ts';
+import { tenantPk } from '../../table.ts';
+
+/** BatchWriteItem's limit. */
+const WRITE_CHUNK = 25;
+/** BatchWriteItem requests in flight at once while items are written (10,000 items: 400 requests). */
+const WRITE_PARALLELISM = 8;
+/** Times a chunk's UnprocessedItems are sent again (with backoff) before the write gives up. */
+const UNPROCESSED_RETRIES = 8;
+/** UpdateItem requests in flight at once while items are reset. */
+const RESET_PARALLELISM = 16;
+/** At most this many Query requests per list or listItems call. */
+const MAX_LIST_QUERIES = 10;
+/** Rounds of transactWrite (each already retries conflicts 4 times) before finishItem gives up on a busy batch. */
+const FINISH_ROUNDS = 4;
+
+const FAILED = 'ConditionalCheckFailed';
+
+/** The count an item's final status adds to. */
+const COUNT_OF: Record<ItemOutcome['status'], keyof BatchCounts> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  timed_out: 'timedOut',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+};
+
+type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const backoff = (attempt: number) => Math.min(2_000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
+
+/** Runs `work` over `values` with at most `limit` at once; the first failure rejects (after the running ones settle). */
+async function inParallel<T>(values: readonly T[], limit: number, work: (value: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < values.length) await work(values[next++]!);
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, values.length) }, worker));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Per transaction item, why it failed: the cancellation reasons, or (when an engine omits them) the message's list. */
+function reasonsOf(error: unknown): (string | undefined)[] {
+  const codes = cancellationCodes(error);
+  if (codes.length > 0 || !(error instanceof Error)) return codes;
+  const listed = /\[([^\]]*)\]/.exec(error.message);
+  return listed ? listed[1]!.split(',').map((code) => code.trim()) : [];
+}
+
+/**
+ * Request costs:
+ *   create: 1 GetItem (consistent; an existing batch is left alone), ⌈items / 25⌉ BatchWriteItem (8 at once, plus
+ *     retries of unprocessed items), 1 PutItem. append: the BatchWriteItems and 1 UpdateItem.
+ *   get, getItem: 1 GetItem (consistent). update, stop: 1 UpdateItem (returning the record).
+ *   claim: 1 TransactWriteItems (batch + item + run [+ usage]); when an engine omits the cancellation reasons of a
+ *     claim with a quota, 1 GetItem of the usage more. skip: 1 TransactWriteItems (batch + item).
+ *   finishItem: 1 TransactWriteItems (item + batch) and 1 GetItem (consistent); for a failure while errors.sample has
+ *     room, 1 UpdateItem more (appending to the sample, returning the record).
+ *   list, listItems: 1 Query; more, up to MAX_LIST_QUERIES, when a filter or the 1 MB cap leaves the page short.
+ *   resetItems: 1 UpdateItem per item, RESET_PARALLELISM at once.
+ * A transaction that only collided with another one is retried up to 4 times by transactWrite; claim and skip then
+ * answer 'stale' (read again and decide), finishItem tries FINISH_ROUNDS times before it throws.
+ */
+export class DynamoBatchStore implements BatchStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  private writeItems(records: BatchItemRecord[]): Promise<void> {
+    return this.batchWrite(records.map((item) => ({ PutRequest: { Item: item } })));
+  }
+
+  /** 25 requests per BatchWriteItem, WRITE_PARALLELISM at once; unprocessed ones are sent again with backoff. */
+  private async batchWrite(all: WriteRequests): Promise<void> {
+    const chunks: WriteRequests[] = [];
+    for (let start = 0; start < all.length; start += WRITE_CHUNK) chunks.push(all.slice(start, start + WRITE_CHUNK));
+    await inParallel(chunks, WRITE_PARALLELISM, async (chunk) => {
+      let requests = chunk;
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt > UNPROCESSED_RETRIES) {
+          throw new StorageUnavailableError('DynamoDB kept some batch items unprocessed; the batch was not written. Try again.');
+        }
+        if (attempt > 0) await sleep(backoff(attempt));
+        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = result.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    });
+  }
+
+  async create(batch: Batch, items: BatchItemInput[]): Promise<'created' | 'duplicate'> {
+    // A batch already stored may have moved on: rewriting its items would set started ones back to pending.
+    if (await this.get(batch.tenantId, batch.id)) return 'duplicate';
+    await this.writeItems(items.map((input, index) => newBatchItem(batch, index, input)));
+    const name = batchAttributes();
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: batchItem(batch),
+          ConditionExpression: `attribute_not_exists(${name('pk')})`,
+          ExpressionAttributeNames: name.names,
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async append(batch: Batch, items: BatchItemInput[], now: string): Promise<Batch | 'stale'> {
+    if (batch.status !== 'draft') return 'stale';
+    const first = batch.counts.total;
+    await this.writeItems(items.map((input, offset) => newBatchItem(batch, first + offset, input)));
+    const name = batchAttributes();
+    const counts = name('counts');
+    const written = await this.updateReturning({
+      Key: batchKey(batch.tenantId, batch.id),
+      UpdateExpression:
+        `SET ${counts}.${name('total')} = ${counts}.${name('total')} + :n, ${counts}.${name('pending')} = ${counts}.${name('pending')} + :n,` +
+        ` ${name('roundSize')} = ${name('roundSize')} + :n, ${name('updatedAt')} = :now, ${name('version')} = :next`,
+      ConditionExpression: `${name('status')} = :draft AND ${name('version')} = :version`,
+      ExpressionAttributeNames: name.names,
+      ExpressionAttributeValues: { ':n': items.length, ':now': now, ':next': batch.version + 1, ':draft': 'draft', ':version': batch.version },
+    });
+    if (written === 'stale') await this.dropUnclaimed(batch, first, items.length);
+    return written;
+  }
+
+  /**
+   * After a stale append: once the batch is no longer a draft, no append will ever count the items it wrote past the
+   * total, so they are deleted (while it is a draft, another append may have written there since, and they stay).
+   */
+  private async dropUnclaimed(batch: Batch, first: number, count: number): Promise<void> {
+    const stored = await this.get(batch.tenantId, batch.id);
+    if (stored?.status === 'draft') return;
+    const from = Math.max(first, stored?.counts.total ?? 0);
+    const keys = Array.from({ length: first + count - from }, (_, offset) => batchItemKey(batch.tenantId, batch.id, from + offset));
+    await this.batchWrite(keys.map((key) => ({ DeleteRequest: { Key: key } })));
+  }
+
+  async get(tenantId: string, batchId: string): Promise<Batch | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: batchKey(tenantId, batchId), ConsistentRead: true }));
+    return result.Item ? batchFromItem(result.Item) : undefined;
+  }
+
+  async list(
+    tenantId: string,
+    options: { limit: number; after?: string | undefined; status?: BatchStatus | undefined; scheduleId?: string | undefined },
+  ): Promise<BatchPage> {
+    const name = batchAttributes();
+    const filters: string[] = [];
+    const values: Record<string, unknown> = { ':pk': tenantPk(tenantId), ':prefix': BATCH_RECORD_PREFIX };
+    if (options.status !== undefined) {
+      filters.push(`${name('status')} = :status`);
+      values[':status'] = options.status;
+    }
+    if (options.scheduleId !== undefined) {
+      filters.push(`${name('scheduleId')} = :scheduleId`);
+      values[':scheduleId'] = options.scheduleId;
+    }
+    const page = await this.queryPages({
+      keyCondition: `${name('pk')} = :pk AND begins_with(${name('sk')}, :prefix)`,
+      filter: filters.length > 0 ? filters.join(' AND ') : undefined,
+      names: name.names,
+      values,
+      newestFirst: true,
+      startKey: options.after === undefined ? undefined : batchKey(tenantId, options.after),
+      limit: options.limit,
+    });
+    const items = page.items.map(batchFromItem);
+    return { items, nextAfter: page.resumeAt && batchIdOfKey(page.resumeAt) };
+  }
+
+  /**
+   * Query pages until more than `limit` items matched, the partition ends, or MAX_LIST_QUERIES were sent. `resumeAt`
+   * is the key to resume strictly after (the last item returned, or the last one read when a filter dropped the rest).
+   */
+  private async queryPages(query: {
+    keyCondition: string;
+    filter: string | undefined;
+    names: Record<string, string>;
+    values: Record<string, unknown>;
+    newestFirst: boolean;
+    startKey: StoredItem | undefined;
+    limit: number;
+  }): Promise<{ items: StoredItem[]; resumeAt: StoredItem | undefined }> {
+    const items: StoredItem[] = [];
+    let startKey = query.startKey;
+    for (let request = 0; request < MAX_LIST_QUERIES && items.length <= query.limit; request += 1) {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: query.keyCondition,
+          ...(query.filter ? { FilterExpression: query.filter } : {}),
+          ExpressionAttributeNames: query.names,
+          ExpressionAttributeValues: query.values,
+          ScanIndexForward: !query.newestFirst,
+          Limit: query.filter ? Math.max(50, query.limit + 1) : query.limit + 1 - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    if (items.length > query.limit) return { items: items.slice(0, query.limit), resumeAt: items[query.limit - 1] };
+    return { items, resumeAt: startKey };
+  }
+
+  async update(batch: Batch, expected: Batch, options: { round?: boolean } = {}): Promise<Batch | 'stale'> {
+    const name = batchAttributes();
+    const set = ['status', 'maxConcurrency', 'compute', 'startedAt', 'finishedAt', 'cancelledAt', 'updatedAt'] as const;
+    const values: Record<string, unknown> = { ':next': expected.version + 1, ':expected': expected.version };
+    const assignments: string[] = [`${name('version')} = :next`];
+    const assign = (field: keyof Batch & string) => {
+      assignments.push(`${name(field)} = :${field}`);
+      values[`:${field}`] = batch[field];
+    };
+    for (const field of set) assign(field);
+    let condition = `${name('version')} = :expected`;
+    if (options.round) {
+      for (const field of ['round', 'cursor', 'roundSize', 'retryIndices', 'counts', 'cost', 'errors', 'meteredItems', 'meteredUsd'] as const) assign(field);
+      condition += ` AND ${name('counts')}.${name('running')} = :zero AND ${name('cursor')} = :expectedCursor`;
+      values[':zero'] = 0;
+      values[':expectedCursor'] = expected.cursor;
+    } else {
+      // The batch's own part of its cost; the token totals are the finishing items'.
+      for (const field of ['estimatedUsd', 'actualUsd', 'basis'] as const) {
+        assignments.push(`${name('cost')}.${name(field)} = :cost_${field}`);
+        values[`:cost_${field}`] = batch.cost[field];
+      }
+    }
+    return this.updateReturning({
+      Key: batchKey(batch.tenantId, batch.id),
+      UpdateExpression: `SET ${assignments.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: name.names,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  /** One conditional UpdateItem of a batch record: the record after, or 'stale' when the condition failed. */
+  private async updateReturning(request: {
+    Key: StoredItem;
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<Batch | 'stale'> {
+    try {
+      const result = await this.client.send(new UpdateCommand({ TableName: this.tableName, ...request, ReturnValues: 'ALL_NEW' }));
+      return batchFromItem(result.Attributes!);
+    } catch (error) {
+      if (isConditionFailure(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  /** The batch's cursor moves past the item at `batch.cursor` (claim and skip): while it is still there and the batch active. */
+  private advance(batch: Batch, moves: { running?: boolean; skipped?: boolean }): TransactItem {
+    const name = batchAttributes();
+    const counts = name('counts');
+    const path = (field: keyof BatchCounts) => `${counts}.${name(field)}`;
+    const set = [`${name('cursor')} = ${name('cursor')} + :one`, `${path('pending')} = ${path('pending')} - :one`];
+    if (moves.running) set.push(`${path('running')} = ${path('running')} + :one`);
+    if (moves.skipped) set.push(`${path('skipped')} = ${path('skipped')} + :one`);
+    const full = moves.running ? ` AND ${path('running')} < ${name('maxConcurrency')}` : '';
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: batchKey(batch.tenantId, batch.id),
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ConditionExpression: `${name('cursor')} = :cursor AND ${name('cursor')} < ${name('roundSize')} AND ${name('status')} IN (:queued, :running)${full}`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: { ':one': 1, ':cursor': batch.cursor, ':queued': 'queued', ':running': 'running' },
+      },
+    };
+  }
+
+  /** The item leaves pending (claim and skip). */
+  private moveItem(item: BatchItem, status: BatchItemStatus, run?: Run): TransactItem {
+    const name = batchItemAttributes();
+    const set = [`${name('status')} = :status`];
+    const values: Record<string, unknown> = { ':status': status, ':pending': 'pending' };
+    if (run) {
+      set.push(`${name('attempt')} = :attempt`, `${name('runId')} = :runId`);
+      values[':attempt'] = item.attempt;
+      values[':runId'] = run.id;
+    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: batchItemKey(item.tenantId, item.batchId, item.index),
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ConditionExpression: `${name('status')} = :pending`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  /** As DynamoRunStore's usage reservation: the tenant's month + 1 while under the limit. */
+  private reserve(tenantId: string, quota: QuotaReservation): TransactItem {
+    const name = usageAttributes();
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: usageKey(tenantId, quota.month),
+        UpdateExpression: `SET ${name('entity')} = :entity ADD ${name('runs')} :one`,
+        ConditionExpression: `(attribute_not_exists(${name('runs')}) AND :zero < :limit) OR ${name('runs')} < :limit`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: { ':entity': ENTITY.usage, ':one': 1, ':zero': 0, ':limit': quota.limit },
+      },
+    };
+  }
+
+  async claim(batch: Batch, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<ClaimOutcome> {
+    const runName = runAttributes();
+    const writes: TransactItem[] = [
+      this.advance(batch, { running: true }),
+      this.moveItem(item, 'running', run),
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: runItem(run),
+          ConditionExpression: `attribute_not_exists(${runName('pk')})`,
+          ExpressionAttributeNames: runName.names,
+        },
+      },
+    ];
+    if (quota) writes.push(this.reserve(batch.tenantId, quota));
+    try {
+      await transactWrite(this.client, { TransactItems: writes });
+      return 'claimed';
+    } catch (error) {
+      if (isTransactionConflict(error)) return 'stale';
+      if (!isConditionFailure(error)) throw error;
+      const codes = reasonsOf(error);
+      if (codes.slice(0, 3).includes(FAILED)) return 'stale';
+      if (quota && codes[3] === FAILED) return 'over_budget';
+      if (quota && codes.length === 0) {
+        const usage = await this.client.send(new GetCommand({ TableName: this.tableName, Key: usageKey(batch.tenantId, quota.month), ConsistentRead: true }));
+        return usageRunsOf(usage.Item) >= quota.limit ? 'over_budget' : 'stale';
+      }
+      return 'stale';
+    }
+  }
+
+  async skip(batch: Batch, item: BatchItem): Promise<'skipped' | 'stale'> {
+    try {
+      await transactWrite(this.client, { TransactItems: [this.advance(batch, { skipped: true }), this.moveItem(item, 'skipped')] });
+      return 'skipped';
+    } catch (error) {
+      if (isTransactionConflict(error) || isConditionFailure(error)) return 'stale';
+      throw error;
+    }
+  }
+
+  async finishItem(ref: BatchRef & { index: number; runId: string }, outcome: ItemOutcome): Promise<Batch | 'already_final'> {
+    const itemName = batchItemAttributes();
+    const finishItem: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: batchItemKey(ref.tenantId, ref.batchId, ref.index),
+        UpdateExpression: `SET ${itemName('status')} = :status`,
+        ConditionExpression: `${itemName('status')} = :running AND ${itemName('runId')} = :runId`,
+        ExpressionAttributeNames: itemName.names,
+        ExpressionAttributeValues: { ':status': outcome.status, ':running': 'running', ':runId': ref.runId },
+      },
+    };
+    const name = batchAttributes();
+    const add = (path: string, value: string) => `${path} = ${path} + ${value}`;
+    const counts = name('counts');
+    const cost = name('cost');
+    const set = [
+      `${counts}.${name('running')} = ${counts}.${name('running')} - :one`,
+      add(`${counts}.${name(COUNT_OF[outcome.status])}`, ':one'),
+      add(`${cost}.${name('tokensIn')}`, ':tokensIn'),
+      add(`${cost}.${name('tokensOut')}`, ':tokensOut'),
+    ];
+    const values: Record<string, unknown> = {
+      ':one': 1,
+      ':tokensIn': outcome.usage?.inputTokens ?? 0,
+      ':tokensOut': outcome.usage?.outputTokens ?? 0,
+    };
+    const names: Record<string, string> = {};
+    if (outcome.usd !== null) {
+      set.push(add(name('meteredItems'), ':one'), add(name('meteredUsd'), ':usd'));
+      values[':usd'] = outcome.usd;
+    }
+    if (outcome.error) {
+      // The kind is a map key of errors.byKind, absent until its first error.
+      const byKind = `${name('errors')}.${name('byKind')}.#errorKind`;
+      set.push(`${byKind} = if_not_exists(${byKind}, :zero) + :one`);
+      names['#errorKind'] = outcome.error.kind;
+      values[':zero'] = 0;
+    }
+    const tally: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: batchKey(ref.tenantId, ref.batchId),
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ConditionExpression: `attribute_exists(${name('pk')})`,
+        ExpressionAttributeNames: { ...name.names, ...names },
+        ExpressionAttributeValues: values,
+      },
+    };
+    for (let round = 1; ; round += 1) {
+      try {
+        await transactWrite(this.client, { TransactItems: [finishItem, tally] });
+        break;
+      } catch (error) {
+        if (isConditionFailure(error)) return 'already_final';
+        if (round >= FINISH_ROUNDS || !isTransactionConflict(error)) throw error;
+        await sleep(backoff(round + 2));
+      }
+    }
+    const batch = await this.get(ref.tenantId, ref.batchId);
+    if (!batch) throw new Error(`Batch ${ref.batchId} is gone after its item ${ref.index} ended.`);
+    if (!outcome.error || batch.errors.sample.length >= ERROR_SAMPLE_SIZE) return batch;
+    return (await this.appendSample(ref, outcome.error)) ?? batch;
+  }
+
+  /** errors.sample + this failure, while it holds fewer than ERROR_SAMPLE_SIZE: the batch after, or undefined when full. */
+  private async appendSample(ref: BatchRef & { index: number }, error: { kind: string; message: string }): Promise<Batch | undefined> {
+    const name = batchAttributes();
+    const sample = `${name('errors')}.${name('sample')}`;
+    const written = await this.updateReturning({
+      Key: batchKey(ref.tenantId, ref.batchId),
+      UpdateExpression: `SET ${sample} = list_append(${sample}, :entry)`,
+      ConditionExpression: `size(${sample}) < :size`,
+      ExpressionAttributeNames: name.names,
+      ExpressionAttributeValues: { ':entry': [{ itemIndex: ref.index, kind: error.kind, message: error.message.slice(0, 500) }], ':size': ERROR_SAMPLE_SIZE },
+    });
+    return written === 'stale' ? undefined : written;
+  }
+
+  async stop(batch: Batch, expected: Batch): Promise<Batch | 'stale'> {
+    const name = batchAttributes();
+    const counts = name('counts');
+    return this.updateReturning({
+      Key: batchKey(batch.tenantId, batch.id),
+      UpdateExpression:
+        `SET ${name('status')} = :status, ${name('cancelledAt')} = :cancelledAt, ${name('finishedAt')} = :finishedAt, ${name('updatedAt')} = :updatedAt,` +
+        ` ${counts}.${name('cancelled')} = ${counts}.${name('cancelled')} + :pending, ${counts}.${name('pending')} = :zero, ${name('version')} = :next`,
+      ConditionExpression: `${name('version')} = :version AND ${counts}.${name('pending')} = :pending AND ${name('status')} = :expectedStatus`,
+      ExpressionAttributeNames: name.names,
+      ExpressionAttributeValues: {
+        ':status': batch.status,
+        ':cancelledAt': batch.cancelledAt,
+        ':finishedAt': batch.finishedAt,
+        ':updatedAt': batch.updatedAt,
+        ':pending': expected.counts.pending,
+        ':zero': 0,
+        ':next': expected.version + 1,
+        ':version': expected.version,
+        ':expectedStatus': expected.status,
+      },
+    });
+  }
+
+  async getItem(tenantId: string, batchId: string, index: number): Promise<BatchItem | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: batchItemKey(tenantId, batchId, index), ConsistentRead: true }));
+    return result.Item ? batchItemFromItem(result.Item) : undefined;
+  }
+
+  async listItems(
+    tenantId: string,
+    batchId: string,
+    options: { limit: number; after?: number | undefined; status?: BatchItemStatus | undefined },
+  ): Promise<BatchItemPage> {
+    const name = batchItemAttributes();
+    const values: Record<string, unknown> = { ':pk': batchItemsPartition(tenantId, batchId), ':prefix': BATCH_ITEM_PREFIX };
+    if (options.status !== undefined) values[':status'] = options.status;
+    const page = await this.queryPages({
+      keyCondition: `${name('pk')} = :pk AND begins_with(${name('sk')}, :prefix)`,
+      filter: options.status === undefined ? undefined : `${name('status')} = :status`,
+      names: name.names,
+      values,
+      newestFirst: false,
+      startKey: options.after === undefined ? undefined : batchItemKey(tenantId, batchId, options.after),
+      limit: options.limit,
+    });
+    return { items: page.items.map(batchItemFromItem), nextAfter: page.resumeAt && batchItemIndexOfKey(page.resumeAt) };
+  }
+
+  async resetItems(tenantId: string, batchId: string, indices: number[], attempt: number): Promise<void> {
+    await inParallel(indices, RESET_PARALLELISM, async (index) => {
+      const name = batchItemAttributes();
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: batchItemKey(tenantId, batchId, index),
+            UpdateExpression: `SET ${name('status')} = :pending, ${name('attempt')} = :attempt, ${name('runId')} = :null`,
+            // Never a running item (its run would end into an item that no longer waits for it), nor one never stored.
+            ConditionExpression: `attribute_exists(${name('pk')}) AND ${name('status')} <> :running`,
+            ExpressionAttributeNames: name.names,
+            ExpressionAttributeValues: { ':pending': 'pending', ':attempt': attempt, ':null': null, ':running': 'running' },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw new Error(`Batch ${batchId} has no item ${index}, or it is running; it was not reset.`, { cause: error });
+        throw error;
+      }
+    });
+  }
+}
