@@ -319,6 +319,8 @@ Environment:
   MISSED_RUN_GRACE_SECONDS   how long after a schedule's fire time (plus its flexible window) a time with no run is
                              recorded as missed: a skipped run, reason "missed" (default 600)
   PUBLIC_BASE_URL            the URL agents call back at after answering 202 (default this server's own URL)
+  MODEL_PRICES               USD per million tokens by model id, JSON {"model": {"inputPerMillion": n,
+                             "outputPerMillion": n}}, laid over the dated defaults: batches' actualUsd
 
 Needs Java 17 for DynamoDB Local: one JVM per DATA_DIR (a second server on the same DATA_DIR is refused), which
 stops when the server stops or dies, even on kill -9. A JVM that dies is restarted (data requests answer 503

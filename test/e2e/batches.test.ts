@@ -205,3 +205,30 @@ describe('tenancy and bad input', () => {
     expect(listed.json.data).toEqual([]);
   });
 });
+
+describe('a scheduled batch', () => {
+  it('fires once per occurrence, listed under its schedule, and its run ends with the batch', async () => {
+    e2e.clock.set('2026-11-21T08:59:30Z');
+    const created = await e2e.request('POST', '/v1/schedules', {
+      body: { name: 'daily accounts', task: 'Daily {{item}}', cronExpression: '0 9 * * *', agentId: 'summariser', batch: { items: ['x', 'y', 'z'], maxConcurrency: 2 } },
+    });
+    expect(created.status, created.text).toBe(201);
+    const scheduleId = created.json.schedule.id as string;
+    expect(created.json.schedule.batch).toEqual({ items: ['x', 'y', 'z'], maxConcurrency: 2 });
+    e2e.clock.set('2026-11-21T09:00:00Z');
+    expect(await e2e.server.tick()).toHaveLength(1);
+    expect(await e2e.server.tick()).toEqual([]);
+    const listed = await e2e.request('GET', `/v1/schedules/${scheduleId}/batches`);
+    expect(listed.status).toBe(200);
+    expect(listed.json.data).toHaveLength(1);
+    const final = await untilFinal(listed.json.data[0].id);
+    expect(final).toMatchObject({ status: 'succeeded', counts: { total: 3, succeeded: 3 } });
+    let schedule: { runCount: number; successCount: number; lastRunStatus: string } | undefined;
+    for (let poll = 0; poll < 100; poll += 1) {
+      schedule = (await e2e.request('GET', `/v1/schedules/${scheduleId}`)).json.schedule;
+      if (schedule?.runCount === 1) break;
+      await new Promise((wait) => setTimeout(wait, 20));
+    }
+    expect(schedule).toMatchObject({ runCount: 1, successCount: 1, lastRunStatus: 'succeeded' });
+  }, 60_000);
+});

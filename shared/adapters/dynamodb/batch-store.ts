@@ -1,15 +1,7 @@
 // Batches in DynamoDB: the batch record holds the counts and the claim cursor, and every item start or end is one
 // transaction over the record and the item (and the item's run), so maxConcurrency and the counts hold however many
 // runners claim and finish at once.
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type BatchWriteCommandInput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type Batch,
   type BatchCounts,
@@ -19,78 +11,19 @@ import {
   type BatchStatus,
   ERROR_SAMPLE_SIZE,
 } from '../../domain/batch.ts';
-import { StorageUnavailableError } from '../../domain/errors.ts';
 import type { Run } from '../../domain/run.ts';
 import type { BatchItemPage, BatchPage, BatchRef, BatchStore, ClaimOutcome, ItemOutcome } from '../../ports/batch-store.ts';
 import type { QuotaReservation } from '../../ports/run-store.ts';
-import { cancellationCodes, isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
+import { isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
 import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
-import {
-  BATCH_ITEM_PREFIX,
-  BATCH_RECORD_PREFIX,
-  batchAttributes,
-  batchFromItem,
-  batchIdOfKey,
-  batchItem,
-  batchItemAttributes,
-  batchItemFromItem,
-  batchItemIndexOfKey,
-  batchItemKey,
-  batchItemsPartition,
-  batchKey,
-  newBatchItem,
-  type BatchItemRecord,
-} from './items/batch.ts';
+import { batchAttributes, batchFromItem, batchItem, batchItemAttributes, batchItemKey, batchKey, newBatchItem, type BatchItemRecord } from './items/batch.ts';
 import { runAttributes, runItem, usageAttributes, usageKey, usageRunsOf } from './items/run.ts';
-import { tenantPk } from '../../table.ts';
+import { COUNT_OF, reasonsOf, backoff, batchWrite, listBatches, getBatchItem, listBatchItems, resetBatchItems, sleep } from './batch-items.ts';
 
-/** BatchWriteItem's limit. */
-const WRITE_CHUNK = 25;
-/** BatchWriteItem requests in flight at once while items are written (10,000 items: 400 requests). */
-const WRITE_PARALLELISM = 8;
-/** Times a chunk's UnprocessedItems are sent again (with backoff) before the write gives up. */
-const UNPROCESSED_RETRIES = 8;
-/** UpdateItem requests in flight at once while items are reset. */
-const RESET_PARALLELISM = 16;
-/** At most this many Query requests per list or listItems call. */
-const MAX_LIST_QUERIES = 10;
 /** Rounds of transactWrite (each already retries conflicts 4 times) before finishItem gives up on a busy batch. */
 const FINISH_ROUNDS = 4;
 
 const FAILED = 'ConditionalCheckFailed';
-
-/** The count an item's final status adds to. */
-const COUNT_OF: Record<ItemOutcome['status'], keyof BatchCounts> = {
-  succeeded: 'succeeded',
-  failed: 'failed',
-  timed_out: 'timedOut',
-  cancelled: 'cancelled',
-  skipped: 'skipped',
-};
-
-type WriteRequests = NonNullable<BatchWriteCommandInput['RequestItems']>[string];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const backoff = (attempt: number) => Math.min(2_000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
-
-/** Runs `work` over `values` with at most `limit` at once; the first failure rejects (after the running ones settle). */
-async function inParallel<T>(values: readonly T[], limit: number, work: (value: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < values.length) await work(values[next++]!);
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, values.length) }, worker));
-  const failed = results.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
-/** Per transaction item, why it failed: the cancellation reasons, or (when an engine omits them) the message's list. */
-function reasonsOf(error: unknown): (string | undefined)[] {
-  const codes = cancellationCodes(error);
-  if (codes.length > 0 || !(error instanceof Error)) return codes;
-  const listed = /\[([^\]]*)\]/.exec(error.message);
-  return listed ? listed[1]!.split(',').map((code) => code.trim()) : [];
-}
 
 /**
  * Request costs:
@@ -116,24 +49,11 @@ export class DynamoBatchStore implements BatchStore {
   }
 
   private writeItems(records: BatchItemRecord[]): Promise<void> {
-    return this.batchWrite(records.map((item) => ({ PutRequest: { Item: item } })));
-  }
-
-  /** 25 requests per BatchWriteItem, WRITE_PARALLELISM at once; unprocessed ones are sent again with backoff. */
-  private async batchWrite(all: WriteRequests): Promise<void> {
-    const chunks: WriteRequests[] = [];
-    for (let start = 0; start < all.length; start += WRITE_CHUNK) chunks.push(all.slice(start, start + WRITE_CHUNK));
-    await inParallel(chunks, WRITE_PARALLELISM, async (chunk) => {
-      let requests = chunk;
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt > UNPROCESSED_RETRIES) {
-          throw new StorageUnavailableError('DynamoDB kept some batch items unprocessed; the batch was not written. Try again.');
-        }
-        if (attempt > 0) await sleep(backoff(attempt));
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = result.UnprocessedItems?.[this.tableName] ?? [];
-      }
-    });
+    return batchWrite(
+      this.client,
+      this.tableName,
+      records.map((item) => ({ PutRequest: { Item: item } })),
+    );
   }
 
   async create(batch: Batch, items: BatchItemInput[]): Promise<'created' | 'duplicate'> {
@@ -185,7 +105,11 @@ export class DynamoBatchStore implements BatchStore {
     if (stored?.status === 'draft') return;
     const from = Math.max(first, stored?.counts.total ?? 0);
     const keys = Array.from({ length: first + count - from }, (_, offset) => batchItemKey(batch.tenantId, batch.id, from + offset));
-    await this.batchWrite(keys.map((key) => ({ DeleteRequest: { Key: key } })));
+    await batchWrite(
+      this.client,
+      this.tableName,
+      keys.map((key) => ({ DeleteRequest: { Key: key } })),
+    );
   }
 
   async get(tenantId: string, batchId: string): Promise<Batch | undefined> {
@@ -193,68 +117,11 @@ export class DynamoBatchStore implements BatchStore {
     return result.Item ? batchFromItem(result.Item) : undefined;
   }
 
-  async list(
+  list(
     tenantId: string,
     options: { limit: number; after?: string | undefined; status?: BatchStatus | undefined; scheduleId?: string | undefined },
   ): Promise<BatchPage> {
-    const name = batchAttributes();
-    const filters: string[] = [];
-    const values: Record<string, unknown> = { ':pk': tenantPk(tenantId), ':prefix': BATCH_RECORD_PREFIX };
-    if (options.status !== undefined) {
-      filters.push(`${name('status')} = :status`);
-      values[':status'] = options.status;
-    }
-    if (options.scheduleId !== undefined) {
-      filters.push(`${name('scheduleId')} = :scheduleId`);
-      values[':scheduleId'] = options.scheduleId;
-    }
-    const page = await this.queryPages({
-      keyCondition: `${name('pk')} = :pk AND begins_with(${name('sk')}, :prefix)`,
-      filter: filters.length > 0 ? filters.join(' AND ') : undefined,
-      names: name.names,
-      values,
-      newestFirst: true,
-      startKey: options.after === undefined ? undefined : batchKey(tenantId, options.after),
-      limit: options.limit,
-    });
-    const items = page.items.map(batchFromItem);
-    return { items, nextAfter: page.resumeAt && batchIdOfKey(page.resumeAt) };
-  }
-
-  /**
-   * Query pages until more than `limit` items matched, the partition ends, or MAX_LIST_QUERIES were sent. `resumeAt`
-   * is the key to resume strictly after (the last item returned, or the last one read when a filter dropped the rest).
-   */
-  private async queryPages(query: {
-    keyCondition: string;
-    filter: string | undefined;
-    names: Record<string, string>;
-    values: Record<string, unknown>;
-    newestFirst: boolean;
-    startKey: StoredItem | undefined;
-    limit: number;
-  }): Promise<{ items: StoredItem[]; resumeAt: StoredItem | undefined }> {
-    const items: StoredItem[] = [];
-    let startKey = query.startKey;
-    for (let request = 0; request < MAX_LIST_QUERIES && items.length <= query.limit; request += 1) {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: query.keyCondition,
-          ...(query.filter ? { FilterExpression: query.filter } : {}),
-          ExpressionAttributeNames: query.names,
-          ExpressionAttributeValues: query.values,
-          ScanIndexForward: !query.newestFirst,
-          Limit: query.filter ? Math.max(50, query.limit + 1) : query.limit + 1 - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-      if (!startKey) break;
-    }
-    if (items.length > query.limit) return { items: items.slice(0, query.limit), resumeAt: items[query.limit - 1] };
-    return { items, resumeAt: startKey };
+    return listBatches(this.client, this.tableName, tenantId, options);
   }
 
   async update(batch: Batch, expected: Batch, options: { round?: boolean } = {}): Promise<Batch | 'stale'> {
@@ -509,50 +376,19 @@ export class DynamoBatchStore implements BatchStore {
     });
   }
 
-  async getItem(tenantId: string, batchId: string, index: number): Promise<BatchItem | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: batchItemKey(tenantId, batchId, index), ConsistentRead: true }));
-    return result.Item ? batchItemFromItem(result.Item) : undefined;
+  getItem(tenantId: string, batchId: string, index: number): Promise<BatchItem | undefined> {
+    return getBatchItem(this.client, this.tableName, tenantId, batchId, index);
   }
 
-  async listItems(
+  listItems(
     tenantId: string,
     batchId: string,
     options: { limit: number; after?: number | undefined; status?: BatchItemStatus | undefined },
   ): Promise<BatchItemPage> {
-    const name = batchItemAttributes();
-    const values: Record<string, unknown> = { ':pk': batchItemsPartition(tenantId, batchId), ':prefix': BATCH_ITEM_PREFIX };
-    if (options.status !== undefined) values[':status'] = options.status;
-    const page = await this.queryPages({
-      keyCondition: `${name('pk')} = :pk AND begins_with(${name('sk')}, :prefix)`,
-      filter: options.status === undefined ? undefined : `${name('status')} = :status`,
-      names: name.names,
-      values,
-      newestFirst: false,
-      startKey: options.after === undefined ? undefined : batchItemKey(tenantId, batchId, options.after),
-      limit: options.limit,
-    });
-    return { items: page.items.map(batchItemFromItem), nextAfter: page.resumeAt && batchItemIndexOfKey(page.resumeAt) };
+    return listBatchItems(this.client, this.tableName, tenantId, batchId, options);
   }
 
-  async resetItems(tenantId: string, batchId: string, indices: number[], attempt: number): Promise<void> {
-    await inParallel(indices, RESET_PARALLELISM, async (index) => {
-      const name = batchItemAttributes();
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: batchItemKey(tenantId, batchId, index),
-            UpdateExpression: `SET ${name('status')} = :pending, ${name('attempt')} = :attempt, ${name('runId')} = :null`,
-            // Never a running item (its run would end into an item that no longer waits for it), nor one never stored.
-            ConditionExpression: `attribute_exists(${name('pk')}) AND ${name('status')} <> :running`,
-            ExpressionAttributeNames: name.names,
-            ExpressionAttributeValues: { ':pending': 'pending', ':attempt': attempt, ':null': null, ':running': 'running' },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) throw new Error(`Batch ${batchId} has no item ${index}, or it is running; it was not reset.`, { cause: error });
-        throw error;
-      }
-    });
+  resetItems(tenantId: string, batchId: string, indices: number[], attempt: number): Promise<void> {
+    return resetBatchItems(this.client, this.tableName, { tenantId, batchId }, indices, attempt);
   }
 }
