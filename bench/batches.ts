@@ -25,6 +25,7 @@ import type { AgentRunner } from '#shared/ports/agent-runner.ts';
 import type { QueuedRunRef } from '#shared/ports/run-dispatcher.ts';
 import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
 import { createBatch } from '#shared/use-cases/batches/create-batch.ts';
+import { withCost } from '#shared/use-cases/batches/batch-queries.ts';
 import { executeQueuedRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { startLocalServer } from '#local/server.ts';
@@ -144,8 +145,7 @@ async function perItem(endpoint: string, items: number, maxConcurrency: number) 
     maxConcurrency,
     dynamodbPerItem: { creating: perItemOf(creation), running: perItemOf(running), total: perItemOf(total) },
     runnerOverheadMsPerItem: { p50: runnerMs, p99: percentile(samples, 99) },
-    actualUsd: final.cost.actualUsd,
-    costBasis: final.cost.basis,
+    cost: withCost(final).cost,
     perItem: perItemOf(total),
   };
 }
@@ -183,13 +183,16 @@ async function onLocalServer(items: number, maxConcurrency: number) {
   let inFlight = 0;
   let peak = 0;
   let calls = 0;
+  // In flight from a request's arrival until its answer is sent: the agent answers at once, after the whole body.
   const agent = createServer((request, response) => {
     inFlight += 1;
     peak = Math.max(peak, inFlight);
     calls += 1;
+    response.on('close', () => {
+      inFlight -= 1;
+    });
     request.resume();
     request.on('end', () => {
-      inFlight -= 1;
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"output":"ok"}');
     });
@@ -220,12 +223,14 @@ async function onLocalServer(items: number, maxConcurrency: number) {
     if (created.status !== 202) throw new Error(`batch create answered ${created.status}: ${await created.text()}`);
     const { batch } = (await created.json()) as { batch: { id: string } };
     let polls = 0;
+    let peakRunning = 0;
     let view: { status: string; counts: Record<string, number>; progressPct: number };
     for (;;) {
       await new Promise((wait) => setTimeout(wait, 250));
       const response = await fetch(`${server.url}/v1/batches/${batch.id}`, { headers });
       view = ((await response.json()) as { batch: typeof view }).batch;
       polls += 1;
+      peakRunning = Math.max(peakRunning, view.counts.running ?? 0);
       if (!['queued', 'running'].includes(view.status)) break;
       if (performance.now() - start > 60 * 60_000) throw new Error(`the bench batch is still ${view.status} after an hour: ${JSON.stringify(view.counts)}`);
     }
@@ -238,7 +243,9 @@ async function onLocalServer(items: number, maxConcurrency: number) {
       seconds: Number(seconds.toFixed(1)),
       itemsPerSecond: Number((items / seconds).toFixed(1)),
       agentCalls: calls,
+      // An instant agent is in flight for about a millisecond of each item: the batch's running count says more.
       peakConcurrentAgentCalls: peak,
+      peakRunningSeenInPolls: peakRunning,
       polls,
     };
   } finally {

@@ -210,7 +210,13 @@ describe('a scheduled batch', () => {
   it('fires once per occurrence, listed under its schedule, and its run ends with the batch', async () => {
     e2e.clock.set('2026-11-21T08:59:30Z');
     const created = await e2e.request('POST', '/v1/schedules', {
-      body: { name: 'daily accounts', task: 'Daily {{item}}', cronExpression: '0 9 * * *', agentId: 'summariser', batch: { items: ['x', 'y', 'z'], maxConcurrency: 2 } },
+      body: {
+        name: 'daily accounts',
+        task: 'Daily {{item}}',
+        cronExpression: '0 9 * * *',
+        agentId: 'summariser',
+        batch: { items: ['x', 'y', 'z'], maxConcurrency: 2 },
+      },
     });
     expect(created.status, created.text).toBe(201);
     const scheduleId = created.json.schedule.id as string;
