@@ -54,7 +54,8 @@ const NATIVE_ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/schedules/{id}/trigger', function: 'trigger-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
   { method: 'GET', path: '/v1/schedules/{id}/runs', function: 'list-runs', ...list },
   { method: 'GET', path: '/v1/schedules/{id}/runs/{runId}', function: 'get-schedule-run', ...read },
-  { method: 'POST', path: '/v1/schedules/{id}/runs/{runId}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write' },
+  // Cancelling a schedule's batch run stops its batch, which may end it (batch.finished).
+  { method: 'POST', path: '/v1/schedules/{id}/runs/{runId}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write', notify: true },
   { method: 'POST', path: '/v1/schedules/{id}/backfill', function: 'backfill-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
   { method: 'GET', path: '/v1/schedules/{id}/backfills/{backfillId}', function: 'get-backfill', ...read },
   { method: 'GET', path: '/v1/schedules/{id}/notifications', function: 'list-notifications', ...read },
@@ -63,7 +64,7 @@ const NATIVE_ROUTES: readonly Route[] = [
 
   { method: 'POST', path: '/v1/runs', function: 'create-run', ...mutate, invokeRunner: true },
   { method: 'GET', path: '/v1/runs/{id}', function: 'get-run', ...read },
-  { method: 'POST', path: '/v1/runs/{id}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write' },
+  { method: 'POST', path: '/v1/runs/{id}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write', notify: true },
   // A long-running agent (it answered 202) ends its run: no API key, the per-run callback token is the auth. The
   // Scheduler is for the auto-pause that a failed run may cause (AUTO_DISABLE_AFTER_FAILURES), as in the runner; the
   // runner invoke starts a backfill's next occurrence when the run was a backfill's; the queue takes its notifications;

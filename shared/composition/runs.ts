@@ -7,7 +7,8 @@ import { randomIds } from '../adapters/system/ids.ts';
 import type { ScheduleDeps } from '../use-cases/schedule-deps.ts';
 import { scheduleDeps } from './schedules.ts';
 import { runDispatcher } from './dispatch.ts';
-import type { EndRunDeps } from '../use-cases/run-end.ts';
+import type { CancelRunDeps } from '../use-cases/cancel-run.ts';
+import { batchContinuation } from './batches.ts';
 
 export { runDispatcher };
 
@@ -24,8 +25,9 @@ export async function triggerDeps(): Promise<TriggerDeps> {
 }
 
 /** Cancelling a run: its final state with its schedule's counters (run-end.ts), nothing in the Scheduler. */
-export async function cancelDeps(): Promise<EndRunDeps> {
-  return { ...(await scheduleDeps()), runs: runStore() };
+export async function cancelDeps(): Promise<CancelRunDeps> {
+  // A schedule's batch run stops its batch too.
+  return { ...(await scheduleDeps()), runs: runStore(), ...batchContinuation() };
 }
 
 /** Changing schedules and starting runs: POST /v1/runs (with a `schedule` block), and resume (which may catch up). */

@@ -31,6 +31,8 @@ export const MAX_BATCH_ITEMS = 10_000;
 export const DEFAULT_BATCH_CONCURRENCY = 10;
 export const MAX_BATCH_CONCURRENCY = 1_000;
 export const DEFAULT_BATCH_TIMEOUT_SECONDS = 300;
+/** A slot token older than this is taken to be its taker's crash: whoever fills the batch next starts its item. */
+export const STALE_SLOT_MS = 30_000;
 /** The create and append routes take bodies up to this; every other route keeps 256 KiB. */
 export const BATCH_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 /** One item's input, as JSON, at most this long (a DynamoDB item holds 400 KB). */
@@ -119,6 +121,15 @@ export interface Batch {
   retryIndices: number[] | null;
   /** How many items this round walks: the total in round 1, retryIndices.length after. The cursor stops there. */
   roundSize: number;
+  /**
+   * Slots taken whose item is not written running yet: the taker's token → the cursor position it took. A slot is
+   * taken by one conditional update of this record (cursor + 1, running + 1), so concurrent takers each get their
+   * own position; the item is then started by a write that removes its token. A token left here by a crashed taker
+   * is finished by its repeated delivery (same token) or, once older than STALE_SLOT_MS, by whoever fills next.
+   */
+  starting: Record<string, number>;
+  /** When each token in `starting` was taken. */
+  startingSince: Record<string, string>;
   compute: BatchCompute;
   cost: BatchCost;
   /** How many finished items reported token usage (the metered part of `cost`). */

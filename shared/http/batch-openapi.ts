@@ -30,14 +30,19 @@ const ENDED = { status: 409, description: 'Not possible in the batch’s state (
 
 export const BATCH_OPERATIONS: Record<string, BatchOperation> = {
   'create-batch': {
-    summary: 'Run one agent task over up to 10,000 items ({{item}} / {{item.field}} placeholders), every item checked first; bodies up to 5 MiB',
+    summary:
+      'Run one agent task over up to 10,000 items ({{item}} / {{item.field}} placeholders), every item checked first; bodies up to 5 MiB. An Idempotency-Key header answers a retry with the same batch',
     body: BatchInputSchema,
     success: {
       status: 202,
       schema: BatchEnvelope,
       description: 'Started: its first items are queued',
     },
-    also: [{ status: 201, schema: BatchEnvelope, description: 'A draft ("start": false): append items with POST …/items, then POST …/start' }, BUDGET],
+    also: [
+      { status: 201, schema: BatchEnvelope, description: 'A draft ("start": false): append items with POST …/items, then POST …/start' },
+      BUDGET,
+      { status: 409, description: 'The Idempotency-Key was already used with another body' },
+    ],
   },
   'list-batches': {
     summary:

@@ -1,9 +1,11 @@
-// Where batches and their items live. The batch record is the one place concurrency is kept: an item starts only by a
-// conditional claim that moves the batch's cursor and running count together with the item and its run record.
+// Where batches and their items live. The batch record is the one place concurrency is kept: an item starts only
+// after a slot is taken on it (one conditional update: cursor and running move together), and then the item, its run
+// record and the slot's release are written together.
 import type { Batch, BatchCounts, BatchItem, BatchItemInput, BatchItemStatus, BatchStatus } from '../domain/batch.ts';
 import type { AgentUsage } from '../domain/agent-outcome.ts';
 import type { Run } from '../domain/run.ts';
 import type { QuotaReservation } from './run-store.ts';
+import type { IdempotencyRecord } from './schedule-store.ts';
 
 export interface BatchRef {
   tenantId: string;
@@ -33,8 +35,13 @@ export interface ItemOutcome {
   error: { kind: string; message: string } | null;
 }
 
-export type ClaimOutcome = 'claimed' | 'stale' | 'over_budget';
+/** A slot taken on the batch record (takeSlot): the cursor position it took, and the batch after. */
+export interface TakenSlot {
+  position: number;
+  batch: Batch;
+}
 
+export type StartOutcome = 'started' | 'over_budget' | 'done';
 export interface BatchStore {
   /**
    * Writes the items (indices 0…, pending, attempt 1, the batch's expiresAt) and then the batch record; 'duplicate'
@@ -51,6 +58,12 @@ export interface BatchStore {
    * it is not. Two appends to one draft must not race: the loser may have written over the winner's items.
    */
   append(batch: Batch, items: BatchItemInput[], now: string): Promise<Batch | 'stale'>;
+  /**
+   * Holds an Idempotency-Key for a batch create: writes `record` (its batchId the batch about to be created) unless
+   * the user's key is held by an unexpired record, and returns the record that holds it — this one, or the earlier
+   * one (whose batch may not be stored yet, when its create stopped half-way).
+   */
+  holdKey(owner: { tenantId: string; userId: string }, record: IdempotencyRecord): Promise<IdempotencyRecord>;
   /** Strongly consistent. */
   get(tenantId: string, batchId: string): Promise<Batch | undefined>;
   /**
@@ -72,21 +85,27 @@ export interface BatchStore {
    */
   update(batch: Batch, expected: Batch, options?: { round?: boolean }): Promise<Batch | 'stale'>;
   /**
-   * Starts the item at `batch.cursor` of this round, in one transaction: the batch's cursor + 1, running + 1 and
-   * pending - 1 (if its cursor is still batch.cursor, its status queued or running, and running < maxConcurrency);
-   * the item → running with this attempt and run id (if it is pending); the run record written queued (absent before);
-   * the tenant's monthly usage + 1 when `quota` is given (→ 'over_budget', nothing written). 'stale': the cursor moved,
-   * the batch is full, stopped or ended, the item is not pending or the run exists, or another writer held the batch
-   * (a conflict) — read the batch again and decide; when the batch refuses and the quota is spent too, 'stale'.
-   * Does not bump the version nor change updatedAt.
+   * Takes a slot for the item at the cursor, in one conditional update of the batch record: cursor + 1, running + 1,
+   * pending - 1, starting[token] = the position the cursor was at and startingSince[token] = now — if the batch is
+   * queued or running, its cursor inside the round, running < maxConcurrency and `token` not in starting. Concurrent
+   * takers never collide: each gets its own position. When `token` is already there (a repeated delivery of its
+   * taker), the position it took and the batch as stored; 'refused' (with the batch as stored, undefined when gone)
+   * when the batch is full, stopped, ended or at the end of its round. Does not bump the version.
    */
-  claim(batch: Batch, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<ClaimOutcome>;
+  takeSlot(ref: BatchRef, token: string, now: string): Promise<TakenSlot | { refused: true; batch: Batch | undefined }>;
   /**
-   * Passes over the item at `batch.cursor` without running it (over budget): cursor + 1, pending - 1, skipped + 1, the
-   * item → skipped; 'stale' as for claim, except that a full batch (running = maxConcurrency) still skips. Does not
-   * bump the version.
+   * Starts the item a slot was taken for, in one transaction: the token removed from starting and startingSince (if
+   * it is there), the item → running with this attempt and run id (if pending), the run record written queued
+   * (absent before), the tenant's monthly usage + 1 when `quota` is given. 'started'; 'over_budget' when the quota is
+   * spent (nothing written: skipItem next); 'done' when the token is gone (another process started or skipped it).
+   * Throws when the token is there but its item is not pending: the record and its items disagree.
    */
-  skip(batch: Batch, item: BatchItem): Promise<'skipped' | 'stale'>;
+  startItem(ref: BatchRef, token: string, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<StartOutcome>;
+  /**
+   * Passes over the item a slot was taken for (over budget), in one transaction: the token removed, running - 1,
+   * skipped + 1, the item → skipped. 'done' when the token is gone.
+   */
+  skipItem(ref: BatchRef, token: string, item: BatchItem): Promise<'skipped' | 'done'>;
   /**
    * The item whose current run is `runId` ends, in one transaction: the item running → outcome.status; the batch's
    * running - 1, that status's count + 1 (timed_out: timedOut), cost.tokensIn/tokensOut + the usage's input/output
@@ -98,9 +117,10 @@ export interface BatchStore {
    */
   finishItem(ref: BatchRef & { index: number; runId: string }, outcome: ItemOutcome): Promise<Batch | 'already_final'>;
   /**
-   * Moves items that never started to cancelled when a batch stops early: pending - n, cancelled + n for the n items
-   * still pending (if pending is still `expectedPending` and the status is `expected.status`), with the new status,
-   * cancelledAt and finishedAt given in `batch`; bumps the version. The batch as written, or 'stale'.
+   * Stops a batch early (cancel, too many failures): every item still pending is counted cancelled (cancelled +
+   * pending, pending 0, whatever they are when it is written), with the status, cancelledAt and finishedAt given in
+   * `batch`, if the version is still expected.version and the status expected.status; bumps the version. The batch as
+   * written, or 'stale'.
    */
   stop(batch: Batch, expected: Batch): Promise<Batch | 'stale'>;
   getItem(tenantId: string, batchId: string, index: number): Promise<BatchItem | undefined>;

@@ -36,12 +36,16 @@ export interface ScheduleRef {
   scheduleId: string;
 }
 
-/** An Idempotency-Key's request: the schedule it created, or the run it queued (runId; scheduleId '' for a one-off run). */
+/**
+ * An Idempotency-Key's request: the schedule it created, the run it queued (runId; scheduleId '' for a one-off run),
+ * or the batch it created (batchId; scheduleId '').
+ */
 export interface IdempotencyRecord {
   key: string;
   requestHash: string;
   scheduleId: string;
   runId?: string;
+  batchId?: string;
 }
 
 export interface ScheduleStore {

@@ -15,6 +15,7 @@ import type { RunnerDeps } from './runner-deps.ts';
 import { batchProgressDeps } from './batches/batch-deps.ts';
 import { continueBatchAfterRun } from './batches/batch-progress.ts';
 import { batchRunDeadline, runScheduleBatch, scheduleBatchId } from './batches/scheduled-batch.ts';
+import type { Batch } from '../domain/batch.ts';
 import type { RetryPolicy } from '../domain/schedule.ts';
 
 export type { RunnerDeps } from './runner-deps.ts';
@@ -174,7 +175,7 @@ export async function executeQueuedRun(deps: RunnerDeps, ref: QueuedRunRef): Pro
   // An accepted backfill or batch run continues its backfill or batch when its callback (or the sweeper) ends it.
   if (finished.status !== 'running') {
     await continueBackfillOf(deps, finished);
-    await continueBatchOf(deps, finished);
+    await continueBatchOf(deps, finished, batch);
   }
   return { outcome: 'ran', run: finished };
 }
@@ -206,7 +207,7 @@ async function continueBackfillOf(deps: RunnerDeps, run: Run): Promise<void> {
  * The batch of an item whose run ended moves on: its slot freed, the next item started. A failure is logged and
  * thrown, as for backfills: the repeated delivery continues it (finishing an item twice counts it once).
  */
-async function continueBatchOf(deps: RunnerDeps, run: Run): Promise<void> {
+async function continueBatchOf(deps: RunnerDeps, run: Run, batch?: Batch): Promise<void> {
   if (!run.batchId) return;
   const progress = batchProgressDeps(deps);
   if (!progress) {
@@ -214,7 +215,7 @@ async function continueBatchOf(deps: RunnerDeps, run: Run): Promise<void> {
     return;
   }
   try {
-    await continueBatchAfterRun(progress, run);
+    await continueBatchAfterRun(progress, run, batch);
   } catch (error) {
     deps.log?.('Could not continue a batch after its item ended', {
       runId: run.id,

@@ -1,5 +1,5 @@
 // The BatchStore contract (shared/ports/batch-store.ts), run against the in-memory fake and the DynamoDB adapter:
-// create once, claims that never pass maxConcurrency and write the item's run, finishing an item counted once, stop,
+// create once, slots that never pass maxConcurrency and items started with their run, finishing an item counted once, stop,
 // append to drafts only, retry resets, and lists scoped by tenant, filtered and paged.
 import { expect, it } from 'vitest';
 import { type Batch, type BatchItemInput, batchItemRunId, renderTask } from '#shared/domain/batch.ts';
@@ -55,10 +55,17 @@ const itemRun = (batch: Batch, index: number, attempt = 1) =>
     expiresAt: batch.expiresAt,
   });
 
-/** Claims the item at the batch's cursor, as fillSlots does; the batch as it is after. */
+let tokens = 0;
+
+/** Takes a slot and starts its item, as fillSlots does; 'refused' when the batch has no slot; the batch as it is after. */
 async function claimNext(store: BatchStore, read: Batch): Promise<{ outcome: string; batch: Batch }> {
-  const item = (await store.getItem(read.tenantId, read.id, read.cursor))!;
-  const outcome = await store.claim(read, item, itemRun(read, item.index, item.attempt));
+  const ref = { tenantId: read.tenantId, batchId: read.id };
+  tokens += 1;
+  const token = `t${tokens}#0`;
+  const taken = await store.takeSlot(ref, token, NOW.toISOString());
+  if ('refused' in taken) return { outcome: 'refused', batch: (await store.get(read.tenantId, read.id))! };
+  const item = (await store.getItem(read.tenantId, read.id, taken.position))!;
+  const outcome = await store.startItem(ref, token, item, itemRun(read, item.index, item.attempt));
   return { outcome, batch: (await store.get(read.tenantId, read.id))! };
 }
 
@@ -73,44 +80,69 @@ export function batchStoreContract(makeStore: () => Promise<BatchStoreSubject>):
     expect(await store.get(OTHER_TENANT, batch.id)).toBeUndefined();
   });
 
-  it('claims in order up to maxConcurrency, writing each item running and its run queued; a full batch is stale', async () => {
+  it('takes slots in order up to maxConcurrency, then starts each item running with its run queued; a full batch refuses', async () => {
     const { store, runs } = await makeStore();
     const draft = aBatch(['i0', 'i1', 'i2']);
     await store.create(draft, ['i0', 'i1', 'i2']);
     const started = (await store.update({ ...draft, status: 'running' }, draft)) as Batch;
-    const first = await claimNext(store, started);
-    expect(first.outcome).toBe('claimed');
-    const second = await claimNext(store, first.batch);
-    expect(second.outcome).toBe('claimed');
-    expect(second.batch.counts).toMatchObject({ running: 2, pending: 1 });
-    expect(second.batch.cursor).toBe(2);
-    expect((await claimNext(store, second.batch)).outcome).toBe('stale');
+    const ref = { tenantId: TENANT, batchId: draft.id };
+    const taken = await store.takeSlot(ref, 'a#0', NOW.toISOString());
+    expect(taken).toMatchObject({ position: 0, batch: { cursor: 1, counts: { running: 1, pending: 2 }, starting: { 'a#0': 0 } } });
+    // The slot's item is not started yet: it is counted running, and its token says which position it took.
+    expect(await store.getItem(TENANT, draft.id, 0)).toMatchObject({ status: 'pending', runId: null });
+    // Its taker's repeated delivery gets the same position back, and takes nothing more.
+    expect(await store.takeSlot(ref, 'a#0', NOW.toISOString())).toMatchObject({ position: 0, batch: { cursor: 1 } });
+    const item = (await store.getItem(TENANT, draft.id, 0))!;
+    expect(await store.startItem(ref, 'a#0', item, itemRun(started, 0))).toBe('started');
+    expect(await store.startItem(ref, 'a#0', item, itemRun(started, 0))).toBe('done');
     expect(await store.getItem(TENANT, draft.id, 0)).toMatchObject({ status: 'running', runId: batchItemRunId(draft.id, 0, 1) });
-    expect(await runs.get(TENANT, null, batchItemRunId(draft.id, 1, 1))).toMatchObject({ status: 'queued', batchId: draft.id, itemIndex: 1 });
-    // A claim from an old read (the cursor moved) is stale too.
-    expect(await store.claim(started, (await store.getItem(TENANT, draft.id, 0))!, itemRun(started, 0))).toBe('stale');
+    expect(await runs.get(TENANT, null, batchItemRunId(draft.id, 0, 1))).toMatchObject({ status: 'queued', batchId: draft.id, itemIndex: 0 });
+    const second = await claimNext(store, started);
+    expect(second.outcome).toBe('started');
+    expect(second.batch).toMatchObject({ cursor: 2, counts: { running: 2, pending: 1 }, starting: {}, startingSince: {} });
+    expect((await claimNext(store, second.batch)).outcome).toBe('refused');
   });
 
-  it('never lets concurrent claimers pass maxConcurrency, and claims each item once', async () => {
+  it('never lets concurrent takers pass maxConcurrency, and gives each position to one taker', async () => {
     const { store } = await makeStore();
     const items = Array.from({ length: 12 }, (_, index) => `i${index}`);
     const draft = aBatch(items, { maxConcurrency: 5 });
     await store.create(draft, items);
     await store.update({ ...draft, status: 'running' }, draft);
-    const claimed: number[] = [];
-    await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        for (let attempt = 0; attempt < 20; attempt += 1) {
-          const read = (await store.get(TENANT, draft.id))!;
-          if (read.counts.running >= read.maxConcurrency) return;
-          const item = (await store.getItem(TENANT, draft.id, read.cursor))!;
-          if ((await store.claim(read, item, itemRun(read, item.index))) === 'claimed') claimed.push(item.index);
-        }
-      }),
-    );
+    const ref = { tenantId: TENANT, batchId: draft.id };
+    const taken = await Promise.all(Array.from({ length: 10 }, (_, taker) => store.takeSlot(ref, `taker${taker}#0`, NOW.toISOString())));
+    const positions = taken.flatMap((slot) => ('refused' in slot ? [] : [slot.position]));
+    expect(positions.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
     const after = (await store.get(TENANT, draft.id))!;
-    expect(after.counts.running).toBe(5);
-    expect(claimed.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
+    expect(after.counts).toMatchObject({ running: 5, pending: 7 });
+    expect(Object.keys(after.starting)).toHaveLength(5);
+  });
+
+  it('skips the item of a slot over budget: running back down, skipped up, once', async () => {
+    const { store } = await makeStore();
+    const draft = aBatch(['i0', 'i1']);
+    await store.create(draft, ['i0', 'i1']);
+    await store.update({ ...draft, status: 'running' }, draft);
+    const ref = { tenantId: TENANT, batchId: draft.id };
+    await store.takeSlot(ref, 's#0', NOW.toISOString());
+    const item = (await store.getItem(TENANT, draft.id, 0))!;
+    expect(await store.skipItem(ref, 's#0', item)).toBe('skipped');
+    expect(await store.skipItem(ref, 's#0', item)).toBe('done');
+    expect(await store.get(TENANT, draft.id)).toMatchObject({ cursor: 1, counts: { running: 0, pending: 1, skipped: 1 }, starting: {} });
+    expect(await store.getItem(TENANT, draft.id, 0)).toMatchObject({ status: 'skipped' });
+  });
+
+  it('refuses slots once the batch is stopped, and stop counts what is pending when it is written', async () => {
+    const { store } = await makeStore();
+    const draft = aBatch(['i0', 'i1', 'i2']);
+    await store.create(draft, ['i0', 'i1', 'i2']);
+    const running = (await store.update({ ...draft, status: 'running' }, draft)) as Batch;
+    const ref = { tenantId: TENANT, batchId: draft.id };
+    // A slot taken after the read the stop is based on: that item counts running, not cancelled.
+    await store.takeSlot(ref, 'late#0', NOW.toISOString());
+    const stopped = await store.stop({ ...running, status: 'cancelled', cancelledAt: NOW.toISOString() }, running);
+    expect(stopped).toMatchObject({ status: 'cancelled', counts: { total: 3, running: 1, pending: 0, cancelled: 2 } });
+    expect(await store.takeSlot(ref, 'after#0', NOW.toISOString())).toMatchObject({ refused: true, batch: { status: 'cancelled' } });
   });
 
   it('counts a finished item once, with its tokens, cost and error; a repeat is already_final', async () => {
@@ -145,7 +177,7 @@ export function batchStoreContract(makeStore: () => Promise<BatchStoreSubject>):
     expect(await store.getItem(TENANT, draft.id, 1)).toMatchObject({ status: 'pending', attempt: 2, runId: null });
   });
 
-  it('stop moves the pending items to cancelled; a stale expectation changes nothing', async () => {
+  it('stop moves the pending items to cancelled; a stale version changes nothing', async () => {
     const { store } = await makeStore();
     const draft = aBatch(['i0', 'i1', 'i2']);
     await store.create(draft, ['i0', 'i1', 'i2']);
@@ -154,6 +186,16 @@ export function batchStoreContract(makeStore: () => Promise<BatchStoreSubject>):
     expect(await store.stop({ ...batch, status: 'cancelled', cancelledAt: NOW.toISOString() }, { ...batch, version: batch.version + 7 })).toBe('stale');
     const stopped = await store.stop({ ...batch, status: 'cancelled', cancelledAt: NOW.toISOString() }, batch);
     expect(stopped).toMatchObject({ status: 'cancelled', counts: { total: 3, running: 1, pending: 0, cancelled: 2 } });
+  });
+
+  it('holds an Idempotency-Key for the first batch that asks, per user, and answers later ones with that record', async () => {
+    const { store } = await makeStore();
+    const owner = { tenantId: TENANT, userId: 'alice' };
+    const first = { key: 'monday', requestHash: 'h1', scheduleId: '', batchId: 'batch_20300101T000000Zfirstfirst12' };
+    expect(await store.holdKey(owner, first)).toEqual(first);
+    expect(await store.holdKey(owner, { ...first, requestHash: 'h2', batchId: 'batch_20300101T000000Zsecondsecond' })).toEqual(first);
+    const bobs = { ...first, batchId: 'batch_20300101T000000Zbobsbobsbobs' };
+    expect(await store.holdKey({ tenantId: TENANT, userId: 'bob' }, bobs)).toEqual(bobs);
   });
 
   it('appends to a draft only, raising total, pending and roundSize', async () => {

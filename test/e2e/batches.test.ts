@@ -60,9 +60,10 @@ const sum = (counts: Record<string, number>) =>
   counts.pending! + counts.running! + counts.succeeded! + counts.failed! + counts.timedOut! + counts.cancelled! + counts.skipped!;
 
 /** Polls the batch until it is final, checking at every poll that counts add up and progress never goes back. */
-async function untilFinal(id: string, onPoll?: (batch: BatchView) => void): Promise<BatchView> {
+async function untilFinal(id: string, options: { onPoll?: (batch: BatchView) => void; everyMs?: number; polls?: number } = {}): Promise<BatchView> {
+  const { onPoll, everyMs = 20, polls = 2_000 } = options;
   let progress = 0;
-  for (let poll = 0; poll < 2_000; poll += 1) {
+  for (let poll = 0; poll < polls; poll += 1) {
     const response = await e2e.request('GET', `/v1/batches/${id}`);
     expect(response.status).toBe(200);
     const batch = response.json.batch as BatchView;
@@ -71,7 +72,7 @@ async function untilFinal(id: string, onPoll?: (batch: BatchView) => void): Prom
     progress = batch.progressPct;
     onPoll?.(batch);
     if (!['queued', 'running'].includes(batch.status)) return batch;
-    await new Promise((wait) => setTimeout(wait, 20));
+    await new Promise((wait) => setTimeout(wait, everyMs));
   }
   throw new Error(`batch ${id} did not finish`);
 }
@@ -83,37 +84,51 @@ async function create(body: Record<string, unknown>): Promise<BatchView> {
 }
 
 describe('a batch', () => {
-  it('runs every item exactly once, never more than maxConcurrency at a time, and lists items and results', async () => {
-    calls.length = 0;
-    const items = Array.from({ length: 300 }, (_, index) => ({ account: `acct-${index}` }));
-    const batch = await create({ task: 'Summarise the week of {{item.account}}', items, maxConcurrency: 7 });
-    const final = await untilFinal(batch.id);
-    expect(final.status).toBe('succeeded');
-    expect(final.progressPct).toBe(100);
-    expect(final.counts).toMatchObject({ total: 300, succeeded: 300, pending: 0, running: 0 });
-    expect(calls).toHaveLength(300);
-    expect(new Set(calls.map((call) => call.task)).size).toBe(300);
-    expect(Math.max(...calls.map((call) => call.inFlight))).toBeLessThanOrEqual(7);
+  it(
+    'runs 10,000 items each exactly once, never more than maxConcurrency at a time, and lists items and results',
+    async () => {
+      calls.length = 0;
+      const total = 10_000;
+      const items = Array.from({ length: total }, (_, index) => ({ account: `acct-${index}` }));
+      const batch = await create({ task: 'Summarise the week of {{item.account}}', items, maxConcurrency: 50 });
+      let polls = 0;
+      const final = await untilFinal(batch.id, {
+        everyMs: 250,
+        polls: 20_000,
+        onPoll: () => {
+          polls += 1;
+        },
+      });
+      expect(polls).toBeGreaterThan(10);
+      expect(final.status).toBe('succeeded');
+      expect(final.progressPct).toBe(100);
+      expect(final.counts).toMatchObject({ total, succeeded: total, pending: 0, running: 0 });
+      expect(calls).toHaveLength(total);
+      expect(new Set(calls.map((call) => call.task)).size).toBe(total);
+      expect(Math.max(...calls.map((call) => call.inFlight))).toBeLessThanOrEqual(50);
 
-    const page = await e2e.request('GET', `/v1/batches/${batch.id}/items?limit=5`);
-    expect(page.status).toBe(200);
-    expect(page.json.data).toHaveLength(5);
-    expect(page.json.data[0]).toMatchObject({ index: 0, status: 'succeeded' });
-    const results = await e2e.request('GET', `/v1/batches/${batch.id}/results?limit=1000`);
-    expect(results.status).toBe(200);
-    expect(results.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const lines = results.text
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(lines).toHaveLength(300);
-    expect(lines[3]).toMatchObject({ index: 3, status: 'succeeded', output: 'done: Summarise the week of acct-3' });
+      const page = await e2e.request('GET', `/v1/batches/${batch.id}/items?limit=5`);
+      expect(page.status).toBe(200);
+      expect(page.json.data).toHaveLength(5);
+      expect(page.json.data[0]).toMatchObject({ index: 0, status: 'succeeded' });
+      const results = await e2e.request('GET', `/v1/batches/${batch.id}/results?limit=1000`);
+      expect(results.status).toBe(200);
+      expect(results.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+      const lines = results.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines).toHaveLength(1000);
+      expect(results.headers.get('x-next-after')).toBe('999');
+      expect(lines[3]).toMatchObject({ index: 3, status: 'succeeded', output: 'done: Summarise the week of acct-3' });
 
-    // Agent Manager's path lists it too.
-    const listed = await e2e.request('GET', '/api/v1/schedules/batches');
-    expect(listed.status).toBe(200);
-    expect(listed.json.data.map((view: BatchView) => view.id)).toContain(batch.id);
-  }, 120_000);
+      // Agent Manager's path lists it too.
+      const listed = await e2e.request('GET', '/api/v1/schedules/batches');
+      expect(listed.status).toBe(200);
+      expect(listed.json.data.map((view: BatchView) => view.id)).toContain(batch.id);
+    },
+    20 * 60_000,
+  );
 
   it('retry re-runs only the failed items, as new attempts', async () => {
     calls.length = 0;
@@ -157,6 +172,25 @@ describe('a batch', () => {
       delayMs = 5;
     }
   }, 60_000);
+});
+
+describe('Idempotency-Key', () => {
+  it('answers a retried create with the same batch, run once; another body with the same key is a 409', async () => {
+    calls.length = 0;
+    const body = { name: 'accounts', agentId: 'summariser', task: 'Idempotent {{item}}', items: ['a', 'b', 'c'] };
+    const headers = { 'Idempotency-Key': 'weekly-accounts-2026-12-07' };
+    const first = await e2e.request('POST', '/v1/batches', { body, headers });
+    expect(first.status, first.text).toBe(202);
+    const again = await e2e.request('POST', '/v1/batches', { body, headers });
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.json.batch.id).toBe(first.json.batch.id);
+    await untilFinal(first.json.batch.id);
+    expect(calls.filter((call) => call.task.startsWith('Idempotent'))).toHaveLength(3);
+    const other = await e2e.request('POST', '/v1/batches', { body: { ...body, items: ['d'] }, headers });
+    expect(other.status).toBe(409);
+    expect(other.json.error.details.field).toBe('Idempotency-Key');
+  });
 });
 
 describe('tenancy and bad input', () => {

@@ -1,6 +1,6 @@
 // An in-memory BatchStore with DynamoBatchStore's contract: every method checks all its conditions before it writes
-// anything, with no await in between, so concurrent claims race as DynamoDB's transactions do (one wins per cursor).
-// Claimed runs are written into the InMemoryRunStore passed in, with its monthly usage, as the claim transaction does.
+// anything, with no await in between, as DynamoDB's conditional writes and transactions do. Started runs are written
+// into the InMemoryRunStore passed in, with its monthly usage, as startItem's transaction does.
 import {
   type Batch,
   type BatchCounts,
@@ -12,8 +12,9 @@ import {
   ERROR_SAMPLE_SIZE,
 } from '#shared/domain/batch.ts';
 import type { Run } from '#shared/domain/run.ts';
-import type { BatchItemPage, BatchPage, BatchRef, BatchStore, ClaimOutcome, ItemOutcome } from '#shared/ports/batch-store.ts';
+import type { BatchItemPage, BatchPage, BatchRef, BatchStore, ItemOutcome, StartOutcome, TakenSlot } from '#shared/ports/batch-store.ts';
 import type { QuotaReservation } from '#shared/ports/run-store.ts';
+import type { IdempotencyRecord } from '#shared/ports/schedule-store.ts';
 import type { InMemoryRunStore } from './in-memory-runs.ts';
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -54,6 +55,17 @@ export class InMemoryBatchStore implements BatchStore {
       const index = first + offset;
       items.set(index, { tenantId: batch.tenantId, batchId: batch.id, index, input: clone(input), status: 'pending', attempt: 1, runId: null });
     });
+  }
+
+  /** Idempotency records by `${tenantId}/${userId}/${key}`. */
+  readonly keys = new Map<string, IdempotencyRecord>();
+
+  async holdKey(owner: { tenantId: string; userId: string }, record: IdempotencyRecord): Promise<IdempotencyRecord> {
+    const key = `${owner.tenantId}/${owner.userId}/${record.key}`;
+    const held = this.keys.get(key);
+    if (held) return clone(held);
+    this.keys.set(key, clone(record));
+    return clone(record);
   }
 
   async create(batch: Batch, items: BatchItemInput[]): Promise<'created' | 'duplicate'> {
@@ -144,45 +156,56 @@ export class InMemoryBatchStore implements BatchStore {
     return clone(next);
   }
 
-  /** The claim and skip condition on the record: the cursor still at batch.cursor, inside the round, the batch active. */
-  private canAdvance(stored: Batch | undefined, batch: Batch): stored is Batch {
-    return (
-      stored !== undefined && stored.cursor === batch.cursor && stored.cursor < stored.roundSize && (stored.status === 'queued' || stored.status === 'running')
-    );
+  async takeSlot(ref: BatchRef, token: string, now: string): Promise<TakenSlot | { refused: true; batch: Batch | undefined }> {
+    const key = this.key(ref.tenantId, ref.batchId);
+    const stored = this.batches.get(key);
+    if (stored && stored.starting[token] !== undefined) return { position: stored.starting[token]!, batch: clone(stored) };
+    const active = stored && (stored.status === 'queued' || stored.status === 'running');
+    if (!stored || !active || stored.cursor >= stored.roundSize || stored.counts.running >= stored.maxConcurrency)
+      return { refused: true, batch: stored && clone(stored) };
+    const next: Batch = {
+      ...stored,
+      cursor: stored.cursor + 1,
+      counts: { ...stored.counts, running: stored.counts.running + 1, pending: stored.counts.pending - 1 },
+      starting: { ...stored.starting, [token]: stored.cursor },
+      startingSince: { ...stored.startingSince, [token]: now },
+    };
+    this.batches.set(key, next);
+    return { position: stored.cursor, batch: clone(next) };
   }
 
-  async claim(batch: Batch, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<ClaimOutcome> {
-    const key = this.key(batch.tenantId, batch.id);
+  private withoutToken(stored: Batch, token: string): Batch {
+    const { [token]: _position, ...starting } = stored.starting;
+    const { [token]: _since, ...startingSince } = stored.startingSince;
+    return { ...stored, starting, startingSince };
+  }
+
+  async startItem(ref: BatchRef, token: string, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<StartOutcome> {
+    const key = this.key(ref.tenantId, ref.batchId);
     const stored = this.batches.get(key);
     const storedItem = this.items.get(key)?.get(item.index);
     // As InMemoryRunStore keys its runs and monthly usage.
     const runKey = `${run.tenantId}/${run.scheduleId ?? '_api'}/${run.id}`;
-    const usageKey = quota && `${batch.tenantId}/${quota.month}`;
-    if (!this.canAdvance(stored, batch) || stored.counts.running >= stored.maxConcurrency) return 'stale';
-    if (storedItem?.status !== 'pending' || this.runs.items.has(runKey)) return 'stale';
+    const usageKey = quota && `${ref.tenantId}/${quota.month}`;
+    if (!stored || stored.starting[token] === undefined) return 'done';
+    if (storedItem?.status !== 'pending' || this.runs.items.has(runKey))
+      throw new Error(`Batch ${ref.batchId} took a slot for item ${item.index}, but the item is not pending or its run ${run.id} exists.`);
     if (quota && usageKey && !((this.runs.usageByMonth.get(usageKey) ?? 0) < quota.limit)) return 'over_budget';
-
-    this.batches.set(key, {
-      ...stored,
-      cursor: stored.cursor + 1,
-      counts: { ...stored.counts, running: stored.counts.running + 1, pending: stored.counts.pending - 1 },
-    });
+    this.batches.set(key, this.withoutToken(stored, token));
     this.items.get(key)!.set(item.index, { ...storedItem, status: 'running', attempt: item.attempt, runId: run.id });
     this.runs.items.set(runKey, clone(run));
     if (usageKey) this.runs.usageByMonth.set(usageKey, (this.runs.usageByMonth.get(usageKey) ?? 0) + 1);
-    return 'claimed';
+    return 'started';
   }
 
-  async skip(batch: Batch, item: BatchItem): Promise<'skipped' | 'stale'> {
-    const key = this.key(batch.tenantId, batch.id);
+  async skipItem(ref: BatchRef, token: string, item: BatchItem): Promise<'skipped' | 'done'> {
+    const key = this.key(ref.tenantId, ref.batchId);
     const stored = this.batches.get(key);
     const storedItem = this.items.get(key)?.get(item.index);
-    if (!this.canAdvance(stored, batch) || storedItem?.status !== 'pending') return 'stale';
-    this.batches.set(key, {
-      ...stored,
-      cursor: stored.cursor + 1,
-      counts: { ...stored.counts, pending: stored.counts.pending - 1, skipped: stored.counts.skipped + 1 },
-    });
+    if (!stored || stored.starting[token] === undefined) return 'done';
+    if (storedItem?.status !== 'pending') throw new Error(`Batch ${ref.batchId} took a slot for item ${item.index}, but the item is not pending.`);
+    const released = this.withoutToken(stored, token);
+    this.batches.set(key, { ...released, counts: { ...stored.counts, running: stored.counts.running - 1, skipped: stored.counts.skipped + 1 } });
     this.items.get(key)!.set(item.index, { ...storedItem, status: 'skipped' });
     return 'skipped';
   }
@@ -223,15 +246,14 @@ export class InMemoryBatchStore implements BatchStore {
   async stop(batch: Batch, expected: Batch): Promise<Batch | 'stale'> {
     const key = this.key(batch.tenantId, batch.id);
     const stored = this.batches.get(key);
-    if (!stored || stored.version !== expected.version || stored.counts.pending !== expected.counts.pending || stored.status !== expected.status)
-      return 'stale';
+    if (!stored || stored.version !== expected.version || stored.status !== expected.status) return 'stale';
     const next: Batch = {
       ...stored,
       status: batch.status,
       cancelledAt: batch.cancelledAt,
       finishedAt: batch.finishedAt,
       updatedAt: batch.updatedAt,
-      counts: { ...stored.counts, cancelled: stored.counts.cancelled + expected.counts.pending, pending: 0 },
+      counts: { ...stored.counts, cancelled: stored.counts.cancelled + stored.counts.pending, pending: 0 },
       version: expected.version + 1,
     };
     this.batches.set(key, next);

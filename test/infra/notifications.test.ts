@@ -111,8 +111,8 @@ describe('notification permissions', () => {
     for (const [folder, { properties }] of lambdas) {
       const url = properties.Environment.Variables[ENV.notificationQueueUrl];
       // complete-run-callback ends runs too (an agent's callback), so it queues their notifications; cancel-batch may end
-      // a batch (batch.finished).
-      if ([RUNNER_FUNCTION, SWEEPER_FUNCTION, NOTIFIER_FUNCTION, 'complete-run-callback', 'cancel-batch'].includes(folder))
+      // a batch (batch.finished), and so may cancel-run (a schedule's batch run stops its batch).
+      if ([RUNNER_FUNCTION, SWEEPER_FUNCTION, NOTIFIER_FUNCTION, 'complete-run-callback', 'cancel-batch', 'cancel-run'].includes(folder))
         expect(reader.text(url), folder).toBe('<queue>');
       else expect(url, folder).toBeUndefined();
     }

@@ -1,6 +1,7 @@
-// Batches in DynamoDB: the batch record holds the counts and the claim cursor, and every item start or end is one
-// transaction over the record and the item (and the item's run), so maxConcurrency and the counts hold however many
-// runners claim and finish at once.
+// Batches in DynamoDB: the batch record holds the counts and the cursor. A slot is taken by one conditional update of
+// the record (no two takers collide: each gets the next position), and every item start or end is one transaction over
+// the record and the item (and the item's run), so maxConcurrency and the counts hold however many runners take
+// slots and finish at once.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type Batch,
@@ -12,12 +13,15 @@ import {
   ERROR_SAMPLE_SIZE,
 } from '../../domain/batch.ts';
 import type { Run } from '../../domain/run.ts';
-import type { BatchItemPage, BatchPage, BatchRef, BatchStore, ClaimOutcome, ItemOutcome } from '../../ports/batch-store.ts';
+import type { BatchItemPage, BatchPage, BatchRef, BatchStore, ItemOutcome, StartOutcome, TakenSlot } from '../../ports/batch-store.ts';
 import type { QuotaReservation } from '../../ports/run-store.ts';
+import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
+import { moveItem, releaseSlot, reserve } from './batch-writes.ts';
+import { idempotencyFromItem, idempotencyKey, idempotencyPut } from './items/schedule.ts';
 import { isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
-import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
+import type { StoredItem, TransactItem } from './items/attributes.ts';
 import { batchAttributes, batchFromItem, batchItem, batchItemAttributes, batchItemKey, batchKey, newBatchItem, type BatchItemRecord } from './items/batch.ts';
-import { runAttributes, runItem, usageAttributes, usageKey, usageRunsOf } from './items/run.ts';
+import { runAttributes, runItem, usageKey, usageRunsOf } from './items/run.ts';
 import { COUNT_OF, reasonsOf, backoff, batchWrite, listBatches, getBatchItem, listBatchItems, resetBatchItems, sleep } from './batch-items.ts';
 
 /** Rounds of transactWrite (each already retries conflicts 4 times) before finishItem gives up on a busy batch. */
@@ -29,15 +33,17 @@ const FAILED = 'ConditionalCheckFailed';
  * Request costs:
  *   create: 1 GetItem (consistent; an existing batch is left alone), ⌈items / 25⌉ BatchWriteItem (8 at once, plus
  *     retries of unprocessed items), 1 PutItem. append: the BatchWriteItems and 1 UpdateItem.
+ *   holdKey: 1 PutItem; when the key is held, 1 GetItem (consistent) more.
  *   get, getItem: 1 GetItem (consistent). update, stop: 1 UpdateItem (returning the record).
- *   claim: 1 TransactWriteItems (batch + item + run [+ usage]); when an engine omits the cancellation reasons of a
- *     claim with a quota, 1 GetItem of the usage more. skip: 1 TransactWriteItems (batch + item).
+ *   takeSlot: 1 UpdateItem (returning the record); refused, 1 GetItem (consistent) more.
+ *   startItem: 1 TransactWriteItems (batch + item + run [+ usage]); when an engine omits the cancellation reasons, 1
+ *     GetItem more. skipItem: 1 TransactWriteItems (batch + item).
  *   finishItem: 1 TransactWriteItems (item + batch) and 1 GetItem (consistent); for a failure while errors.sample has
  *     room, 1 UpdateItem more (appending to the sample, returning the record).
  *   list, listItems: 1 Query; more, up to MAX_LIST_QUERIES, when a filter or the 1 MB cap leaves the page short.
  *   resetItems: 1 UpdateItem per item, RESET_PARALLELISM at once.
- * A transaction that only collided with another one is retried up to 4 times by transactWrite; claim and skip then
- * answer 'stale' (read again and decide), finishItem tries FINISH_ROUNDS times before it throws.
+ * A transaction that only collided with another one is retried up to 4 times by transactWrite (then startItem and
+ * skipItem throw: their taker's repeated delivery finishes the slot); finishItem tries FINISH_ROUNDS times.
  */
 export class DynamoBatchStore implements BatchStore {
   private readonly client: DynamoDBDocumentClient;
@@ -112,6 +118,21 @@ export class DynamoBatchStore implements BatchStore {
     );
   }
 
+  async holdKey(owner: { tenantId: string; userId: string }, record: IdempotencyRecord): Promise<IdempotencyRecord> {
+    const now = Math.floor(Date.now() / 1000);
+    try {
+      await this.client.send(new PutCommand(idempotencyPut(this.tableName, owner, record, now).Put!));
+      return record;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const key = idempotencyKey(owner.tenantId, owner.userId, record.key);
+      const stored = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      const held = stored.Item && idempotencyFromItem(stored.Item, now);
+      if (!held) throw new Error(`Idempotency-Key ${record.key} is held, but its record could not be read; retry.`);
+      return held;
+    }
+  }
+
   async get(tenantId: string, batchId: string): Promise<Batch | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: batchKey(tenantId, batchId), ConsistentRead: true }));
     return result.Item ? batchFromItem(result.Item) : undefined;
@@ -173,69 +194,44 @@ export class DynamoBatchStore implements BatchStore {
     }
   }
 
-  /** The batch's cursor moves past the item at `batch.cursor` (claim and skip): while it is still there and the batch active. */
-  private advance(batch: Batch, moves: { running?: boolean; skipped?: boolean }): TransactItem {
+  async takeSlot(ref: BatchRef, token: string, now: string): Promise<TakenSlot | { refused: true; batch: Batch | undefined }> {
     const name = batchAttributes();
     const counts = name('counts');
     const path = (field: keyof BatchCounts) => `${counts}.${name(field)}`;
-    const set = [`${name('cursor')} = ${name('cursor')} + :one`, `${path('pending')} = ${path('pending')} - :one`];
-    if (moves.running) set.push(`${path('running')} = ${path('running')} + :one`);
-    if (moves.skipped) set.push(`${path('skipped')} = ${path('skipped')} + :one`);
-    const full = moves.running ? ` AND ${path('running')} < ${name('maxConcurrency')}` : '';
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: batchKey(batch.tenantId, batch.id),
-        UpdateExpression: `SET ${set.join(', ')}`,
-        ConditionExpression: `${name('cursor')} = :cursor AND ${name('cursor')} < ${name('roundSize')} AND ${name('status')} IN (:queued, :running)${full}`,
-        ExpressionAttributeNames: name.names,
-        ExpressionAttributeValues: { ':one': 1, ':cursor': batch.cursor, ':queued': 'queued', ':running': 'running' },
-      },
-    };
-  }
-
-  /** The item leaves pending (claim and skip). */
-  private moveItem(item: BatchItem, status: BatchItemStatus, run?: Run): TransactItem {
-    const name = batchItemAttributes();
-    const set = [`${name('status')} = :status`];
-    const values: Record<string, unknown> = { ':status': status, ':pending': 'pending' };
-    if (run) {
-      set.push(`${name('attempt')} = :attempt`, `${name('runId')} = :runId`);
-      values[':attempt'] = item.attempt;
-      values[':runId'] = run.id;
+    const cursor = name('cursor');
+    const starting = `${name('starting')}.#token`;
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: batchKey(ref.tenantId, ref.batchId),
+          // Every operand is read as it was before the update: the token records the position the cursor was at.
+          UpdateExpression:
+            `SET ${starting} = ${cursor}, ${name('startingSince')}.#token = :now, ${cursor} = ${cursor} + :one,` +
+            ` ${path('running')} = ${path('running')} + :one, ${path('pending')} = ${path('pending')} - :one`,
+          ConditionExpression:
+            `${name('status')} IN (:queued, :running) AND ${cursor} < ${name('roundSize')} AND ${path('running')} < ${name('maxConcurrency')}` +
+            ` AND attribute_not_exists(${starting})`,
+          ExpressionAttributeNames: { ...name.names, '#token': token },
+          ExpressionAttributeValues: { ':now': now, ':one': 1, ':queued': 'queued', ':running': 'running' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const batch = batchFromItem(result.Attributes!);
+      return { position: batch.starting[token]!, batch };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const batch = await this.get(ref.tenantId, ref.batchId);
+      const position = batch?.starting[token];
+      return position === undefined ? { refused: true, batch } : { position, batch: batch! };
     }
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: batchItemKey(item.tenantId, item.batchId, item.index),
-        UpdateExpression: `SET ${set.join(', ')}`,
-        ConditionExpression: `${name('status')} = :pending`,
-        ExpressionAttributeNames: name.names,
-        ExpressionAttributeValues: values,
-      },
-    };
   }
 
-  /** As DynamoRunStore's usage reservation: the tenant's month + 1 while under the limit. */
-  private reserve(tenantId: string, quota: QuotaReservation): TransactItem {
-    const name = usageAttributes();
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: usageKey(tenantId, quota.month),
-        UpdateExpression: `SET ${name('entity')} = :entity ADD ${name('runs')} :one`,
-        ConditionExpression: `(attribute_not_exists(${name('runs')}) AND :zero < :limit) OR ${name('runs')} < :limit`,
-        ExpressionAttributeNames: name.names,
-        ExpressionAttributeValues: { ':entity': ENTITY.usage, ':one': 1, ':zero': 0, ':limit': quota.limit },
-      },
-    };
-  }
-
-  async claim(batch: Batch, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<ClaimOutcome> {
+  async startItem(ref: BatchRef, token: string, item: BatchItem, run: Run, quota?: QuotaReservation): Promise<StartOutcome> {
     const runName = runAttributes();
     const writes: TransactItem[] = [
-      this.advance(batch, { running: true }),
-      this.moveItem(item, 'running', run),
+      releaseSlot(this.tableName, ref, token, false),
+      moveItem(this.tableName, item, 'running', run),
       {
         Put: {
           TableName: this.tableName,
@@ -245,31 +241,35 @@ export class DynamoBatchStore implements BatchStore {
         },
       },
     ];
-    if (quota) writes.push(this.reserve(batch.tenantId, quota));
+    if (quota) writes.push(reserve(this.tableName, ref.tenantId, quota));
     try {
       await transactWrite(this.client, { TransactItems: writes });
-      return 'claimed';
+      return 'started';
     } catch (error) {
-      if (isTransactionConflict(error)) return 'stale';
       if (!isConditionFailure(error)) throw error;
       const codes = reasonsOf(error);
-      if (codes.slice(0, 3).includes(FAILED)) return 'stale';
-      if (quota && codes[3] === FAILED) return 'over_budget';
-      if (quota && codes.length === 0) {
-        const usage = await this.client.send(new GetCommand({ TableName: this.tableName, Key: usageKey(batch.tenantId, quota.month), ConsistentRead: true }));
-        return usageRunsOf(usage.Item) >= quota.limit ? 'over_budget' : 'stale';
-      }
-      return 'stale';
+      // An engine that omits the reasons: what is stored says which condition failed.
+      const tokenGone = codes.length > 0 ? codes[0] === FAILED : (await this.get(ref.tenantId, ref.batchId))?.starting[token] === undefined;
+      if (tokenGone) return 'done';
+      if (quota && (codes.length > 0 ? codes[3] === FAILED : await this.overBudget(ref.tenantId, quota))) return 'over_budget';
+      throw new Error(`Batch ${ref.batchId} took a slot for item ${item.index}, but the item is not pending or its run ${run.id} exists.`);
     }
   }
 
-  async skip(batch: Batch, item: BatchItem): Promise<'skipped' | 'stale'> {
+  private async overBudget(tenantId: string, quota: QuotaReservation): Promise<boolean> {
+    const usage = await this.client.send(new GetCommand({ TableName: this.tableName, Key: usageKey(tenantId, quota.month), ConsistentRead: true }));
+    return usageRunsOf(usage.Item) >= quota.limit;
+  }
+
+  async skipItem(ref: BatchRef, token: string, item: BatchItem): Promise<'skipped' | 'done'> {
     try {
-      await transactWrite(this.client, { TransactItems: [this.advance(batch, { skipped: true }), this.moveItem(item, 'skipped')] });
+      await transactWrite(this.client, { TransactItems: [releaseSlot(this.tableName, ref, token, true), moveItem(this.tableName, item, 'skipped')] });
       return 'skipped';
     } catch (error) {
-      if (isTransactionConflict(error) || isConditionFailure(error)) return 'stale';
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const codes = reasonsOf(error);
+      if (codes.length > 0 ? codes[0] === FAILED : (await this.get(ref.tenantId, ref.batchId))?.starting[token] === undefined) return 'done';
+      throw new Error(`Batch ${ref.batchId} took a slot for item ${item.index}, but the item is not pending.`);
     }
   }
 
@@ -357,17 +357,17 @@ export class DynamoBatchStore implements BatchStore {
     const counts = name('counts');
     return this.updateReturning({
       Key: batchKey(batch.tenantId, batch.id),
+      // Pending as stored when it is written: slots taken meanwhile are running items, the rest are cancelled.
       UpdateExpression:
         `SET ${name('status')} = :status, ${name('cancelledAt')} = :cancelledAt, ${name('finishedAt')} = :finishedAt, ${name('updatedAt')} = :updatedAt,` +
-        ` ${counts}.${name('cancelled')} = ${counts}.${name('cancelled')} + :pending, ${counts}.${name('pending')} = :zero, ${name('version')} = :next`,
-      ConditionExpression: `${name('version')} = :version AND ${counts}.${name('pending')} = :pending AND ${name('status')} = :expectedStatus`,
+        ` ${counts}.${name('cancelled')} = ${counts}.${name('cancelled')} + ${counts}.${name('pending')}, ${counts}.${name('pending')} = :zero, ${name('version')} = :next`,
+      ConditionExpression: `${name('version')} = :version AND ${name('status')} = :expectedStatus`,
       ExpressionAttributeNames: name.names,
       ExpressionAttributeValues: {
         ':status': batch.status,
         ':cancelledAt': batch.cancelledAt,
         ':finishedAt': batch.finishedAt,
         ':updatedAt': batch.updatedAt,
-        ':pending': expected.counts.pending,
         ':zero': 0,
         ':next': expected.version + 1,
         ':version': expected.version,

@@ -51,7 +51,8 @@ export async function beginBatch(deps: BatchProgressDeps, draft: Batch): Promise
     },
     draft,
   );
-  return (await fillSlots(deps, queued.tenantId, queued.id)) ?? queued;
+  // The round's own tokens: a repeated start (a scheduled fire delivered twice) finds the slots the first one took.
+  return (await fillSlots(deps, queued, `round${queued.round}`)) ?? queued;
 }
 
 export async function startBatch(deps: BatchDeps, principal: TenantPrincipal, id: string): Promise<Batch> {
@@ -103,7 +104,7 @@ export async function updateBatch(deps: BatchDeps, principal: TenantPrincipal, i
     const written = await deps.batches.update(next, batch);
     if (written === 'stale') continue;
     // A higher limit starts more items now; a lower one takes effect as running items end.
-    if (written.status === 'queued' || written.status === 'running') return (await fillSlots(deps, written.tenantId, written.id)) ?? written;
+    if (written.status === 'queued' || written.status === 'running') return (await fillSlots(deps, written, `v${written.version}`)) ?? written;
     return written;
   }
   throw new StaleVersionError(`Batch ${id} kept changing; its concurrency was not changed. Try again.`);
@@ -153,5 +154,5 @@ export async function retryBatch(deps: BatchDeps, principal: TenantPrincipal, id
     updatedAt: now,
   };
   const written = await writeOrConflict(deps, next, batch, { round: true });
-  return (await fillSlots(deps, written.tenantId, written.id)) ?? written;
+  return (await fillSlots(deps, written, `round${written.round}`)) ?? written;
 }

@@ -12,9 +12,10 @@ import {
   checkItems,
 } from '../../domain/batch.ts';
 import type { Agent } from '../../domain/agent.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import type { TenantPrincipal } from '../../domain/principal.ts';
 import { retryPolicyOf, type RetryPolicy } from '../../domain/schedule.ts';
+import { assertSameRequest, idempotentRequest } from '../idempotency.ts';
 import { expiresAt } from '../run-rules.ts';
 import { assertAgentExists } from '../schedule-checks.ts';
 import type { BatchDeps } from './batch-deps.ts';
@@ -80,6 +81,8 @@ export function newBatch(
     round: 1,
     retryIndices: null,
     roundSize: input.items.length,
+    starting: {},
+    startingSince: {},
     compute: { engine: deps.engine, agentKind: agent.kind, model: modelOf(agent), maxConcurrency, timeoutSeconds, retry, memoryMb: deps.memoryMb },
     cost: { estimatedUsd: null, actualUsd: null, basis: 'unknown', tokensIn: 0, tokensOut: 0 },
     meteredItems: 0,
@@ -104,7 +107,17 @@ export function batchIdFor(scheduleId: string, scheduledTime: string): string {
   return `${BATCH_ID_PREFIX}_${compact(scheduledTime)}${digest}`;
 }
 
-export async function createBatch(deps: BatchDeps, principal: TenantPrincipal, input: BatchInput): Promise<{ batch: Batch }> {
+/**
+ * Checks and stores a batch and (unless `start: false`) starts it. With an Idempotency-Key, a retry of the same
+ * request answers the batch the first one created (replayed), finishing what it left undone; another body is a 409.
+ */
+export async function createBatch(
+  deps: BatchDeps,
+  principal: TenantPrincipal,
+  input: BatchInput,
+  options: { idempotencyKey?: string | undefined } = {},
+): Promise<{ batch: Batch; replayed: boolean }> {
+  const idempotent = idempotentRequest(options.idempotencyKey, { route: 'batches', input });
   if (input.items.length === 0 && input.start !== false) {
     throw new ValidationError('items: a batch to start now needs at least one item.', { field: 'items', hint: 'Send "start": false to append items later.' });
   }
@@ -116,8 +129,22 @@ export async function createBatch(deps: BatchDeps, principal: TenantPrincipal, i
   if (team && !principal.teamId) throw new ValidationError('"team": true needs an API key that belongs to a team; this one has none.', { field: 'team' });
   await assertAgentExists(deps, principal.tenantId, input.agentId);
   const agent = (await deps.agents.get(principal.tenantId, input.agentId))!;
-  const batch = newBatch(deps, { tenantId: principal.tenantId, userId: principal.userId, teamId: team ? principal.teamId! : null }, input, agent);
+  let batch = newBatch(deps, { tenantId: principal.tenantId, userId: principal.userId, teamId: team ? principal.teamId! : null }, input, agent);
+  let replayed = false;
+  if (idempotent) {
+    const held = await deps.batches.holdKey(principal, { ...idempotent, scheduleId: '', batchId: batch.id });
+    if (held.batchId !== batch.id) {
+      assertSameRequest(held, idempotent);
+      if (!held.batchId) throw new ConflictError('This Idempotency-Key was already used for another kind of request.', { field: 'Idempotency-Key' });
+      replayed = true;
+      const stored = await deps.batches.get(principal.tenantId, held.batchId);
+      // The first request stopped before it stored its batch, or before it started it: this one finishes the job.
+      if (!stored) batch = { ...batch, id: held.batchId };
+      else if (stored.status !== 'draft' || input.start === false) return { batch: stored, replayed };
+      else return { batch: await beginBatch(deps, stored), replayed };
+    }
+  }
   await deps.batches.create(batch, input.items);
-  if (input.start === false) return { batch };
-  return { batch: await beginBatch(deps, batch) };
+  if (input.start === false) return { batch, replayed };
+  return { batch: await beginBatch(deps, batch), replayed };
 }

@@ -34,6 +34,8 @@ function batch(fields: Partial<Batch> = {}): Batch {
     round: 1,
     retryIndices: null,
     roundSize: total,
+    starting: {},
+    startingSince: {},
     compute: { engine: 'sqs', agentKind: 'http', model: null, maxConcurrency: 10, timeoutSeconds: 300, retry: null, memoryMb: 1024 },
     cost: { estimatedUsd: 1.5, actualUsd: 0.25, basis: 'metered', tokensIn: 1000, tokensOut: 500 },
     meteredItems: 50,

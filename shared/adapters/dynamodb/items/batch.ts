@@ -24,7 +24,8 @@ export function batchItem(batch: Batch): BatchRecordItem {
 }
 
 export function batchFromItem(item: StoredItem): Batch {
-  return withoutKeys<Batch>(item);
+  const batch = withoutKeys<Batch>(item);
+  return { ...batch, starting: batch.starting ?? {}, startingSince: batch.startingSince ?? {} };
 }
 
 /** Where the tenant's batch records begin in its partition (a Query's begins_with). */

@@ -117,6 +117,7 @@ export function idempotencyItem(schedule: Pick<Schedule, 'tenantId' | 'userId'>,
     requestHash: record.requestHash,
     scheduleId: record.scheduleId,
     ...(record.runId === undefined ? {} : { runId: record.runId }),
+    ...(record.batchId === undefined ? {} : { batchId: record.batchId }),
     [TABLE.timeToLiveAttribute]: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
   };
 }
@@ -150,5 +151,6 @@ export function idempotencyFromItem(item: StoredItem, nowSeconds: number): Idemp
     requestHash: String(stored.requestHash),
     scheduleId: String(stored.scheduleId),
     ...(typeof stored.runId === 'string' ? { runId: stored.runId } : {}),
+    ...(typeof stored.batchId === 'string' ? { batchId: stored.batchId } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { endScheduleRunOfBatch } from '#shared/use-cases/batches/scheduled-batch.ts';
+import { cancelRun } from '#shared/use-cases/cancel-run.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../../../fakes/in-memory-runs.ts';
 import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore } from '../../../fakes/in-memory.ts';
 import { InMemoryBatchStore } from '../../../fakes/in-memory-batches.ts';
@@ -176,5 +177,24 @@ describe('a schedule with a batch', () => {
   it("is the schedule owner's: another user of the tenant cannot trigger it", async () => {
     const schedule = await weekly();
     await expect(triggerSchedule(deps, bob, schedule.id)).rejects.toThrow(/No schedule with id/);
+  });
+});
+
+describe("cancelling a schedule's batch run", () => {
+  it('stops its batch: no item starts after it, the pending ones end cancelled, and the run stays cancelled', async () => {
+    const schedule = await weekly();
+    await fire(schedule);
+    const runId = scheduledRunId(schedule.id, MONDAY_9);
+    const parent = (await runs.get('acme', schedule.id, runId))!;
+    const cancelled = await cancelRun(deps, alice, { scheduleId: schedule.id, runId });
+    expect(cancelled.status).toBe('cancelled');
+    const stopped = (await batches.get('acme', parent.batchId!))!;
+    expect(stopped).toMatchObject({ status: 'cancelled', counts: { total: 3, pending: 0, running: 2, cancelled: 1 } });
+    // The two items already queued end (their runs run), and nothing else starts.
+    expect(await drain()).toBe(2);
+    expect(agent.calls).toHaveLength(2);
+    expect((await batches.get('acme', parent.batchId!))!).toMatchObject({ status: 'cancelled', counts: { succeeded: 2, cancelled: 1, running: 0 } });
+    expect((await runs.get('acme', schedule.id, runId))!.status).toBe('cancelled');
+    await expect(cancelRun(deps, alice, { scheduleId: schedule.id, runId })).rejects.toThrow(/cancelled/);
   });
 });
