@@ -1,9 +1,8 @@
 // Benchmark: batches. Items per second on the local server (10,000 items at concurrency 50, an instant loopback
 // agent); the DynamoDB requests and capacity units one item costs (counted from ReturnConsumedCapacity on DynamoDB
-// Local, through the same use cases and store the runner uses); and the infrastructure cost per million items at the
-// published prices in prices.ts.
+// Local, through the same use cases and store the runner uses: perItem, which the cost bench reuses); and the
+// infrastructure cost per million items at the published prices in prices.ts.
 import { Console } from 'node:console';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MEMORY_MB } from '#infra/constructs/agent-function.ts';
 import { settingsFromEnv } from '#shared/config.ts';
-import { createDynamoDbClient, documentClientFor } from '#shared/adapters/dynamodb/client.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/create-table.ts';
 import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
 import { DynamoBatchStore } from '#shared/adapters/dynamodb/batch-store.ts';
 import { DynamoRunStore } from '#shared/adapters/dynamodb/run-store.ts';
@@ -30,10 +27,10 @@ import { executeQueuedRun, type RunnerDeps } from '#shared/use-cases/execute-run
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { startLocalServer } from '#local/server.ts';
 import { logger } from '#shared/logger.ts';
+import { meteredTable, perEach, usageBetween, type Usage } from './metered.ts';
 import { PRICES, dollars } from './prices.ts';
 import { percentile } from './stats.ts';
 
-const READ_COMMANDS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'ScanCommand', 'TransactGetItemsCommand']);
 const noMirror: SchedulerMirror = {
   create: async (_schedule: MirroredSchedule) => undefined,
   update: async (_schedule: MirroredSchedule) => undefined,
@@ -41,32 +38,9 @@ const noMirror: SchedulerMirror = {
 };
 const instantAgent: AgentRunner = { run: async (_agent, request) => ({ output: `done: ${request.task}`, usage: { inputTokens: 100, outputTokens: 20 } }) };
 
-interface Counter {
-  requests: number;
-  readUnits: number;
-  writeUnits: number;
-}
-
 /** Requests and capacity one item costs, from the batch's creation to its last item's end, through the runner's use cases. */
-async function perItem(endpoint: string, items: number, maxConcurrency: number) {
-  const base = createDynamoDbClient({ endpoint });
-  const tableName = `bench-batches-${randomUUID()}`;
-  await ensureTable(base, tableName);
-  const client = documentClientFor(base);
-  const count: Counter = { requests: 0, readUnits: 0, writeUnits: 0 };
-  base.middlewareStack.add(
-    (next, context) => async (args) => {
-      count.requests += 1;
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-      if (READ_COMMANDS.has(context.commandName ?? '')) count.readUnits += units;
-      else count.writeUnits += units;
-      return result;
-    },
-    { step: 'initialize', name: 'countCapacity' },
-  );
+export async function perItem(endpoint: string, items: number, maxConcurrency: number) {
+  const { client, tableName, used } = await meteredTable(endpoint, 'bench-batches');
   const queued: QueuedRunRef[] = [];
   const deps: RunnerDeps = {
     schedules: new DynamoScheduleStore({ client, tableName }),
@@ -95,13 +69,7 @@ async function perItem(endpoint: string, items: number, maxConcurrency: number) 
     version: 1,
   } as never);
 
-  const snapshot = (): Counter => ({ ...count });
-  const since = (before: Counter) => ({
-    requests: count.requests - before.requests,
-    readUnits: count.readUnits - before.readUnits,
-    writeUnits: count.writeUnits - before.writeUnits,
-  });
-  const beforeCreate = snapshot();
+  const beforeCreate = used();
   const { batch } = await createBatch(
     { ...deps, batches: deps.batches!, queue: deps.batchQueue!, prices: DEFAULT_MODEL_PRICES, engine: 'local', memoryMb: DEFAULT_MEMORY_MB },
     principal,
@@ -113,10 +81,10 @@ async function perItem(endpoint: string, items: number, maxConcurrency: number) 
       maxConcurrency,
     },
   );
-  const creation = since(beforeCreate);
+  const creation = usageBetween(beforeCreate, used());
 
   // The runner's share: each queued item run, as the batch queue's consumer runs it (one per invocation on AWS).
-  const beforeRuns = snapshot();
+  const beforeRuns = used();
   const samples: number[] = [];
   while (queued.length > 0) {
     const ref = queued.shift()!;
@@ -124,16 +92,12 @@ async function perItem(endpoint: string, items: number, maxConcurrency: number) 
     await executeQueuedRun(deps, ref);
     samples.push(performance.now() - start);
   }
-  const running = since(beforeRuns);
+  const running = usageBetween(beforeRuns, used());
   const final = await deps.batches!.get('bench', batch.id);
   if (final?.status !== 'succeeded' || final.counts.succeeded !== items)
     throw new Error(`the bench batch ended ${final?.status} with ${JSON.stringify(final?.counts)}`);
   samples.sort((a, b) => a - b);
-  const perItemOf = (counter: Counter) => ({
-    requests: Number((counter.requests / items).toFixed(2)),
-    readUnits: Number((counter.readUnits / items).toFixed(2)),
-    writeUnits: Number((counter.writeUnits / items).toFixed(2)),
-  });
+  const perItemOf = (usage: Usage) => perEach(usage, items);
   const total = {
     requests: creation.requests + running.requests,
     readUnits: creation.readUnits + running.readUnits,

@@ -24,6 +24,10 @@ export const PRICES = {
     /** EventBridge Scheduler, per million invocations. */
     perMillionInvocations: 1,
   },
+  apiGateway: {
+    /** HTTP APIs, per million requests (the first 300 million a month). */
+    perMillionHttpRequests: 1,
+  },
 } as const;
 
 /** Dollars for `count` units at `perMillion`. */

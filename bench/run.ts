@@ -1,7 +1,8 @@
-// `npm run bench [-- expressions|api|bundles|runner|batches]`: runs the benchmarks and prints one JSON document.
+// `npm run bench [-- expressions|api|bundles|runner|batches|cost]`: runs the benchmarks and prints one JSON document.
 import { benchApi } from './api.ts';
 import { benchBatches } from './batches.ts';
 import { benchBundles } from './bundles.ts';
+import { benchCost } from './cost.ts';
 import { benchExpressions } from './expressions.ts';
 import { benchRunner } from './runner.ts';
 
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => unknown> = {
   bundles: () => benchBundles(),
   runner: () => benchRunner(),
   batches: () => benchBatches(),
+  cost: () => benchCost(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
