@@ -3,13 +3,14 @@
 import { ENV } from '../config.ts';
 import { modelPricesFrom, type ModelPrices } from '../domain/model-prices.ts';
 import type { Batch } from '../domain/batch.ts';
+import type { SchedulerMirror } from '../ports/scheduler-mirror.ts';
 import type { BatchContinuation, BatchDeps } from '../use-cases/batches/batch-deps.ts';
 import { endScheduleRunOfBatch } from '../use-cases/batches/scheduled-batch.ts';
 import { randomIds } from '../adapters/system/ids.ts';
 import { logger } from '../logger.ts';
 import { batchQueue, isLocalBatchQueue } from './batch-queue.ts';
 import { notifyDeps } from './notifications.ts';
-import { scheduleDeps } from './schedules.ts';
+import { noSchedulerAccess } from './no-scheduler.ts';
 import { clock, once, settings } from './runtime.ts';
 import { agentStore, batchStore, runStore, scheduleStore } from './stores.ts';
 
@@ -23,15 +24,31 @@ function compute(): { engine: 'sqs' | 'local'; memoryMb: number | null } {
   return { engine: 'sqs', memoryMb: Number.isInteger(memory) && memory > 0 ? memory : null };
 }
 
-/** A schedule's batch that ends ends the schedule's run: with the schedule's counters, auto-pause and notifications. */
-async function onBatchFinished(batch: Batch): Promise<void> {
-  if (!batch.scheduleRunId) return;
-  await endScheduleRunOfBatch({ ...(await scheduleDeps()), runs: runStore(), notifications: await notifyDeps() }, batch);
+/**
+ * A schedule's batch that ends ends the schedule's run: with the schedule's counters, auto-pause and notifications.
+ * Auto-pause changes the Scheduler: only where `mirror` is given (functions with Scheduler access).
+ */
+function batchFinisher(mirror: SchedulerMirror = noSchedulerAccess) {
+  return async (batch: Batch): Promise<void> => {
+    if (!batch.scheduleRunId) return;
+    const deps = {
+      schedules: scheduleStore(),
+      agents: agentStore(),
+      mirror,
+      clock: clock(),
+      ids: randomIds,
+      settings: settings(),
+      log: (message: string, details: Record<string, unknown>) => logger.warn(message, details),
+      runs: runStore(),
+      notifications: await notifyDeps(),
+    };
+    await endScheduleRunOfBatch(deps, batch);
+  };
 }
 
-/** What a runner, sweeper or callback adds to move a batch on when one of its items ends. */
-export function batchContinuation(): BatchContinuation {
-  return { batches: batchStore(), batchQueue: batchQueue(), modelPrices: modelPrices(), onBatchFinished, batchCompute: compute() };
+/** What a runner, sweeper or callback adds to move a batch on when one of its items ends (`mirror`: see batchFinisher). */
+export function batchContinuation(mirror?: SchedulerMirror): BatchContinuation {
+  return { batches: batchStore(), batchQueue: batchQueue(), modelPrices: modelPrices(), onBatchFinished: batchFinisher(mirror), batchCompute: compute() };
 }
 
 export async function batchDeps(): Promise<BatchDeps> {
@@ -48,6 +65,6 @@ export async function batchDeps(): Promise<BatchDeps> {
     ...compute(),
     notifications: await notifyDeps(),
     log: (message, details) => logger.warn(message, details),
-    onFinished: onBatchFinished,
+    onFinished: batchFinisher(),
   };
 }

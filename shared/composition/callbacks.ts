@@ -2,7 +2,7 @@
 // from it) and what POST /v1/callbacks/{handle} needs to end a run.
 import type { CallbackDeps } from '../use-cases/run-callback.ts';
 import { signingSecret } from './signing.ts';
-import { scheduleDeps } from './schedules.ts';
+import { scheduleDeps, schedulerMirror } from './schedules.ts';
 import { backfillStore, runStore } from './stores.ts';
 import { lazyRunDispatcher } from './dispatch.ts';
 import { notifyDeps } from './notifications.ts';
@@ -15,7 +15,7 @@ export async function callbackDeps(): Promise<CallbackDeps> {
     runs: runStore(),
     callbackSecret: await signingSecret(),
     notifications: await notifyDeps(),
-    ...batchContinuation(),
+    ...batchContinuation(schedulerMirror()),
     backfills: backfillStore(),
     dispatcher: lazyRunDispatcher(),
   };

@@ -10,7 +10,7 @@ import { once, overrideRuntime, overrides, settings } from './runtime.ts';
 import { backfillStore, runStore } from './stores.ts';
 import { lazyRunDispatcher } from './dispatch.ts';
 import { agentSecretReader } from './secrets.ts';
-import { scheduleDeps } from './schedules.ts';
+import { scheduleDeps, schedulerMirror } from './schedules.ts';
 import { signingSecret } from './signing.ts';
 import { notifyDeps } from './notifications.ts';
 import { batchContinuation } from './batches.ts';
@@ -48,7 +48,7 @@ export async function runnerDeps(remainingMs?: () => number): Promise<RunnerDeps
     backfills: backfillStore(),
     dispatcher: lazyRunDispatcher(),
     notifications: await notifyDeps(),
-    ...batchContinuation(),
+    ...batchContinuation(schedulerMirror()),
     ...(remainingMs ? { remainingMs } : {}),
   };
 }

@@ -1,7 +1,9 @@
 // Wiring for starting runs: the dispatcher that hands a queued run to the runner (shared/composition/dispatch.ts).
 import type { TriggerDeps } from '../use-cases/trigger-schedule.ts';
 import { clock, settings } from './runtime.ts';
-import { runStore, scheduleStore } from './stores.ts';
+import { agentStore, runStore, scheduleStore } from './stores.ts';
+import { noSchedulerAccess } from './no-scheduler.ts';
+import { notifyDeps } from './notifications.ts';
 import { logger } from '../logger.ts';
 import { randomIds } from '../adapters/system/ids.ts';
 import type { ScheduleDeps } from '../use-cases/schedule-deps.ts';
@@ -26,8 +28,20 @@ export async function triggerDeps(): Promise<TriggerDeps> {
 
 /** Cancelling a run: its final state with its schedule's counters (run-end.ts), nothing in the Scheduler. */
 export async function cancelDeps(): Promise<CancelRunDeps> {
-  // A schedule's batch run stops its batch too.
-  return { ...(await scheduleDeps()), runs: runStore(), ...batchContinuation() };
+  // No Scheduler client: a cancel changes no schedule's timing (a cancelled run pauses nothing). A schedule's batch
+  // run stops its batch too.
+  return {
+    schedules: scheduleStore(),
+    agents: agentStore(),
+    mirror: noSchedulerAccess,
+    clock: clock(),
+    ids: randomIds,
+    settings: settings(),
+    log: (message, details) => logger.warn(message, details),
+    runs: runStore(),
+    notifications: await notifyDeps(),
+    ...batchContinuation(),
+  };
 }
 
 /** Changing schedules and starting runs: POST /v1/runs (with a `schedule` block), and resume (which may catch up). */

@@ -6,8 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunction, bundleViolations } from '../../bench/bundles.ts';
 import { allFunctionSpecs, type FunctionSpec } from '#infra/functions.ts';
 
-/** One of each kind: public, read-only, Scheduler-writing, runner-invoking, the authorizer and the runner. */
-const REPRESENTATIVES = ['get-health', 'text-to-cron', 'list-schedules', 'create-schedule', 'trigger-schedule', 'authorize', 'runner'];
+/**
+ * One of each kind: public, read-only, Scheduler-writing, runner-invoking, the authorizer and the runner; a batch
+ * route and cancel-run, which may end a schedule's batch run without Scheduler access, and the sweeper.
+ */
+const REPRESENTATIVES = [
+  'get-health',
+  'text-to-cron',
+  'list-schedules',
+  'create-schedule',
+  'trigger-schedule',
+  'authorize',
+  'runner',
+  'cancel-batch',
+  'cancel-run',
+  'sweep-runs',
+];
 
 const outdir = mkdtempSync(join(tmpdir(), 'agent-schedules-bundle-test-'));
 const bundles = new Map<string, { spec: FunctionSpec; inputs: string[]; violations: ReturnType<typeof bundleViolations>; bytes: number }>();
