@@ -31,6 +31,11 @@ export interface ScheduleOutcome {
   nextRunAt: string | null;
   /** One-time schedules end after their run: disabled, status completed. */
   complete: boolean;
+  /**
+   * The run holds the schedule's overlap marker (as read): the same write gives it up, on the condition that the run
+   * still holds it ('schedule_changed' otherwise: read the schedule again).
+   */
+  releaseOverlap?: boolean;
 }
 
 /** Where a run is stored: enough to read it. */

@@ -121,13 +121,16 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
     if (!current) return { outcome: 'no_schedule', scheduleId: schedule.id };
     return current.enabled ? recordSkip(deps, run, 'overlap', current) : recordSkip(deps, run, 'disabled');
   }
-  // The start transaction bumped the version when it took the overlap marker.
-  const started = schedule.overlapPolicy === 'skip' ? { ...schedule, version: schedule.version + 1 } : schedule;
+  // The start transaction took the overlap marker (and bumped the version): the final write gives it up.
+  const started: Schedule =
+    schedule.overlapPolicy === 'skip'
+      ? { ...schedule, version: schedule.version + 1, runningRunId: (batchRun ?? run).id, runningUntil: (batchRun ?? run).deadlineAt }
+      : schedule;
   // Its batch ends the run (and releases the overlap marker) when the batch ends.
   if (batchRun) return { outcome: 'ran', run: await runScheduleBatch(deps, started, batchRun) };
+  // The final write gives up the overlap marker; a run ended elsewhere (cancel, sweeper) was released there, and an
+  // accepted run (its agent answered 202) holds it until its callback, cancel or deadline.
   const finished = await execute(deps, run, started, deadline);
-  // An accepted run (its agent answered 202) holds the overlap marker until its callback, cancel or deadline.
-  if (schedule.overlapPolicy === 'skip' && finished.status !== 'running') await deps.runs.releaseOverlap(finished);
   return { outcome: 'ran', run: finished };
 }
 

@@ -73,7 +73,10 @@ export async function recordFinalState(deps: FinalDeps, run: Run, schedule: Sche
   }
 }
 
-/** Writes the run's final state with its schedule's counters; a schedule paused or re-timed meanwhile is re-read. */
+/**
+ * Writes the run's final state with its schedule's counters (and, when the run holds it, the overlap marker given up);
+ * a schedule paused or re-timed meanwhile is re-read.
+ */
 async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Promise<Exclude<FinishOutcome, 'schedule_changed'>> {
   let schedule = read;
   const withoutSchedule = async () => ((await deps.runs.finishRun(run, null)) === 'already_final' ? 'already_final' : 'schedule_gone');
@@ -88,6 +91,8 @@ async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Pr
         lastError: failed ? { message: run.error!.message, kind: run.error!.kind, at: run.finishedAt! } : null,
         nextRunAt: computeNextRunAt(schedule, deps.clock.now()),
         complete: run.trigger === 'schedule' && schedule.scheduleType === 'one-time' && schedule.enabled,
+        // A run holding the overlap marker gives it up in the same write: the next fire need not wait.
+        releaseOverlap: schedule.runningRunId === run.id,
       });
       if (result !== 'schedule_changed') return result;
       const current = await deps.schedules.get(run.tenantId, schedule.id);
@@ -96,9 +101,12 @@ async function finishWithSchedule(deps: FinalDeps, run: Run, read: Schedule): Pr
       throw changing();
     }, changing);
   } catch (error) {
-    // The schedule kept changing: the run's own record is still written, without the counters.
-    if (error instanceof StaleVersionError) return withoutSchedule();
-    throw error;
+    // The schedule kept changing: the run's own record is still written, without the counters, and the overlap
+    // marker given up by a write of its own (if the run still holds it).
+    if (!(error instanceof StaleVersionError)) throw error;
+    const outcome = await withoutSchedule();
+    await deps.runs.releaseOverlap(run);
+    return outcome;
   }
 }
 

@@ -135,7 +135,8 @@ export class InMemoryRunStore implements RunStore {
     if (
       schedule.enabled !== read.enabled ||
       schedule.schedulerExpression !== read.schedulerExpression ||
-      schedule.schedulerTimezone !== read.schedulerTimezone
+      schedule.schedulerTimezone !== read.schedulerTimezone ||
+      (outcome.releaseOverlap && schedule.runningRunId !== run.id)
     ) {
       return 'schedule_changed';
     }
@@ -158,6 +159,10 @@ export class InMemoryRunStore implements RunStore {
       version: schedule.version + 1,
     };
     if (cancelled) next.cancelledCount = (schedule.cancelledCount ?? 0) + 1;
+    if (outcome.releaseOverlap) {
+      next.runningRunId = null;
+      next.runningUntil = null;
+    }
     if (complete) {
       next.enabled = false;
       next.status = 'completed';

@@ -248,6 +248,15 @@ export class DynamoRunStore implements RunStore {
       values[':duePk'] = due.gsi2pk;
       values[':dueSk'] = due.gsi2sk;
     }
+    let condition =
+      `attribute_exists(${name('pk')}) AND ${name('enabled')} = :enabled` +
+      ` AND ${name('schedulerExpression')} = :expression AND ${name('schedulerTimezone')} = :timezone`;
+    if (outcome.releaseOverlap) {
+      set.push(`${name('runningRunId')} = :null`, `${name('runningUntil')} = :null`);
+      values[':null'] = null;
+      values[':run'] = run.id;
+      condition += ` AND ${name('runningRunId')} = :run`;
+    }
     const remove = due ? '' : ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}`;
     const tally = succeeded ? 'successCount' : cancelled ? 'cancelledCount' : 'failureCount';
     const add = [name('runCount'), name(tally), name('version')].map((attribute) => `${attribute} :one`);
@@ -256,9 +265,7 @@ export class DynamoRunStore implements RunStore {
         TableName: this.tableName,
         Key: scheduleKey(run.tenantId, schedule.id),
         UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}${remove}`,
-        ConditionExpression:
-          `attribute_exists(${name('pk')}) AND ${name('enabled')} = :enabled` +
-          ` AND ${name('schedulerExpression')} = :expression AND ${name('schedulerTimezone')} = :timezone`,
+        ConditionExpression: condition,
         ExpressionAttributeNames: name.names,
         ExpressionAttributeValues: values,
       },
