@@ -34,8 +34,8 @@ const MAX_LIST_QUERIES = 10;
  *     the cancellation reasons, 1 GetItem more to tell a duplicate.
  *   recordRun: 1 PutItem, or with a quota 1 TransactWriteItems (run + usage) [+ 1 GetItem when reasons are omitted].
  *   markRunning, releaseOverlap: 1 UpdateItem.
- *   finishRun: 1 TransactWriteItems (run [+ schedule [+ counters]]); when refused, up to 2 GetItem to tell why, and when
- *     the schedule is gone, the run's final state is written again alone (finishRun without an outcome).
+ *   finishRun: 1 TransactWriteItems (run + schedule [+ counters]); when refused, up to 2 GetItem to tell why, and when
+ *     the schedule is gone, the run's final state is written again alone. Without a schedule: 1 UpdateItem.
  *   listOverdue: DUE_SHARDS Query requests on the byDue index, in parallel, keys only.
  *   get: 1 GetItem (strongly consistent); usage: 1 GetItem (eventually consistent).
  *   list: 1 Query; more, up to MAX_LIST_QUERIES, when a status filter or DynamoDB's 1 MB response cap leaves the page short.
@@ -273,11 +273,19 @@ export class DynamoRunStore implements RunStore {
   }
 
   async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<FinishOutcome> {
-    const writes = [this.finalRunUpdate(run)];
-    if (outcome) {
-      writes.push(this.scheduleUpdate(run, outcome));
-      if (outcome.complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
+    // The run alone (a one-off, a batch item, a schedule gone): one conditional update, not a transaction, which
+    // would cost twice the write units.
+    if (!outcome) {
+      try {
+        await this.client.send(new UpdateCommand(this.finalRunUpdate(run).Update!));
+        return 'recorded';
+      } catch (error) {
+        if (isConditionFailure(error)) return 'already_final';
+        throw error;
+      }
     }
+    const writes = [this.finalRunUpdate(run), this.scheduleUpdate(run, outcome)];
+    if (outcome.complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
     try {
       await transactWrite(this.client, { TransactItems: writes });
       return 'recorded';
@@ -285,7 +293,7 @@ export class DynamoRunStore implements RunStore {
       if (!isConditionFailure(error)) throw error;
       const codes = cancellationCodes(error);
       const runRefused = codes.length > 0 ? codes[0] === 'ConditionalCheckFailed' : !(await this.isUnfinished(run));
-      if (runRefused || !outcome) return 'already_final';
+      if (runRefused) return 'already_final';
       const current = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: scheduleKey(run.tenantId, outcome.schedule.id), ConsistentRead: true }),
       );
