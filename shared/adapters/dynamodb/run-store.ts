@@ -12,6 +12,7 @@ import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.t
 import {
   dueIndexKeys,
   duePositionOf,
+  finalRunUpdate,
   runAttributes,
   runFromItem,
   runItem,
@@ -169,40 +170,6 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  private finalRunUpdate(run: Run): TransactItem {
-    const name = runAttributes();
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: runKey(run.tenantId, run.scheduleId, run.id),
-        UpdateExpression:
-          `SET ${name('status')} = :status, ${name('reason')} = :reason, ${name('finishedAt')} = :finishedAt, ${name('durationMs')} = :duration,` +
-          ` ${name('output')} = :output, ${name('truncated')} = :truncated, ${name('error')} = :error, ${name('usage')} = :usage` +
-          // Only what the run carries: a run the sweeper ends keeps whatever attempts it had.
-          (run.attempts === undefined ? '' : `, ${name('attempts')} = :attempts`) +
-          (run.cancelledAt === undefined ? '' : `, ${name('cancelledAt')} = :cancelledAt`) +
-          ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}`,
-        // Only an unfinished run takes a final state: whoever ends it first (runner or sweeper) wins, once.
-        ConditionExpression: `${name('status')} IN (:queued, :running)`,
-        ExpressionAttributeNames: name.names,
-        ExpressionAttributeValues: {
-          ':status': run.status,
-          ':reason': run.reason,
-          ':finishedAt': run.finishedAt,
-          ':duration': run.durationMs,
-          ':output': run.output,
-          ':truncated': run.truncated,
-          ':error': run.error,
-          ':usage': run.usage,
-          ...(run.attempts === undefined ? {} : { ':attempts': run.attempts }),
-          ...(run.cancelledAt === undefined ? {} : { ':cancelledAt': run.cancelledAt }),
-          ':queued': 'queued',
-          ':running': 'running',
-        },
-      },
-    };
-  }
-
   private scheduleUpdate(run: Run, outcome: ScheduleOutcome): TransactItem {
     const { schedule, complete } = outcome;
     const succeeded = outcome.status === 'succeeded';
@@ -277,14 +244,14 @@ export class DynamoRunStore implements RunStore {
     // would cost twice the write units.
     if (!outcome) {
       try {
-        await this.client.send(new UpdateCommand(this.finalRunUpdate(run).Update!));
+        await this.client.send(new UpdateCommand(finalRunUpdate(this.tableName, run).Update!));
         return 'recorded';
       } catch (error) {
         if (isConditionFailure(error)) return 'already_final';
         throw error;
       }
     }
-    const writes = [this.finalRunUpdate(run), this.scheduleUpdate(run, outcome)];
+    const writes = [finalRunUpdate(this.tableName, run), this.scheduleUpdate(run, outcome)];
     if (outcome.complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
     try {
       await transactWrite(this.client, { TransactItems: writes });

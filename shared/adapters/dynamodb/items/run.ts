@@ -2,7 +2,7 @@
 import { overdueAt, type Run } from '../../../domain/run.ts';
 import type { RunRef } from '../../../ports/run-store.ts';
 import { runDueKeys, runSk, runsPk, tenantPk, usageSk } from '../../../table.ts';
-import { ENTITY, attributeNames, withoutKeys, type ItemKeys, type StoredItem, type TableKey } from './attributes.ts';
+import { ENTITY, attributeNames, withoutKeys, type ItemKeys, type StoredItem, type TableKey, type TransactItem } from './attributes.ts';
 
 // ---- run ----
 
@@ -72,4 +72,39 @@ export function usageKey(tenantId: string, month: string): TableKey {
 /** The runs a usage item counts; 0 when there is none yet. */
 export function usageRunsOf(item: StoredItem | undefined): number {
   return Number((item as Partial<UsageItem> | undefined)?.runs ?? 0);
+}
+
+/** A run's final state, written only while it is unfinished (whoever ends it first — runner, sweeper, cancel — wins, once). */
+export function finalRunUpdate(tableName: string, run: Run): TransactItem {
+  const name = runAttributes();
+  return {
+    Update: {
+      TableName: tableName,
+      Key: runKey(run.tenantId, run.scheduleId, run.id),
+      UpdateExpression:
+        `SET ${name('status')} = :status, ${name('reason')} = :reason, ${name('finishedAt')} = :finishedAt, ${name('durationMs')} = :duration,` +
+        ` ${name('output')} = :output, ${name('truncated')} = :truncated, ${name('error')} = :error, ${name('usage')} = :usage` +
+        // Only what the run carries: a run the sweeper ends keeps whatever attempts it had.
+        (run.attempts === undefined ? '' : `, ${name('attempts')} = :attempts`) +
+        (run.cancelledAt === undefined ? '' : `, ${name('cancelledAt')} = :cancelledAt`) +
+        ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}`,
+      // Only an unfinished run takes a final state: whoever ends it first (runner or sweeper) wins, once.
+      ConditionExpression: `${name('status')} IN (:queued, :running)`,
+      ExpressionAttributeNames: name.names,
+      ExpressionAttributeValues: {
+        ':status': run.status,
+        ':reason': run.reason,
+        ':finishedAt': run.finishedAt,
+        ':duration': run.durationMs,
+        ':output': run.output,
+        ':truncated': run.truncated,
+        ':error': run.error,
+        ':usage': run.usage,
+        ...(run.attempts === undefined ? {} : { ':attempts': run.attempts }),
+        ...(run.cancelledAt === undefined ? {} : { ':cancelledAt': run.cancelledAt }),
+        ':queued': 'queued',
+        ':running': 'running',
+      },
+    },
+  };
 }
