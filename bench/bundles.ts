@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptionsFor } from '#infra/bundling.ts';
+import { PROJECT_ROOT, esbuildOptionsFor } from '#infra/bundling.ts';
 import { allFunctionSpecs, type FunctionSpec } from '#infra/functions.ts';
 
 /** A package (or source folder) a bundle must not contain, and why. */
@@ -134,9 +134,20 @@ function coldImportMs(file: string, runs = 3): number {
   return Number(samples[Math.floor(samples.length / 2)]!.toFixed(1));
 }
 
+/** The bare DynamoDB handler (bench/baseline/handler.ts), bundled with the functions' settings: its size and cold import. */
+export async function bundleBaseline(outdir: string): Promise<{ file: string; bytes: number }> {
+  const file = join(outdir, 'baseline', 'index.mjs');
+  await build({ ...esbuildOptionsFor('baseline', file), entryPoints: [join(PROJECT_ROOT, 'bench', 'baseline', 'handler.ts')] });
+  return { file, bytes: statSync(file).size };
+}
+
+const ratio = (value: number, base: number) => Number((value / base).toFixed(2));
+
 export async function benchBundles(): Promise<Record<string, unknown>> {
   const outdir = mkdtempSync(join(tmpdir(), 'agent-schedules-bundles-'));
   try {
+    const built = await bundleBaseline(outdir);
+    const baseline = { minifiedBytes: built.bytes, coldImportMs: coldImportMs(built.file) };
     const functions: Record<string, unknown>[] = [];
     const violations: BundleFinding[] = [];
     const unused: BundleFinding[] = [];
@@ -151,6 +162,9 @@ export async function benchBundles(): Promise<Record<string, unknown>> {
         sourceMapBytes: bundle.mapBytes,
         coldImportMs: coldImportMs(bundle.file),
       });
+      const entry = functions[functions.length - 1]!;
+      entry.sizeOverBaseline = ratio(bundle.bytes, baseline.minifiedBytes);
+      entry.importOverBaseline = ratio(entry.coldImportMs as number, baseline.coldImportMs);
     }
     if (violations.length > 0) {
       throw new Error(
@@ -158,7 +172,12 @@ export async function benchBundles(): Promise<Record<string, unknown>> {
       );
     }
     const bytes = functions.map((entry) => entry.minifiedBytes as number);
+    const api = functions.filter((entry) => entry.role === 'api');
+    const within = (field: string) => api.filter((entry) => (entry[field] as number) <= 1.3).length;
     return {
+      // The cost issue's goal: every API bundle ≤ 1.3× the bare handler's size and cold import.
+      baseline,
+      apiWithin1_3x: { functions: api.length, size: within('sizeOverBaseline'), coldImport: within('importOverBaseline') },
       note: "minifiedBytes: the index.mjs Lambda runs (the .map beside it is only read for stack traces); coldImportMs: median of 3 fresh processes importing it, on this machine's Node (Lambda runs Node 24).",
       functions,
       totals: {
