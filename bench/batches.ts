@@ -27,7 +27,7 @@ import { executeQueuedRun, type RunnerDeps } from '#shared/use-cases/execute-run
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { startLocalServer } from '#local/server.ts';
 import { logger } from '#shared/logger.ts';
-import { meteredTable, perEach, usageBetween, type Usage } from './metered.ts';
+import { addUsage, meteredTable, perEach, usageBetween, type Usage } from './metered.ts';
 import { PRICES, dollars } from './prices.ts';
 import { percentile } from './stats.ts';
 
@@ -98,11 +98,7 @@ export async function perItem(endpoint: string, items: number, maxConcurrency: n
     throw new Error(`the bench batch ended ${final?.status} with ${JSON.stringify(final?.counts)}`);
   samples.sort((a, b) => a - b);
   const perItemOf = (usage: Usage) => perEach(usage, items);
-  const total = {
-    requests: creation.requests + running.requests,
-    readUnits: creation.readUnits + running.readUnits,
-    writeUnits: creation.writeUnits + running.writeUnits,
-  };
+  const total = addUsage(creation, running);
   const runnerMs = percentile(samples, 50);
   return {
     items,

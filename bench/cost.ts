@@ -31,7 +31,7 @@ import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { perItem } from './batches.ts';
-import { meteredTable, noUsage, perEach, type Usage } from './metered.ts';
+import { addUsage, meteredTable, noUsage, perEach, type Usage } from './metered.ts';
 import { PRICES, dollars } from './prices.ts';
 import { percentile } from './stats.ts';
 
@@ -81,11 +81,7 @@ async function repeat(table: Awaited<ReturnType<typeof meteredTable>>, times: nu
     const start = performance.now();
     const measured = await table.measure(() => action(index));
     samples.push(performance.now() - start);
-    usage = {
-      requests: usage.requests + measured.usage.requests,
-      readUnits: usage.readUnits + measured.usage.readUnits,
-      writeUnits: usage.writeUnits + measured.usage.writeUnits,
-    };
+    usage = addUsage(usage, measured.usage);
   }
   samples.sort((a, b) => a - b);
   return { usage: perEach(usage, times), ms: percentile(samples, 50) };
@@ -173,14 +169,10 @@ async function costs(endpoint: string) {
   return {
     scheduledRun: line(scheduled.usage, { lambda: [runner(scheduled.ms)], schedulerInvocations: 1 }),
     duplicateDelivery: line(duplicate.usage, { lambda: [runner(duplicate.ms)], schedulerInvocations: 1 }),
-    manualTrigger: line(
-      {
-        requests: round(triggerApi.usage.requests + triggerRunner.usage.requests),
-        readUnits: round(triggerApi.usage.readUnits + triggerRunner.usage.readUnits),
-        writeUnits: round(triggerApi.usage.writeUnits + triggerRunner.usage.writeUnits),
-      },
-      { lambda: [api(triggerApi.ms), runner(triggerRunner.ms)], apiGatewayRequests: 1 },
-    ),
+    manualTrigger: line(perEach(addUsage(triggerApi.usage, triggerRunner.usage), 1), {
+      lambda: [api(triggerApi.ms), runner(triggerRunner.ms)],
+      apiGatewayRequests: 1,
+    }),
     // SQS per item: its share of a SendMessageBatch (10 per request), the event source's receive and its delete.
     batchItem: line(items.perItem, { lambda: [runner(items.runnerOverheadMsPerItem.p50)], sqsRequests: 2.1 }),
     api: apiCalls,

@@ -28,6 +28,10 @@ export function usageBetween(before: Usage, after: Usage): Usage {
   return { requests: after.requests - before.requests, readUnits: after.readUnits - before.readUnits, writeUnits: after.writeUnits - before.writeUnits };
 }
 
+export function addUsage(a: Usage, b: Usage): Usage {
+  return { requests: a.requests + b.requests, readUnits: a.readUnits + b.readUnits, writeUnits: a.writeUnits + b.writeUnits };
+}
+
 /** `usage` divided by `count`, two decimals. */
 export function perEach(usage: Usage, count: number): Usage {
   const each = (value: number) => Number((value / count).toFixed(2));

@@ -9,8 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { settingsFromEnv } from '#shared/config.ts';
-import { createDynamoDbClient, documentClientFor } from '#shared/adapters/dynamodb/client.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/create-table.ts';
 import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
 import { DynamoRunStore } from '#shared/adapters/dynamodb/run-store.ts';
 import { DynamoScheduleStore } from '#shared/adapters/dynamodb/schedule-store.ts';
@@ -26,6 +24,7 @@ import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { startLocalServer } from '#local/server.ts';
 import { logger } from '#shared/logger.ts';
 import { callbackVersusSynchronous } from './callbacks.ts';
+import { meteredTable, usageBetween, type Usage } from './metered.ts';
 
 const noMirror: SchedulerMirror = {
   create: async (_schedule: MirroredSchedule) => undefined,
@@ -36,24 +35,12 @@ const instantAgent: AgentRunner = { run: async (_agent, request) => ({ output: `
 
 /** Requests, consumed capacity and time the runner spends around an agent that answers at once. */
 async function perRun(endpoint: string, runs: number) {
-  const base = createDynamoDbClient({ endpoint });
-  const tableName = `bench-${randomUUID()}`;
-  await ensureTable(base, tableName);
-  const client = documentClientFor(base);
-  let requests = 0;
-  let capacity = 0;
-  // Bench only: ask every request for its consumed capacity, and add it up.
-  base.middlewareStack.add(
-    (next) => async (args) => {
-      requests += 1;
-      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) capacity += entry.CapacityUnits ?? 0;
-      return result;
-    },
-    { step: 'initialize', name: 'countCapacity' },
-  );
+  const { client, tableName, used } = await meteredTable(endpoint);
+  // Requests and capacity units (read and write together) since `before`.
+  const since = (before: Usage) => {
+    const usage = usageBetween(before, used());
+    return { requests: usage.requests, capacity: usage.readUnits + usage.writeUnits };
+  };
 
   let now = new Date('2026-11-20T00:00:00Z');
   const clock: Clock = { now: () => new Date(now) };
@@ -81,8 +68,7 @@ async function perRun(endpoint: string, runs: number) {
   const { schedule } = await createSchedule(deps, principal, parseScheduleInput({ name: 'bench', task: 't', cronExpression: '* * * * *' }).input);
 
   const samples: number[] = [];
-  requests = 0;
-  capacity = 0;
+  const beforeRuns = used();
   for (let index = 0; index < runs; index += 1) {
     now = new Date(now.getTime() + 60_000);
     const start = performance.now();
@@ -96,18 +82,19 @@ async function perRun(endpoint: string, runs: number) {
     samples.push(performance.now() - start);
     if (outcome.outcome !== 'ran') throw new Error(`run ${index} did not run: ${outcome.outcome}`);
   }
-  const perRunRequests = requests / runs;
-  const perRunCapacity = capacity / runs;
+  const measured = since(beforeRuns);
+  const perRunRequests = measured.requests / runs;
+  const perRunCapacity = measured.capacity / runs;
 
-  requests = 0;
-  capacity = 0;
+  const beforeDuplicate = used();
   await executeScheduledRun(deps, { tenantId: 'bench', scheduleId: schedule.id, scheduledTime: now.toISOString(), executionId: randomUUID(), attempt: 2 });
+  const duplicate = since(beforeDuplicate);
   samples.sort((a, b) => a - b);
   return {
     runs,
     dynamodbRequestsPerRun: perRunRequests,
     consumedCapacityUnitsPerRun: Number(perRunCapacity.toFixed(2)),
-    duplicateDelivery: { dynamodbRequests: requests, consumedCapacityUnits: Number(capacity.toFixed(2)) },
+    duplicateDelivery: { dynamodbRequests: duplicate.requests, consumedCapacityUnits: Number(duplicate.capacity.toFixed(2)) },
     runnerOverheadMs: { p50: percentile(samples, 50), p99: percentile(samples, 99) },
   };
 }

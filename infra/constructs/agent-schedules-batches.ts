@@ -1,13 +1,13 @@
 // Batch items on AWS: the queue their runs are sent to (sqs:SendMessage, nothing else, for the functions that start
 // items), its dead-letter queue and the alarm on it, and the runner as the queue's consumer, one run per invocation.
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AgentFunction } from './agent-function.ts';
+import { deadLetteredQueue } from './dead-lettered-queue.ts';
 
 export interface AgentSchedulesBatchesProps {
   /** The runner (RUNNER_SPEC): consumes the queue, one queued run per invocation. */
@@ -46,35 +46,21 @@ export class AgentSchedulesBatches extends Construct {
     }
     const runnerTimeout = props.runner.function.timeout ?? Duration.seconds(3);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    ({
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      deadLettersAlarm: this.deadLettersAlarm,
+    } = deadLetteredQueue(this, {
       // A message stays hidden while its run may still be going, so an item is never run twice at once.
       visibilityTimeout: Duration.seconds(runnerTimeout.toSeconds() * BATCH_VISIBILITY_FACTOR),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: BATCH_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: BATCH_MAX_RECEIVE_COUNT,
+      alarmDescription: `Batch items the runner failed on ${BATCH_MAX_RECEIVE_COUNT} times (it threw, or the message was not a queued run) wait in the batch dead-letter queue. See README › Batches.`,
+      alarmTopic: props.alarmTopic,
+    }));
 
     props.runner.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency }));
     const memoryMb = props.runner.memoryMb;
     props.runner.bindBatchQueue(this.queue, 'consume', memoryMb);
     for (const sender of props.senders) sender.bindBatchQueue(this.queue, 'send', memoryMb);
-
-    this.deadLettersAlarm = new Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: `Batch items the runner failed on ${BATCH_MAX_RECEIVE_COUNT} times (it threw, or the message was not a queued run) wait in the batch dead-letter queue. See README › Batches.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const action = new SnsAction(props.alarmTopic);
-    this.deadLettersAlarm.addAlarmAction(action);
-    this.deadLettersAlarm.addOkAction(action);
   }
 }

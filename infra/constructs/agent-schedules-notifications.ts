@@ -1,13 +1,13 @@
 // Notification delivery on AWS: the queue the runner and the sweeper send events to (sqs:SendMessage, nothing else),
 // its dead-letter queue and the alarm on it, and the deliver-notifications function as the queue's consumer.
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AgentFunction } from './agent-function.ts';
+import { deadLetteredQueue } from './dead-lettered-queue.ts';
 
 export interface AgentSchedulesNotificationsProps {
   /** deliver-notifications (NOTIFIER_SPEC), already bound to the table and the signing secret. */
@@ -38,35 +38,21 @@ export class AgentSchedulesNotifications extends Construct {
   constructor(scope: Construct, id: string, props: AgentSchedulesNotificationsProps) {
     super(scope, id);
     const maxReceiveCount = props.maxReceiveCount ?? 8;
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    ({
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      deadLettersAlarm: this.deadLettersAlarm,
+    } = deadLetteredQueue(this, {
       visibilityTimeout: NOTIFY_VISIBILITY_TIMEOUT,
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
+      maxReceiveCount,
+      alarmDescription: `Notifications could not be processed (the deliverer failed on them ${maxReceiveCount} times) and wait in the notification dead-letter queue. See README › Notifications.`,
+      alarmTopic: props.alarmTopic,
+    }));
 
     props.deliverFunction.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: NOTIFY_BATCH_SIZE, reportBatchItemFailures: true, maxBatchingWindow: Duration.seconds(1) }),
     );
     props.deliverFunction.bindNotificationQueue(this.queue, 'consume');
     for (const sender of props.senders) sender.bindNotificationQueue(this.queue, 'send');
-
-    this.deadLettersAlarm = new Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: `Notifications could not be processed (the deliverer failed on them ${maxReceiveCount} times) and wait in the notification dead-letter queue. See README › Notifications.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const action = new SnsAction(props.alarmTopic);
-    this.deadLettersAlarm.addAlarmAction(action);
-    this.deadLettersAlarm.addOkAction(action);
   }
 }

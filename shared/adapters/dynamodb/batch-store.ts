@@ -248,12 +248,16 @@ export class DynamoBatchStore implements BatchStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const codes = reasonsOf(error);
-      // An engine that omits the reasons: what is stored says which condition failed.
-      const tokenGone = codes.length > 0 ? codes[0] === FAILED : (await this.get(ref.tenantId, ref.batchId))?.starting[token] === undefined;
-      if (tokenGone) return 'done';
+      if (await this.slotReleased(ref, token, codes)) return 'done';
       if (quota && (codes.length > 0 ? codes[3] === FAILED : await this.overBudget(ref.tenantId, quota))) return 'over_budget';
       throw new Error(`Batch ${ref.batchId} took a slot for item ${item.index}, but the item is not pending or its run ${run.id} exists.`);
     }
+  }
+
+  /** Whether a refused startItem/skipItem failed on its slot's release (the first write): someone else ended the slot. */
+  private async slotReleased(ref: BatchRef, token: string, codes: readonly (string | undefined)[]): Promise<boolean> {
+    if (codes.length > 0) return codes[0] === FAILED;
+    return (await this.get(ref.tenantId, ref.batchId))?.starting[token] === undefined;
   }
 
   private async overBudget(tenantId: string, quota: QuotaReservation): Promise<boolean> {
@@ -268,7 +272,7 @@ export class DynamoBatchStore implements BatchStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const codes = reasonsOf(error);
-      if (codes.length > 0 ? codes[0] === FAILED : (await this.get(ref.tenantId, ref.batchId))?.starting[token] === undefined) return 'done';
+      if (await this.slotReleased(ref, token, codes)) return 'done';
       throw new Error(`Batch ${ref.batchId} took a slot for item ${item.index}, but the item is not pending.`);
     }
   }

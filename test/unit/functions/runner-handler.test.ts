@@ -3,7 +3,6 @@
 // reported as batch item failures, the others run once and count in the run metrics.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { settingsFromEnv } from '#shared/config.ts';
 import type { Agent } from '#shared/domain/agent.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { parseRunRequest } from '#shared/http/runs.ts';
@@ -11,7 +10,9 @@ import type { QueuedRunRef } from '#shared/ports/run-dispatcher.ts';
 import { createRun } from '#shared/use-cases/create-run.ts';
 import type { RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { FakeAgentRunner, InMemoryRunStore, RecordingDispatcher } from '../../fakes/in-memory-runs.ts';
-import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore, RecordingMirror, SequentialIds } from '../../fakes/in-memory.ts';
+import { FixedClock, InMemoryAgentStore, InMemoryScheduleStore } from '../../fakes/in-memory.ts';
+import { printedJson } from '../../support/printed.ts';
+import { inMemoryRunnerDeps } from '../../fakes/runner-deps.ts';
 
 /** What the handler's runnerDeps() answers in this file. */
 const current: { deps?: RunnerDeps } = {};
@@ -41,17 +42,7 @@ beforeEach(async () => {
   runs = new InMemoryRunStore(schedules);
   agent = new FakeAgentRunner({ elapse: (ms) => clock.advance(ms) });
   dispatcher = new RecordingDispatcher();
-  current.deps = {
-    schedules,
-    agents,
-    runs,
-    agentRunner: agent,
-    mirror: new RecordingMirror(),
-    clock,
-    ids: new SequentialIds(),
-    settings: settingsFromEnv({}),
-    dispatcher,
-  };
+  current.deps = inMemoryRunnerDeps({ schedules, agents, runs, clock, agentRunner: agent }, { dispatcher });
   await agents.create({
     tenantId: 'acme',
     id: 'bot',
@@ -87,21 +78,7 @@ const sqsEvent = (...bodies: [string, string][]): SQSEvent =>
   }) as unknown as SQSEvent;
 
 /** Everything the handler printed (log lines and EMF metrics), parsed. */
-async function printed(run: () => Promise<unknown>): Promise<Record<string, any>[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
-  await run();
-  vi.restoreAllMocks();
-  return lines
-    .flatMap((line) => line.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, any>);
-}
+const printed = (run: () => Promise<unknown>) => printedJson<Record<string, any>>(run);
 
 describe('runner handler, batch queue records', () => {
   it('runs the queued run of each record once and reports no failure', async () => {

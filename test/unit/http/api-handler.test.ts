@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiHandler, json, REQUEST_ID_HEADER } from '#shared/http/api-handler.ts';
+import { printedJson } from '../../support/printed.ts';
 
 const context = {
   functionName: 'agent-schedules-get-thing',
@@ -26,21 +27,7 @@ const event = (requestId: string): APIGatewayProxyEventV2 =>
 afterEach(() => vi.restoreAllMocks());
 
 /** The JSON log lines the logger printed while `run` ran. */
-async function logLines(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture as typeof process.stdout.write);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture as typeof process.stderr.write);
-  await run();
-  vi.restoreAllMocks();
-  return lines
-    .flatMap((line) => line.split('\n'))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
+const logLines = (run: () => Promise<unknown>) => printedJson(run);
 
 describe('apiHandler', () => {
   it('answers with the API Gateway request id in x-request-id, on success and on error', async () => {
