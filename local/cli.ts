@@ -1,4 +1,4 @@
-// The command-line tool (`npm run --silent cli -- …`): schedule expressions in, JSON out.
+// The offline expression tool behind `agent-schedules preview|text-to-cron` (cli/main.ts): schedule expressions in, JSON out.
 import { parseArgs } from 'node:util';
 import { ExpressionError, formatInstant, resolveText, resolveTiming, type Timing } from '#shared/expressions/index.ts';
 

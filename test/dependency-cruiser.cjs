@@ -31,6 +31,20 @@ module.exports = {
       to: { path: '^shared/adapters/' },
     },
     {
+      name: 'the-sdk-stands-alone',
+      comment: 'client/ ships as agent-schedules/client: it imports only its own files and openapi-fetch, never the service.',
+      severity: 'error',
+      from: { path: '^client/', pathNot: '^client/generate[.]ts$' },
+      to: { path: '^(shared|functions|local|infra|cli)/' },
+    },
+    {
+      name: 'the-cli-goes-through-the-sdk',
+      comment: 'The CLI talks to the API through the SDK only; the offline expression tool (local/cli.ts) is its one other import.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: '^(shared/(adapters|composition|use-cases|http)|functions|infra)/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles.',
       severity: 'error',
