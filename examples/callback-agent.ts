@@ -6,19 +6,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { SIGNATURE_HEADER, verifySignature } from '#shared/adapters/agents/http-agent.ts';
+import { SIGNATURE_HEADER, verifySignature, type RunRequest } from '../agent/index.ts';
 
 /** What the service POSTs to an http agent (README › Agents), with the callback when the deployment offers one. */
-export interface RunPayload {
-  task: string;
-  runId: string;
-  scheduleId: string | null;
-  scheduledTime: string | null;
-  metadata: Record<string, unknown> | null;
-  environmentId: string | null;
-  callbackUrl?: string;
-  callbackToken?: string;
-}
+export type RunPayload = RunRequest;
 
 export interface CallbackAgentOptions {
   /** The deployment's signing secret: requests not signed with it are refused (401). */

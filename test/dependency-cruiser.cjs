@@ -38,6 +38,13 @@ module.exports = {
       to: { path: '^(shared|functions|local|infra|cli)/' },
     },
     {
+      name: 'agent-helpers-stand-alone',
+      comment: 'agent/ ships as agent-schedules/agent: the signature code and types only, nothing that reaches AWS or the service.',
+      severity: 'error',
+      from: { path: '^agent/' },
+      to: { path: '^(shared/(?!domain/signature[.]ts)|functions|local|infra|cli|client)' },
+    },
+    {
       name: 'the-cli-goes-through-the-sdk',
       comment: 'The CLI talks to the API through the SDK only; the offline expression tool (local/cli.ts) is its one other import.',
       severity: 'error',
