@@ -2,19 +2,21 @@
 // (SQS records, each a batch item's queued run); runs the agent once per run.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RUN_METRICS } from '#shared/run-metrics.ts';
 import { runnerDeps, traceAwsClients } from '#shared/composition/runner.ts';
 import { logger } from '#shared/logger.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerDeps, type RunnerOutcome } from '#shared/use-cases/execute-run.ts';
+// zod's English issue messages, for the log lines below as for the API's 400s.
+import '#shared/domain/validation.ts';
 
 const ScheduledEventInput = z.object({
-  tenantId: z.string().min(1),
-  scheduleId: z.string().min(1),
+  tenantId: z.string().check(z.minLength(1)),
+  scheduleId: z.string().check(z.minLength(1)),
   scheduledTime: z.iso.datetime({ offset: true }),
-  executionId: z.string().default(''),
+  executionId: z._default(z.string(), ''),
   // EventBridge fills the placeholder into a JSON string, so the attempt arrives as text.
-  attempt: z.coerce.number().int().min(1).default(1),
+  attempt: z._default(z.coerce.number().check(z.int(), z.gte(1)), 1),
 });
 
 // Run counts for the dashboard and alarms: EMF without dimensions; the namespace comes from POWERTOOLS_METRICS_NAMESPACE.
@@ -23,11 +25,16 @@ metrics.clearDefaultDimensions();
 
 traceAwsClients();
 
-const QueuedRunInput = z.object({ kind: z.literal('queued'), tenantId: z.string().min(1), scheduleId: z.string().nullable(), runId: z.string().min(1) });
+const QueuedRunInput = z.object({
+  kind: z.literal('queued'),
+  tenantId: z.string().check(z.minLength(1)),
+  scheduleId: z.nullable(z.string()),
+  runId: z.string().check(z.minLength(1)),
+});
 
 /** The batch queue's event: SQS records (one per invocation, batchSize 1), each body a queued run. */
 const SqsEventInput = z.object({
-  Records: z.array(z.object({ eventSource: z.literal('aws:sqs'), messageId: z.string().min(1), body: z.string() }).loose()).min(1),
+  Records: z.array(z.looseObject({ eventSource: z.literal('aws:sqs'), messageId: z.string().check(z.minLength(1)), body: z.string() })).check(z.minLength(1)),
 });
 
 export const handler = async (event: unknown, context?: Context): Promise<RunnerOutcome | SQSBatchResponse> => {

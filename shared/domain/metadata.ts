@@ -1,5 +1,5 @@
 // Free-form metadata (schedules, agents, runs): JSON that DynamoDB can keep exactly, within size and depth limits.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LIMITS } from './limits.ts';
 import { storableJsonProblem, STORABLE_JSON_MAX_DEPTH } from './storable-json.ts';
 
@@ -12,13 +12,13 @@ export const METADATA_MAX_DEPTH = STORABLE_JSON_MAX_DEPTH;
  * that it is an object; the storable-JSON check walks it without recursion, so no depth can overflow the stack.
  */
 export function storableMetadata(maxBytes: number = LIMITS.metadataBytes) {
-  return z
-    .record(z.string(), z.unknown())
-    .superRefine((value, context) => {
+  return z.record(z.string(), z.unknown()).check(
+    z.superRefine((value, context) => {
       const problem = storableJsonProblem(value, { maxBytes, maxDepth: METADATA_MAX_DEPTH });
       if (problem) context.addIssue({ code: 'custom', path: problem.path, message: problem.message });
-    })
-    .meta({
+    }),
+    z.meta({
       description: `Your own key/values, returned as given: at most ${maxBytes / 1024} KiB of JSON and ${METADATA_MAX_DEPTH} levels, keys non-empty, numbers exact (larger ones as strings).`,
-    });
+    }),
+  );
 }

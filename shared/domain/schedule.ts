@@ -1,5 +1,5 @@
 // Schedules: the fields a client may set and their rules, and the stored shape. The wire spellings (aliases, dialects) are in shared/http/schedules.ts.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { RunStatus } from './run.ts';
 import { maxChars, minChars } from './length-checks.ts';
 import { LIMITS } from './limits.ts';
@@ -31,99 +31,111 @@ export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const metadata = storableMetadata(LIMITS.metadataBytes);
 
-const isoInstant = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 instant with Z or an offset.' });
+const isoInstant = z.iso.datetime({ offset: true }).check(z.meta({ description: 'ISO 8601 instant with Z or an offset.' }));
 
 /** Characters are Unicode code points (as zod and JSON Schema count them); bytes are UTF-8, as DynamoDB counts them. */
 const NAME_LIMIT = `name must be at most ${LIMITS.nameChars} characters and ${LIMITS.nameBytes} bytes of UTF-8`;
 
 /** Every field a client may set; all optional here, the rules below say which are needed when. */
-export const ScheduleFields = z
-  .object({
-    name: z
-      .string()
-      .trim()
-      .check(minChars(1), maxChars(LIMITS.nameChars, NAME_LIMIT))
-      .refine((value) => Buffer.byteLength(value) <= LIMITS.nameBytes, { message: NAME_LIMIT })
-      .meta({
+export const ScheduleFields = z.partial(
+  z.strictObject({
+    name: z.string().check(
+      z.trim(),
+      minChars(1),
+      maxChars(LIMITS.nameChars, NAME_LIMIT),
+      z.refine((value) => Buffer.byteLength(value) <= LIMITS.nameBytes, { message: NAME_LIMIT }),
+      z.meta({
         description: `Schedule name (≤ ${LIMITS.nameChars} characters and ≤ ${LIMITS.nameBytes} bytes of UTF-8). Defaults to a description of the cadence.`,
       }),
-    description: z.string().check(maxChars(LIMITS.descriptionChars)).nullable(),
-    task: z
-      .string()
-      .refine((value) => Buffer.byteLength(value) <= LIMITS.taskBytes, { message: `task must be at most ${LIMITS.taskBytes} bytes` })
-      .meta({ description: 'What the agent is asked to do (≤ 32 KiB). Aliases: prompt, message.' }),
+    ),
+    description: z.nullable(z.string().check(maxChars(LIMITS.descriptionChars))),
+    task: z.string().check(
+      z.refine((value) => Buffer.byteLength(value) <= LIMITS.taskBytes, { message: `task must be at most ${LIMITS.taskBytes} bytes` }),
+      z.meta({ description: 'What the agent is asked to do (≤ 32 KiB). Aliases: prompt, message.' }),
+    ),
     agentId: z
-      .string()
-      .regex(AGENT_ID_PATTERN, 'agentId must be 1–64 letters, digits, "_" or "-"')
-      .nullable()
-      .meta({ description: 'An agent of yours (GET /v1/agents). Omitted: the deployment default agent. Alias: chat_id.' }),
-    environmentId: z.string().check(maxChars(128)).nullable(),
-    appId: z.string().check(maxChars(128)).nullable().meta({ description: 'The app a schedule belongs to (seed 001 filters lists by it).' }),
-    scheduleType: z.enum(['recurring', 'one-time']).meta({ description: 'Inferred from cronExpression / scheduledTime when omitted.' }),
-    cronExpression: z.string().check(maxChars(256)).meta({ description: '5-field cron, read in `timezone`. Aliases: cron_schedule, cadence.' }),
-    rate: z.string().check(maxChars(64)).meta({
-      description:
-        'An interval instead of a cron: "90 minutes", "2 hours", "14 days", "2 weeks" or "rate(90 minutes)"; runs are counted from startAt (default: the next whole minute). Sent to EventBridge as rate(…).',
-    }),
-    scheduledTime: z.string().check(maxChars(64)).meta({ description: 'One-time: ISO 8601 instant; without an offset it is read in `timezone`.' }),
-    timezone: z.string().check(maxChars(64)).meta({ description: 'IANA timezone (default UTC).' }),
-    enabled: z.boolean().meta({ description: 'Default true. Alias: active.' }),
-    metadata: metadata.nullable(),
-    startAt: isoInstant.nullable(),
-    endAt: isoInstant.nullable(),
-    overlapPolicy: z.enum(['skip', 'allow']).meta({ description: 'skip (default): a run still running makes the next one skipped.' }),
-    timeoutSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_TIMEOUT_SECONDS, `timeoutSeconds must be 1–${MAX_TIMEOUT_SECONDS} (24 hours)`)
-      .meta({
+      .nullable(z.string().check(z.regex(AGENT_ID_PATTERN, 'agentId must be 1–64 letters, digits, "_" or "-"')))
+      .check(z.meta({ description: 'An agent of yours (GET /v1/agents). Omitted: the deployment default agent. Alias: chat_id.' })),
+    environmentId: z.nullable(z.string().check(maxChars(128))),
+    appId: z.nullable(z.string().check(maxChars(128))).check(z.meta({ description: 'The app a schedule belongs to (seed 001 filters lists by it).' })),
+    scheduleType: z.enum(['recurring', 'one-time']).check(z.meta({ description: 'Inferred from cronExpression / scheduledTime when omitted.' })),
+    cronExpression: z.string().check(maxChars(256), z.meta({ description: '5-field cron, read in `timezone`. Aliases: cron_schedule, cadence.' })),
+    rate: z.string().check(
+      maxChars(64),
+      z.meta({
+        description:
+          'An interval instead of a cron: "90 minutes", "2 hours", "14 days", "2 weeks" or "rate(90 minutes)"; runs are counted from startAt (default: the next whole minute). Sent to EventBridge as rate(…).',
+      }),
+    ),
+    scheduledTime: z.string().check(maxChars(64), z.meta({ description: 'One-time: ISO 8601 instant; without an offset it is read in `timezone`.' })),
+    timezone: z.string().check(maxChars(64), z.meta({ description: 'IANA timezone (default UTC).' })),
+    enabled: z.boolean().check(z.meta({ description: 'Default true. Alias: active.' })),
+    metadata: z.nullable(metadata),
+    startAt: z.nullable(isoInstant),
+    endAt: z.nullable(isoInstant),
+    overlapPolicy: z.enum(['skip', 'allow']).check(z.meta({ description: 'skip (default): a run still running makes the next one skipped.' })),
+    timeoutSeconds: z.number().check(
+      z.int(),
+      z.gte(1),
+      z.lte(MAX_TIMEOUT_SECONDS, `timeoutSeconds must be 1–${MAX_TIMEOUT_SECONDS} (24 hours)`),
+      z.meta({
         description: `Run deadline in seconds (default 300, at most ${MAX_TIMEOUT_SECONDS} = 24 h). An agent that answers synchronously has at most ${MAX_SYNC_SECONDS} s (the runner Lambda's limit); one that answers 202 and calls back may use the whole deadline.`,
       }),
-    flexibleWindowMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_FLEXIBLE_WINDOW_MINUTES, `flexibleWindowMinutes must be 0–${MAX_FLEXIBLE_WINDOW_MINUTES}, e.g. 15 to spread runs over a quarter of an hour`)
-      .meta({
+    ),
+    flexibleWindowMinutes: z.number().check(
+      z.int(),
+      z.gte(0),
+      z.lte(MAX_FLEXIBLE_WINDOW_MINUTES, `flexibleWindowMinutes must be 0–${MAX_FLEXIBLE_WINDOW_MINUTES}, e.g. 15 to spread runs over a quarter of an hour`),
+      z.meta({
         description:
           'Spread: each run starts at a time within this many minutes after its scheduled time (0–60, default 0 = on time). Sent to EventBridge as FlexibleTimeWindow.',
       }),
-    catchUp: z.enum(['none', 'latest']).meta({
-      description:
-        'none (default): occurrences missed while paused (or while the local server was down) are skipped. latest: on resume the most recent one within catchUpWindowMinutes runs once.',
-    }),
+    ),
+    catchUp: z.enum(['none', 'latest']).check(
+      z.meta({
+        description:
+          'none (default): occurrences missed while paused (or while the local server was down) are skipped. latest: on resume the most recent one within catchUpWindowMinutes runs once.',
+      }),
+    ),
     catchUpWindowMinutes: z
       .number()
-      .int()
-      .min(1)
-      .max(MAX_CATCH_UP_WINDOW_MINUTES, `catchUpWindowMinutes must be 1–${MAX_CATCH_UP_WINDOW_MINUTES} (24 hours), e.g. 60`)
-      .meta({ description: `How far back a catch-up looks, in minutes (default ${DEFAULT_CATCH_UP_WINDOW_MINUTES}, at most 1,440).` }),
+      .check(
+        z.int(),
+        z.gte(1),
+        z.lte(MAX_CATCH_UP_WINDOW_MINUTES, `catchUpWindowMinutes must be 1–${MAX_CATCH_UP_WINDOW_MINUTES} (24 hours), e.g. 60`),
+        z.meta({ description: `How far back a catch-up looks, in minutes (default ${DEFAULT_CATCH_UP_WINDOW_MINUTES}, at most 1,440).` }),
+      ),
     retry: z
-      .object({
-        maxAttempts: z
-          .number()
-          .int()
-          .min(1, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`)
-          .max(MAX_RETRY_ATTEMPTS, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`),
-        backoffSeconds: z
-          .number()
-          .int()
-          .min(1, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`)
-          .max(MAX_RETRY_BACKOFF_SECONDS, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`),
-      })
-      .partial()
-      .strict()
-      .nullable()
-      .meta({
-        description: `Retries of the agent call after a retryable failure (network error, HTTP 408/429/5xx, a throttled AWS agent): maxAttempts 1–${MAX_RETRY_ATTEMPTS} (default 1 = no retry), backoffSeconds (default ${DEFAULT_RETRY_BACKOFF_SECONDS}) doubled after each attempt, all within the run's timeoutSeconds.`,
-      }),
-    notify: NotifyTargetsSchema.nullable(),
-    batch: ScheduleBatchSchema.nullable(),
-    team: z.boolean().meta({ description: 'Create a team-owned schedule, visible to the team. Default: true when your key has a team.' }),
-  })
-  .partial()
-  .strict();
+      .nullable(
+        z.partial(
+          z.strictObject({
+            maxAttempts: z
+              .number()
+              .check(
+                z.int(),
+                z.gte(1, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`),
+                z.lte(MAX_RETRY_ATTEMPTS, `retry.maxAttempts must be 1–${MAX_RETRY_ATTEMPTS}`),
+              ),
+            backoffSeconds: z
+              .number()
+              .check(
+                z.int(),
+                z.gte(1, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`),
+                z.lte(MAX_RETRY_BACKOFF_SECONDS, `retry.backoffSeconds must be 1–${MAX_RETRY_BACKOFF_SECONDS}`),
+              ),
+          }),
+        ),
+      )
+      .check(
+        z.meta({
+          description: `Retries of the agent call after a retryable failure (network error, HTTP 408/429/5xx, a throttled AWS agent): maxAttempts 1–${MAX_RETRY_ATTEMPTS} (default 1 = no retry), backoffSeconds (default ${DEFAULT_RETRY_BACKOFF_SECONDS}) doubled after each attempt, all within the run's timeoutSeconds.`,
+        }),
+      ),
+    notify: z.nullable(NotifyTargetsSchema),
+    batch: z.nullable(ScheduleBatchSchema),
+    team: z.boolean().check(z.meta({ description: 'Create a team-owned schedule, visible to the team. Default: true when your key has a team.' })),
+  }),
+);
 
 export type ScheduleInput = z.infer<typeof ScheduleFields>;
 

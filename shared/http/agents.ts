@@ -1,5 +1,5 @@
 // What clients see of an agent: one view per kind with explicit fields (secret references, never secret values).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AgentDefinition, type Agent } from '../domain/agent.ts';
 import { maxChars } from '../domain/length-checks.ts';
 import { parseWith } from './validation.ts';
@@ -7,13 +7,15 @@ import { parseWith } from './validation.ts';
 const identity = { object: z.literal('agent'), id: z.string(), createdAt: z.string(), updatedAt: z.string() };
 
 /** Each kind's settings as defined, plus identity and dates; tenant and version stay inside. */
-const [first, ...rest] = AgentDefinition.options.map((definition) => definition.extend(identity));
+const [first, ...rest] = AgentDefinition.def.options.map((definition) => z.extend(definition, identity));
 const KIND_VIEWS = [first!, ...rest] as const;
 
-export const AgentView = z.discriminatedUnion('kind', KIND_VIEWS).meta({ id: 'Agent' });
+export const AgentView = z.discriminatedUnion('kind', KIND_VIEWS).check(z.meta({ id: 'Agent' }));
 export type AgentViewShape = z.infer<typeof AgentView>;
 
-const FIELDS_BY_KIND = new Map<string, string[]>(KIND_VIEWS.map((view) => [view.shape.kind.value, Object.keys(view.shape).filter((key) => key !== 'object')]));
+const FIELDS_BY_KIND = new Map<string, string[]>(
+  KIND_VIEWS.map((view) => [view.shape.kind.def.values[0]!, Object.keys(view.shape).filter((key) => key !== 'object')]),
+);
 
 export function presentAgent(agent: Agent): AgentViewShape {
   const stored = agent as unknown as Record<string, unknown>;
@@ -23,7 +25,8 @@ export function presentAgent(agent: Agent): AgentViewShape {
 }
 
 /** GET /v1/agents' query string. */
-export const AgentListQuery = z
-  .object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().check(maxChars(512)).optional() })
-  .strict();
+export const AgentListQuery = z.strictObject({
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 50),
+  cursor: z.optional(z.string().check(maxChars(512))),
+});
 export const parseAgentListQuery = (raw: unknown) => parseWith(AgentListQuery, raw);

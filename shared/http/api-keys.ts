@@ -1,18 +1,17 @@
 // POST /v1/admin/api-keys: its body.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { maxChars, minChars } from '../domain/length-checks.ts';
 import { TENANT_ID_PATTERN, USER_ID_PATTERN } from '../domain/principal.ts';
 import type { NewApiKey } from '../use-cases/api-keys.ts';
 import { parseWith } from './validation.ts';
 
 export const CreateApiKeyInput = z
-  .object({
-    tenantId: z.string().regex(TENANT_ID_PATTERN, 'tenantId must be 1–63 lower-case letters, digits or "-", starting with a letter or digit'),
-    userId: z.string().regex(USER_ID_PATTERN, 'userId must be 1–128 letters, digits or "_.@-"'),
-    teamId: z.string().regex(USER_ID_PATTERN, 'teamId must be 1–128 letters, digits or "_.@-"').nullable().optional(),
-    name: z.string().trim().check(minChars(1), maxChars(200)),
+  .strictObject({
+    tenantId: z.string().check(z.regex(TENANT_ID_PATTERN, 'tenantId must be 1–63 lower-case letters, digits or "-", starting with a letter or digit')),
+    userId: z.string().check(z.regex(USER_ID_PATTERN, 'userId must be 1–128 letters, digits or "_.@-"')),
+    teamId: z.optional(z.nullable(z.string().check(z.regex(USER_ID_PATTERN, 'teamId must be 1–128 letters, digits or "_.@-"')))),
+    name: z.string().check(z.trim(), minChars(1), maxChars(200)),
   })
-  .strict()
-  .meta({ id: 'CreateApiKeyInput' });
+  .check(z.meta({ id: 'CreateApiKeyInput' }));
 
 export const parseNewApiKey = (raw: unknown): NewApiKey => parseWith(CreateApiKeyInput, raw);

@@ -1,5 +1,5 @@
 // POST /v1/schedules/{id}/backfill's body, and what clients see of a backfill: its range and its progress.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Backfill, DEFAULT_BACKFILL_MAX_RUNS, MAX_BACKFILL_RUNS, remainingOf } from '../domain/backfill.ts';
 import { scheduledRunId } from '../domain/run.ts';
 import type { BackfillRequest } from '../use-cases/backfill.ts';
@@ -8,22 +8,27 @@ import { parseWith } from './validation.ts';
 const instant = (example: string) =>
   z.iso
     .datetime({ offset: true, error: `must be an ISO 8601 instant with "Z" or an offset, e.g. "${example}"` })
-    .meta({ example, description: 'An ISO 8601 instant with "Z" or an offset.' });
+    .check(z.meta({ example, description: 'An ISO 8601 instant with "Z" or an offset.' }));
 
 export const BackfillInput = z
-  .object({
-    from: instant('2026-11-01T00:00:00Z').meta({ description: 'The first instant of the range (inclusive).' }),
-    to: instant('2026-11-08T00:00:00Z').meta({ description: 'The end of the range (exclusive): after from, and not in the future.' }),
+  .strictObject({
+    from: instant('2026-11-01T00:00:00Z').check(z.meta({ description: 'The first instant of the range (inclusive).' })),
+    to: instant('2026-11-08T00:00:00Z').check(z.meta({ description: 'The end of the range (exclusive): after from, and not in the future.' })),
     maxRuns: z
-      .number({ error: `must be a whole number from 1 to ${MAX_BACKFILL_RUNS.toLocaleString('en-US')}, e.g. 100` })
-      .int(`must be a whole number from 1 to ${MAX_BACKFILL_RUNS.toLocaleString('en-US')}, e.g. 100`)
-      .min(1, 'must be at least 1')
-      .max(MAX_BACKFILL_RUNS, `may be at most ${MAX_BACKFILL_RUNS.toLocaleString('en-US')}; for more occurrences, backfill the range in parts`)
-      .optional()
-      .meta({ description: `The most occurrences the range may hold (default ${DEFAULT_BACKFILL_MAX_RUNS}, at most ${MAX_BACKFILL_RUNS}); more is a 400.` }),
+      .optional(
+        z
+          .number({ error: `must be a whole number from 1 to ${MAX_BACKFILL_RUNS.toLocaleString('en-US')}, e.g. 100` })
+          .check(
+            z.int(`must be a whole number from 1 to ${MAX_BACKFILL_RUNS.toLocaleString('en-US')}, e.g. 100`),
+            z.gte(1, 'must be at least 1'),
+            z.lte(MAX_BACKFILL_RUNS, `may be at most ${MAX_BACKFILL_RUNS.toLocaleString('en-US')}; for more occurrences, backfill the range in parts`),
+          ),
+      )
+      .check(
+        z.meta({ description: `The most occurrences the range may hold (default ${DEFAULT_BACKFILL_MAX_RUNS}, at most ${MAX_BACKFILL_RUNS}); more is a 400.` }),
+      ),
   })
-  .strict()
-  .meta({ id: 'BackfillInput' });
+  .check(z.meta({ id: 'BackfillInput' }));
 
 export function parseBackfillBody(raw: unknown): BackfillRequest {
   const input = parseWith(BackfillInput, raw);
@@ -32,7 +37,7 @@ export function parseBackfillBody(raw: unknown): BackfillRequest {
 
 export const BackfillView = z
   .object({
-    id: z.string().meta({ example: 'bf_3xK9mQ2vLp8RtY6wZa1B' }),
+    id: z.string().check(z.meta({ example: 'bf_3xK9mQ2vLp8RtY6wZa1B' })),
     object: z.literal('backfill'),
     scheduleId: z.string(),
     userId: z.string(),
@@ -40,27 +45,31 @@ export const BackfillView = z
     to: z.string(),
     status: z.enum(['running', 'done', 'stopped']),
     stopReason: z
-      .enum(['budget', 'schedule_deleted'])
-      .nullable()
-      .meta({ description: 'Why a stopped backfill did not run its remaining occurrences: the monthly run budget, or its schedule was deleted.' }),
-    occurrences: z.number().int().meta({ description: "How many occurrences of the schedule fall in [from, to) (within the schedule's startAt/endAt)." }),
+      .nullable(z.enum(['budget', 'schedule_deleted']))
+      .check(z.meta({ description: 'Why a stopped backfill did not run its remaining occurrences: the monthly run budget, or its schedule was deleted.' })),
+    occurrences: z
+      .number()
+      .check(z.int(), z.meta({ description: "How many occurrences of the schedule fall in [from, to) (within the schedule's startAt/endAt)." })),
     counts: z
       .object({
-        ran: z.number().int().meta({ description: 'Run by this backfill, and succeeded.' }),
-        alreadyRan: z.number().int().meta({ description: 'Had a run already (a scheduled fire, a catch-up, another backfill): not run again.' }),
-        failed: z.number().int().meta({ description: 'Run by this backfill, and ended failed, timed_out or skipped.' }),
+        ran: z.number().check(z.int(), z.meta({ description: 'Run by this backfill, and succeeded.' })),
+        alreadyRan: z.number().check(z.int(), z.meta({ description: 'Had a run already (a scheduled fire, a catch-up, another backfill): not run again.' })),
+        failed: z.number().check(z.int(), z.meta({ description: 'Run by this backfill, and ended failed, timed_out or skipped.' })),
       })
-      .meta({ description: 'What became of the occurrences so far; with remaining, they add up to occurrences.' }),
-    remaining: z.number().int().meta({ description: 'Occurrences not yet accounted for (the one in flight included).' }),
+      .check(z.meta({ description: 'What became of the occurrences so far; with remaining, they add up to occurrences.' })),
+    remaining: z.number().check(z.int(), z.meta({ description: 'Occurrences not yet accounted for (the one in flight included).' })),
     nextOccurrence: z
-      .string()
-      .nullable()
-      .meta({ description: 'While running: the occurrence being run now (one at a time, in time order). Stopped: the first one not run. Done: null.' }),
-    nextRunId: z.string().nullable().meta({ description: 'The run id of nextOccurrence (the id its scheduled fire has too); null when there is none.' }),
+      .nullable(z.string())
+      .check(
+        z.meta({ description: 'While running: the occurrence being run now (one at a time, in time order). Stopped: the first one not run. Done: null.' }),
+      ),
+    nextRunId: z
+      .nullable(z.string())
+      .check(z.meta({ description: 'The run id of nextOccurrence (the id its scheduled fire has too); null when there is none.' })),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Backfill' });
+  .check(z.meta({ id: 'Backfill' }));
 
 export type BackfillViewShape = z.infer<typeof BackfillView>;
 

@@ -1,29 +1,29 @@
 // The batch routes in the OpenAPI document (shared/http/openapi.ts): their queries, bodies and answers.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AppendItemsSchema, BatchInputSchema, BatchItemsQuery, BatchListQuery, BatchPatchSchema, BatchResultsQuery } from './batches.ts';
 import { BatchItemView, BatchResultLine, BatchView } from './batch-views.ts';
 
 /** The shape of openapi.ts' operations (kept here too, so neither file imports the other's types in a cycle). */
 export interface BatchOperation {
   summary: string;
-  body?: z.ZodType;
-  query?: z.ZodObject;
-  success: { status: number; schema?: z.ZodType; description: string; contentType?: string };
-  also?: Array<{ status: number; schema?: z.ZodType; description: string; contentType?: string }>;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniObject;
+  success: { status: number; schema?: z.ZodMiniType; description: string; contentType?: string };
+  also?: Array<{ status: number; schema?: z.ZodMiniType; description: string; contentType?: string }>;
 }
 
-const BatchEnvelope = z.object({ batch: BatchView }).meta({ id: 'BatchEnvelope' });
+const BatchEnvelope = z.object({ batch: BatchView }).check(z.meta({ id: 'BatchEnvelope' }));
 const BatchList = z
-  .object({ object: z.literal('list'), data: z.array(BatchView), has_more: z.boolean(), next_cursor: z.string().nullable() })
-  .meta({ id: 'BatchList' });
+  .object({ object: z.literal('list'), data: z.array(BatchView), has_more: z.boolean(), next_cursor: z.nullable(z.string()) })
+  .check(z.meta({ id: 'BatchList' }));
 const BatchItemList = z
   .object({
     object: z.literal('list'),
     data: z.array(BatchItemView),
     has_more: z.boolean(),
-    next_after: z.number().int().nullable().meta({ description: 'Pass as ?after= for the next page; null on the last one.' }),
+    next_after: z.nullable(z.number().check(z.int())).check(z.meta({ description: 'Pass as ?after= for the next page; null on the last one.' })),
   })
-  .meta({ id: 'BatchItemList' });
+  .check(z.meta({ id: 'BatchItemList' }));
 
 const BUDGET = { status: 402, description: 'The monthly run budget cannot take the items; nothing started' };
 const ENDED = { status: 409, description: 'Not possible in the batch’s state (details.status says which), or it changed meanwhile: read it again' };

@@ -1,33 +1,35 @@
 // What clients see of a batch (with its progress, rate and ETA worked out at read time), of its items with their runs,
 // and of its results as JSON Lines; and how much of a page fits in one Lambda response.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { BATCH_ITEM_STATUSES, BATCH_STATUSES, type Batch, type BatchItem, finishedCount, isFinalBatch } from '../domain/batch.ts';
 import type { Run } from '../domain/run.ts';
 import { formatInstant } from '../expressions/index.ts';
 import { presentRun, RunView } from './runs.ts';
 
-const nullableString = z.string().nullable();
-const count = z.number().int();
+const nullableString = z.nullable(z.string());
+const count = z.number().check(z.int());
 
 export const BatchView = z
   .object({
-    id: z.string().meta({ example: 'batch_20260301T090000Zk3J9mQ2vLp8R' }),
+    id: z.string().check(z.meta({ example: 'batch_20260301T090000Zk3J9mQ2vLp8R' })),
     object: z.literal('batch'),
     name: z.string(),
     agentId: z.string(),
-    task: z.string().meta({ description: 'The template each item filled.' }),
-    status: z.enum(BATCH_STATUSES).meta({
-      description:
-        'draft (created with start: false) → queued → running → succeeded (every item did) | partially_failed | failed (none did, or failures passed toleratedFailurePercent) | cancelled.',
-    }),
+    task: z.string().check(z.meta({ description: 'The template each item filled.' })),
+    status: z.enum(BATCH_STATUSES).check(
+      z.meta({
+        description:
+          'draft (created with start: false) → queued → running → succeeded (every item did) | partially_failed | failed (none did, or failures passed toleratedFailurePercent) | cancelled.',
+      }),
+    ),
     userId: z.string(),
-    teamId: nullableString.meta({ description: 'The team that owns it (visible to its members); null when it is its creator’s.' }),
-    scheduleId: nullableString.meta({ description: 'The schedule whose fire made it; null when made through POST /v1/batches.' }),
+    teamId: nullableString.check(z.meta({ description: 'The team that owns it (visible to its members); null when it is its creator’s.' })),
+    scheduleId: nullableString.check(z.meta({ description: 'The schedule whose fire made it; null when made through POST /v1/batches.' })),
     scheduledTime: nullableString,
-    round: count.meta({ description: '1, then +1 for each POST …/retry.' }),
+    round: count.check(z.meta({ description: '1, then +1 for each POST …/retry.' })),
     maxConcurrency: count,
     timeoutSeconds: count,
-    retry: z.object({ maxAttempts: count, backoffSeconds: count }).nullable(),
+    retry: z.nullable(z.object({ maxAttempts: count, backoffSeconds: count })),
     toleratedFailurePercent: z.number(),
     counts: z
       .object({
@@ -38,20 +40,26 @@ export const BatchView = z
         failed: count,
         timedOut: count,
         cancelled: count,
-        skipped: count.meta({ description: 'Items passed over because the monthly run budget was used up.' }),
+        skipped: count.check(z.meta({ description: 'Items passed over because the monthly run budget was used up.' })),
       })
-      .meta({ description: 'What became of the items; they always add up to total.' }),
-    progressPct: z.number().meta({ description: 'Items with an outcome (not pending or running) as a share of all items, 0–100, one decimal.' }),
-    successPct: z.number().nullable().meta({ description: 'Succeeded items as a share of the items with an outcome, one decimal; null before any has one.' }),
-    itemsPerMinute: z.number().nullable().meta({
-      description: 'Items of the current round that got an outcome, per minute since startedAt (until finishedAt once it ended); null before it started.',
-    }),
-    etaAt: nullableString.meta({
-      description: 'When the pending and running items should be done at itemsPerMinute; null before the first outcome, and once the batch has ended.',
-    }),
+      .check(z.meta({ description: 'What became of the items; they always add up to total.' })),
+    progressPct: z.number().check(z.meta({ description: 'Items with an outcome (not pending or running) as a share of all items, 0–100, one decimal.' })),
+    successPct: z
+      .nullable(z.number())
+      .check(z.meta({ description: 'Succeeded items as a share of the items with an outcome, one decimal; null before any has one.' })),
+    itemsPerMinute: z.nullable(z.number()).check(
+      z.meta({
+        description: 'Items of the current round that got an outcome, per minute since startedAt (until finishedAt once it ended); null before it started.',
+      }),
+    ),
+    etaAt: nullableString.check(
+      z.meta({
+        description: 'When the pending and running items should be done at itemsPerMinute; null before the first outcome, and once the batch has ended.',
+      }),
+    ),
     cost: z.object({
-      estimatedUsd: z.number().nullable().meta({ description: "Before start: items × the agent's mean metered cost per item in earlier batches." }),
-      actualUsd: z.number().nullable(),
+      estimatedUsd: z.nullable(z.number()).check(z.meta({ description: "Before start: items × the agent's mean metered cost per item in earlier batches." })),
+      actualUsd: z.nullable(z.number()),
       basis: z.enum(['metered', 'estimated', 'unknown']),
       tokensIn: count,
       tokensOut: count,
@@ -62,21 +70,21 @@ export const BatchView = z
       model: nullableString,
       maxConcurrency: count,
       timeoutSeconds: count,
-      retry: z.object({ maxAttempts: count, backoffSeconds: count }).nullable(),
-      memoryMb: z.number().int().nullable(),
+      retry: z.nullable(z.object({ maxAttempts: count, backoffSeconds: count })),
+      memoryMb: z.nullable(z.number().check(z.int())),
     }),
     errors: z.object({
-      byKind: z.record(z.string(), count).meta({ description: 'Failed and timed-out items by error kind.' }),
-      sample: z.array(z.object({ itemIndex: count, kind: z.string(), message: z.string() })).meta({ description: 'The first 10 failures.' }),
+      byKind: z.record(z.string(), count).check(z.meta({ description: 'Failed and timed-out items by error kind.' })),
+      sample: z.array(z.object({ itemIndex: count, kind: z.string(), message: z.string() })).check(z.meta({ description: 'The first 10 failures.' })),
     }),
-    metadata: z.record(z.string(), z.unknown()).nullable(),
+    metadata: z.nullable(z.record(z.string(), z.unknown())),
     createdAt: z.string(),
     updatedAt: z.string(),
     startedAt: nullableString,
     finishedAt: nullableString,
     cancelledAt: nullableString,
   })
-  .meta({ id: 'Batch' });
+  .check(z.meta({ id: 'Batch' }));
 
 export type BatchViewShape = z.infer<typeof BatchView>;
 
@@ -147,11 +155,11 @@ export const BatchItemView = z
     index: count,
     input: z.union([z.string(), z.record(z.string(), z.unknown())]),
     status: z.enum(BATCH_ITEM_STATUSES),
-    attempt: count.meta({ description: '1, +1 for each retry round that ran it again.' }),
+    attempt: count.check(z.meta({ description: '1, +1 for each retry round that ran it again.' })),
     runId: nullableString,
-    run: RunView.nullable().meta({ description: 'The run of its latest attempt (GET /v1/runs/{id}); null before it started.' }),
+    run: z.nullable(RunView).check(z.meta({ description: 'The run of its latest attempt (GET /v1/runs/{id}); null before it started.' })),
   })
-  .meta({ id: 'BatchItem' });
+  .check(z.meta({ id: 'BatchItem' }));
 
 export type BatchItemViewShape = z.infer<typeof BatchItemView>;
 
@@ -176,11 +184,11 @@ export const BatchResultLine = z
     status: z.enum(BATCH_ITEM_STATUSES),
     attempt: count,
     runId: nullableString,
-    output: nullableString.meta({ description: 'The agent output (at most 64 KiB); null when it failed or never ran.' }),
-    error: z.object({ message: z.string(), kind: z.string() }).nullable(),
-    usage: z.object({ inputTokens: z.number().optional(), outputTokens: z.number().optional(), totalTokens: z.number().optional() }).nullable(),
+    output: nullableString.check(z.meta({ description: 'The agent output (at most 64 KiB); null when it failed or never ran.' })),
+    error: z.nullable(z.object({ message: z.string(), kind: z.string() })),
+    usage: z.nullable(z.object({ inputTokens: z.optional(z.number()), outputTokens: z.optional(z.number()), totalTokens: z.optional(z.number()) })),
   })
-  .meta({ id: 'BatchResultLine', description: 'One finished item: the response is one such JSON object per line (application/x-ndjson).' });
+  .check(z.meta({ id: 'BatchResultLine', description: 'One finished item: the response is one such JSON object per line (application/x-ndjson).' }));
 
 export type BatchResultLineShape = z.infer<typeof BatchResultLine>;
 

@@ -1,5 +1,5 @@
 // POST /v1/callbacks/{handle}: the body a long-running agent finishes its run with, and its bearer token.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { maxChars, minChars } from '../domain/length-checks.ts';
 import { outputText, parseUsage } from '../adapters/agents/common.ts';
 import type { CallbackResult } from '../use-cases/run-callback.ts';
@@ -11,27 +11,27 @@ const REPORTABLE_KINDS = ['agent_error', 'timeout', 'http_status', 'network', 'i
 export const CALLBACK_ERROR_MESSAGE_CHARS = 4000;
 
 export const CallbackInput = z
-  .object({
-    status: z.enum(['succeeded', 'failed'], { error: 'must be "succeeded" or "failed"' }).meta({ description: 'How the run ended.' }),
-    output: z.unknown().optional().meta({
-      description: 'The result: text, or any JSON (stored as its JSON text). At most 64 KiB is kept (the run says truncated).',
-      example: 'All 12 tickets summarised.',
-    }),
+  .strictObject({
+    status: z.enum(['succeeded', 'failed'], { error: 'must be "succeeded" or "failed"' }).check(z.meta({ description: 'How the run ended.' })),
+    output: z.optional(z.unknown()).check(
+      z.meta({
+        description: 'The result: text, or any JSON (stored as its JSON text). At most 64 KiB is kept (the run says truncated).',
+        example: 'All 12 tickets summarised.',
+      }),
+    ),
     error: z
-      .object({
-        message: z.string().check(minChars(1, 'must not be empty'), maxChars(CALLBACK_ERROR_MESSAGE_CHARS)),
-        kind: z.enum(REPORTABLE_KINDS, { error: `must be one of ${REPORTABLE_KINDS.join(', ')}` }).optional(),
-      })
-      .strict()
-      .optional()
-      .meta({ description: 'Why it failed (status "failed"); kind defaults to agent_error.' }),
+      .optional(
+        z.strictObject({
+          message: z.string().check(minChars(1, 'must not be empty'), maxChars(CALLBACK_ERROR_MESSAGE_CHARS)),
+          kind: z.optional(z.enum(REPORTABLE_KINDS, { error: `must be one of ${REPORTABLE_KINDS.join(', ')}` })),
+        }),
+      )
+      .check(z.meta({ description: 'Why it failed (status "failed"); kind defaults to agent_error.' })),
     usage: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({ description: '{inputTokens, outputTokens, totalTokens} or OpenAI-style {prompt_tokens, …}: whole numbers up to 10^12 are kept.' }),
+      .optional(z.record(z.string(), z.unknown()))
+      .check(z.meta({ description: '{inputTokens, outputTokens, totalTokens} or OpenAI-style {prompt_tokens, …}: whole numbers up to 10^12 are kept.' })),
   })
-  .strict()
-  .meta({ id: 'CallbackInput' });
+  .check(z.meta({ id: 'CallbackInput' }));
 
 export function parseCallbackBody(raw: unknown): CallbackResult {
   const input = parseWith(CallbackInput, raw);

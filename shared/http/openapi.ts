@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document: request and response schemas from the domain's zod schemas, paths from the route table.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import type { ZodObject } from 'zod';
+import * as z from 'zod/mini';
 import { AgentDefinition } from '../domain/agent.ts';
 import { AgentView } from './agents.ts';
 import { BackfillInput, BackfillView } from './backfills.ts';
@@ -14,93 +15,99 @@ import { ScheduleListQuery, ScheduleView } from './schedules.ts';
 import { ScheduleFields } from '../domain/schedule.ts';
 import { ROUTES, type Route } from '../routes.ts';
 import { BATCH_OPERATIONS } from './batch-openapi.ts';
+import { classicTwin } from './openapi-classic.ts';
 
 const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().meta({ example: 'invalid_request' }),
-      message: z.string().meta({ example: 'cronExpression: "0 9 1 * 1" restricts both day-of-month and day-of-week…' }),
-      details: z.record(z.string(), z.unknown()).optional(),
+      code: z.string().check(z.meta({ example: 'invalid_request' })),
+      message: z.string().check(z.meta({ example: 'cronExpression: "0 9 1 * 1" restricts both day-of-month and day-of-week…' })),
+      details: z.optional(z.record(z.string(), z.unknown())),
     }),
   })
-  .meta({ id: 'Error' });
+  .check(z.meta({ id: 'Error' }));
 
-const ScheduleInput = ScheduleFields.meta({
-  id: 'ScheduleInput',
-  description: 'Aliases accepted: prompt/message → task, cron_schedule/cadence → cronExpression, active → enabled, chat_id → agentId.',
-});
-const ScheduleEnvelope = z.object({ schedule: ScheduleView }).meta({ id: 'ScheduleEnvelope' });
+const ScheduleInput = ScheduleFields.check(
+  z.meta({
+    id: 'ScheduleInput',
+    description: 'Aliases accepted: prompt/message → task, cron_schedule/cadence → cronExpression, active → enabled, chat_id → agentId.',
+  }),
+);
+const ScheduleEnvelope = z.object({ schedule: ScheduleView }).check(z.meta({ id: 'ScheduleEnvelope' }));
 const ScheduleListBody = z
   .object({
     object: z.literal('list'),
     data: z.array(ScheduleView),
     has_more: z.boolean(),
-    total_count: z.number().int().nullable(),
-    stats: z.object({ total: z.number().int(), enabled: z.number().int(), disabled: z.number().int() }),
-    next_cursor: z.string().nullable(),
+    total_count: z.nullable(z.number().check(z.int())),
+    stats: z.object({ total: z.number().check(z.int()), enabled: z.number().check(z.int()), disabled: z.number().check(z.int()) }),
+    next_cursor: z.nullable(z.string()),
   })
-  .meta({ id: 'ScheduleList' });
-const AgentEnvelope = z.object({ agent: AgentView }).meta({ id: 'AgentEnvelope' });
+  .check(z.meta({ id: 'ScheduleList' }));
+const AgentEnvelope = z.object({ agent: AgentView }).check(z.meta({ id: 'AgentEnvelope' }));
 const ScheduledAgent = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    cron_schedule: z.string().nullable(),
-    enabled: z.boolean(),
-    prompt: z.string(),
-    last_spawn_error: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .catchall(z.unknown())
-  .meta({
-    id: 'ScheduledAgent',
-    description: 'The scheduled-agents API shape: every schedule field in snake_case, plus cron_schedule, prompt and last_spawn_error.',
-  });
+  .catchall(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      cron_schedule: z.nullable(z.string()),
+      enabled: z.boolean(),
+      prompt: z.string(),
+      last_spawn_error: z.nullable(z.string()),
+      created_at: z.string(),
+      updated_at: z.string(),
+    }),
+    z.unknown(),
+  )
+  .check(
+    z.meta({
+      id: 'ScheduledAgent',
+      description: 'The scheduled-agents API shape: every schedule field in snake_case, plus cron_schedule, prompt and last_spawn_error.',
+    }),
+  );
 const ScheduledAgentList = z
-  .object({ object: z.literal('list'), data: z.array(ScheduledAgent), has_more: z.boolean(), next_cursor: z.string().nullable() })
-  .catchall(z.unknown())
-  .meta({ id: 'ScheduledAgentList' });
+  .catchall(z.object({ object: z.literal('list'), data: z.array(ScheduledAgent), has_more: z.boolean(), next_cursor: z.nullable(z.string()) }), z.unknown())
+  .check(z.meta({ id: 'ScheduledAgentList' }));
 const ToolhouseEnvelope = z
-  .object({ data: z.record(z.string(), z.unknown()).meta({ description: 'snake_case schedule with cadence and active' }), schedule: ScheduleView })
-  .meta({ id: 'ToolhouseScheduleEnvelope' });
+  .object({ data: z.record(z.string(), z.unknown()).check(z.meta({ description: 'snake_case schedule with cadence and active' })), schedule: ScheduleView })
+  .check(z.meta({ id: 'ToolhouseScheduleEnvelope' }));
 const SecretView = z
   .object({
     object: z.literal('secret'),
     name: z.string(),
-    reference: z.string().meta({ example: 'secret:openai-key' }),
+    reference: z.string().check(z.meta({ example: 'secret:openai-key' })),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Secret' });
-const SecretEnvelope = z.object({ secret: SecretView }).meta({ id: 'SecretEnvelope' });
+  .check(z.meta({ id: 'Secret' }));
+const SecretEnvelope = z.object({ secret: SecretView }).check(z.meta({ id: 'SecretEnvelope' }));
 const SecretList = z
-  .object({ object: z.literal('list'), data: z.array(SecretView), has_more: z.boolean(), next_cursor: z.string().nullable() })
-  .meta({ id: 'SecretList' });
-const RunEnvelope = z.object({ run: RunView }).meta({ id: 'RunEnvelope' });
+  .object({ object: z.literal('list'), data: z.array(SecretView), has_more: z.boolean(), next_cursor: z.nullable(z.string()) })
+  .check(z.meta({ id: 'SecretList' }));
+const RunEnvelope = z.object({ run: RunView }).check(z.meta({ id: 'RunEnvelope' }));
 const RunList = z
-  .object({ object: z.literal('list'), data: z.array(RunView), has_more: z.boolean(), next_cursor: z.string().nullable() })
-  .meta({ id: 'RunList' });
+  .object({ object: z.literal('list'), data: z.array(RunView), has_more: z.boolean(), next_cursor: z.nullable(z.string()) })
+  .check(z.meta({ id: 'RunList' }));
 const Triggered = z
-  .object({ run: RunView, thread: z.object({ id: z.string(), status: z.string() }), message: z.string(), schedule: ScheduleView.optional() })
-  .meta({ id: 'RunStarted' });
-const BackfillEnvelope = z.object({ backfill: BackfillView }).meta({ id: 'BackfillEnvelope' });
+  .object({ run: RunView, thread: z.object({ id: z.string(), status: z.string() }), message: z.string(), schedule: z.optional(ScheduleView) })
+  .check(z.meta({ id: 'RunStarted' }));
+const BackfillEnvelope = z.object({ backfill: BackfillView }).check(z.meta({ id: 'BackfillEnvelope' }));
 const Preview = z
   .object({
     scheduleType: z.enum(['recurring', 'one-time']),
-    cronExpression: z.string().optional(),
-    scheduledTime: z.string().optional(),
+    cronExpression: z.optional(z.string()),
+    scheduledTime: z.optional(z.string()),
     timezone: z.string(),
     schedulerExpression: z.string(),
     schedulerTimezone: z.string(),
     description: z.string(),
     nextRuns: z.array(z.string()),
   })
-  .meta({ id: 'Preview' });
+  .check(z.meta({ id: 'Preview' }));
 
 interface Response {
   status: number;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   description: string;
   /** Default application/json (GET …/results answers JSON Lines). */
   contentType?: string;
@@ -108,8 +115,8 @@ interface Response {
 
 interface Operation {
   summary: string;
-  body?: z.ZodType;
-  query?: z.ZodObject;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniObject;
   success: Response;
   /** Other answers than the usual errors: alternative successes, 402, 409, 503. */
   also?: Response[];
@@ -147,7 +154,7 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'text-to-cron': {
     summary: 'Plain English to cron',
-    query: z.object({ cron: z.string().meta({ example: 'sundays at 5pm UTC' }), timezone: z.string().optional() }),
+    query: z.object({ cron: z.string().check(z.meta({ example: 'sundays at 5pm UTC' })), timezone: z.optional(z.string()) }),
     success: { status: 200, description: '{data, cronExpression, timezone, description, nextRuns}' },
   },
   'preview-schedule': {
@@ -294,7 +301,10 @@ function register(registry: OpenAPIRegistry, route: Route): void {
       ...(params.length ? [[404, 'Not found (also for another tenant’s ids)']] : []),
       [413, route.bodyLimitBytes ? `Body over ${route.bodyLimitBytes / (1024 * 1024)} MiB` : 'Body over 256 KiB'],
       [500, 'Our fault; the message carries a request id'],
-    ].map(([status, description]) => [String(status), { description: String(description), content: { 'application/json': { schema: ErrorBody } } }]),
+    ].map(([status, description]) => [
+      String(status),
+      { description: String(description), content: { 'application/json': { schema: classicTwin(ErrorBody) } } },
+    ]),
   );
   registry.registerPath({
     method: route.method.toLowerCase() as 'get',
@@ -303,9 +313,9 @@ function register(registry: OpenAPIRegistry, route: Route): void {
     summary: operation.summary,
     ...(route.auth === 'none' ? { security: [] } : {}),
     request: {
-      ...(params.length ? { params: z.object(Object.fromEntries(params.map((name) => [name, z.string()]))) } : {}),
-      ...(operation.query ? { query: operation.query } : {}),
-      ...(operation.body ? { body: { content: { 'application/json': { schema: operation.body } } } } : {}),
+      ...(params.length ? { params: classicTwin(z.object(Object.fromEntries(params.map((name) => [name, z.string()])))) as ZodObject } : {}),
+      ...(operation.query ? { query: classicTwin(operation.query) as ZodObject } : {}),
+      ...(operation.body ? { body: { content: { 'application/json': { schema: classicTwin(operation.body) } } } } : {}),
     },
     responses: {
       ...errors,
@@ -315,7 +325,7 @@ function register(registry: OpenAPIRegistry, route: Route): void {
           {
             description: response.description,
             ...(response.schema || response.status >= 400
-              ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema ?? ErrorBody } } }
+              ? { content: { [response.contentType ?? 'application/json']: { schema: classicTwin(response.schema ?? ErrorBody) } } }
               : {}),
           },
         ]),

@@ -1,29 +1,28 @@
 // POST /v1/schedules/preview and GET /v1/schedules/text-to-cron: their request schemas and answers.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { maxChars, minChars } from '../domain/length-checks.ts';
 import { formatInstant, type Timing } from '../expressions/index.ts';
 import type { PreviewParams } from '../use-cases/preview-schedule.ts';
 import { parseWith } from './validation.ts';
 
 export const PreviewInput = z
-  .object({
-    cronExpression: z.string().check(maxChars(256)).optional(),
-    scheduledTime: z.string().check(maxChars(64)).optional(),
-    timezone: z.string().check(maxChars(64)).optional(),
-    rate: z.string().check(maxChars(64)).optional().meta({ description: 'An interval instead of a cron: "90 minutes", "2 weeks", "rate(90 minutes)".' }),
+  .strictObject({
+    cronExpression: z.optional(z.string().check(maxChars(256))),
+    scheduledTime: z.optional(z.string().check(maxChars(64))),
+    timezone: z.optional(z.string().check(maxChars(64))),
+    rate: z
+      .optional(z.string().check(maxChars(64)))
+      .check(z.meta({ description: 'An interval instead of a cron: "90 minutes", "2 weeks", "rate(90 minutes)".' })),
     startAt: z
-      .string()
-      .check(maxChars(64))
-      .optional()
-      .meta({ description: "A rate's first run (its runs are counted from it); default: the next whole minute." }),
-    count: z.number().int().min(1).max(50).optional(),
+      .optional(z.string().check(maxChars(64)))
+      .check(z.meta({ description: "A rate's first run (its runs are counted from it); default: the next whole minute." })),
+    count: z.optional(z.number().check(z.int(), z.gte(1), z.lte(50))),
   })
-  .strict()
-  .meta({ id: 'PreviewInput' });
+  .check(z.meta({ id: 'PreviewInput' }));
 
 export const parsePreviewBody = (raw: unknown): PreviewParams => parseWith(PreviewInput, raw);
 
-const TextQuery = z.object({ cron: z.string().check(minChars(1), maxChars(500)), timezone: z.string().check(maxChars(64)).optional() }).strict();
+const TextQuery = z.strictObject({ cron: z.string().check(minChars(1), maxChars(500)), timezone: z.optional(z.string().check(maxChars(64))) });
 
 export const parseTextToCronQuery = (raw: unknown) => parseWith(TextQuery, raw);
 

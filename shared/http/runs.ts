@@ -1,5 +1,5 @@
 // What clients see of a run: the Run view (also the OpenAPI component) and its presenter.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors.ts';
 import { maxChars, minChars } from '../domain/length-checks.ts';
 import { storableMetadata } from '../domain/metadata.ts';
@@ -9,40 +9,44 @@ import { RUN_STATUSES, type Run } from '../domain/run.ts';
 import type { RunListParams } from '../use-cases/list-runs.ts';
 import { parseWith } from './validation.ts';
 
+const nullableString = z.nullable(z.string());
+const errorView = z.nullable(z.object({ message: z.string(), kind: z.string() }));
+
 export const RunView = z
   .object({
     id: z.string(),
     object: z.literal('run'),
-    scheduleId: z.string().nullable(),
+    scheduleId: nullableString,
     trigger: z.enum(['schedule', 'manual', 'api', 'backfill', 'catch_up', 'batch']),
     status: z.enum(RUN_STATUSES),
-    reason: z.string().nullable().meta({
-      description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted, missed (the service found no run long after its time).',
-    }),
-    scheduledTime: z.string().nullable(),
-    queuedAt: z.string().nullable(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
-    durationMs: z.number().nullable(),
-    output: z.string().nullable().meta({ description: 'The agent output, at most 64 KiB.' }),
+    reason: nullableString.check(
+      z.meta({
+        description: 'Why a run was skipped: disabled, ended, not_started, overlap, budget, deleted, missed (the service found no run long after its time).',
+      }),
+    ),
+    scheduledTime: nullableString,
+    queuedAt: nullableString,
+    startedAt: nullableString,
+    finishedAt: nullableString,
+    durationMs: z.nullable(z.number()),
+    output: nullableString.check(z.meta({ description: 'The agent output, at most 64 KiB.' })),
     truncated: z.boolean(),
-    error: z.object({ message: z.string(), kind: z.string() }).nullable(),
-    usage: z.object({ inputTokens: z.number().optional(), outputTokens: z.number().optional(), totalTokens: z.number().optional() }).nullable(),
-    agentId: z.string().nullable(),
-    attempt: z.number().int(),
-    backfillId: z.string().nullable().meta({ description: 'The backfill that ran it (trigger "backfill"); null otherwise.' }),
-    batchId: z.string().nullable().meta({ description: 'The batch it is an item of (trigger "batch"); null otherwise.' }),
-    itemIndex: z.number().int().nullable().meta({ description: "Its item's index in that batch; null otherwise." }),
+    error: errorView,
+    usage: z.nullable(z.object({ inputTokens: z.optional(z.number()), outputTokens: z.optional(z.number()), totalTokens: z.optional(z.number()) })),
+    agentId: nullableString,
+    attempt: z.number().check(z.int()),
+    backfillId: nullableString.check(z.meta({ description: 'The backfill that ran it (trigger "backfill"); null otherwise.' })),
+    batchId: nullableString.check(z.meta({ description: 'The batch it is an item of (trigger "batch"); null otherwise.' })),
+    itemIndex: z.nullable(z.number().check(z.int())).check(z.meta({ description: "Its item's index in that batch; null otherwise." })),
     attempts: z
-      .array(z.object({ startedAt: z.string(), finishedAt: z.string().nullable(), error: z.object({ message: z.string(), kind: z.string() }).nullable() }))
-      .meta({ description: "Each call of the agent: more than one when the schedule's retry policy retried a retryable failure." }),
-    acceptedAt: z
-      .string()
-      .nullable()
-      .meta({ description: 'When the agent answered 202 Accepted; the run then ends through its callback (or at its deadline).' }),
-    cancelledAt: z.string().nullable().meta({ description: 'When POST …/cancel stopped it.' }),
+      .array(z.object({ startedAt: z.string(), finishedAt: nullableString, error: errorView }))
+      .check(z.meta({ description: "Each call of the agent: more than one when the schedule's retry policy retried a retryable failure." })),
+    acceptedAt: nullableString.check(
+      z.meta({ description: 'When the agent answered 202 Accepted; the run then ends through its callback (or at its deadline).' }),
+    ),
+    cancelledAt: nullableString.check(z.meta({ description: 'When POST …/cancel stopped it.' })),
   })
-  .meta({ id: 'Run' });
+  .check(z.meta({ id: 'Run' }));
 
 export type RunViewShape = z.infer<typeof RunView>;
 
@@ -75,30 +79,27 @@ export function presentRun(run: Run): RunViewShape {
 }
 
 /** GET /v1/schedules/{id}/runs' query string. */
-export const RunListQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().check(maxChars(512)).optional(),
-    status: z.enum(RUN_STATUSES).optional(),
-  })
-  .strict();
+export const RunListQuery = z.strictObject({
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  cursor: z.optional(z.string().check(maxChars(512))),
+  status: z.optional(z.enum(RUN_STATUSES)),
+});
 
 export const parseRunListQuery = (raw: unknown): RunListParams => parseWith(RunListQuery, raw);
 
 /** POST /v1/runs' body (and seed 001's POST /v1/threads). */
 const RunBody = z
-  .object({
-    task: z
-      .string()
-      .check(minChars(1, 'task is required: what the agent should do'))
-      .refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
-    agentId: z.string().check(maxChars(64)).nullable().optional(),
-    environmentId: z.string().check(maxChars(128)).nullable().optional(),
-    metadata: storableMetadata().nullable().optional(),
-    schedule: z.record(z.string(), z.unknown()).optional(),
+  .strictObject({
+    task: z.string().check(
+      minChars(1, 'task is required: what the agent should do'),
+      z.refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
+    ),
+    agentId: z.optional(z.nullable(z.string().check(maxChars(64)))),
+    environmentId: z.optional(z.nullable(z.string().check(maxChars(128)))),
+    metadata: z.optional(z.nullable(storableMetadata())),
+    schedule: z.optional(z.record(z.string(), z.unknown())),
   })
-  .strict()
-  .meta({ id: 'RunInput' });
+  .check(z.meta({ id: 'RunInput' }));
 
 /** Seed 001's thread shape: the last user message is the task; `schedule.type` is the scheduleType. */
 function fromThreadShape(raw: Record<string, unknown>): Record<string, unknown> {

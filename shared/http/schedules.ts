@@ -1,6 +1,6 @@
 // What clients see of schedules: the view (also the OpenAPI component), the canonical (seed 001) shapes, and the
 // snake_case dialects of the other replaced APIs.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors.ts';
 import { DEFAULT_CATCH_UP_WINDOW_MINUTES, retryPolicyOf, ScheduleFields, type Schedule, type ScheduleInput } from '../domain/schedule.ts';
 import { NotifyTargetsSchema } from '../domain/notification.ts';
@@ -84,12 +84,13 @@ export function parseScheduleInput(raw: unknown): { input: ScheduleInput; dialec
   return { input: result.data, dialect };
 }
 
-const nullableString = z.string().nullable();
+const nullableString = z.nullable(z.string());
+const int = z.number().check(z.int());
 
 /** The schedule as the API returns it (seed 001's object plus run state and the Scheduler's view). */
 export const ScheduleView = z
   .object({
-    id: z.string().meta({ example: 'sched_3xK9mQ2vLp8RtY6wZa1B' }),
+    id: z.string().check(z.meta({ example: 'sched_3xK9mQ2vLp8RtY6wZa1B' })),
     object: z.literal('schedule'),
     userId: z.string(),
     teamId: nullableString,
@@ -102,43 +103,46 @@ export const ScheduleView = z
     scheduleType: z.enum(['recurring', 'one-time']),
     cronExpression: nullableString,
     scheduledTime: nullableString,
-    rate: nullableString.meta({ description: 'The interval of a rate schedule ("90 minutes"), counted from startAt; null for cron and one-time schedules.' }),
+    rate: nullableString.check(
+      z.meta({ description: 'The interval of a rate schedule ("90 minutes"), counted from startAt; null for cron and one-time schedules.' }),
+    ),
     timezone: z.string(),
     enabled: z.boolean(),
     status: z.enum(['active', 'paused', 'completed']),
-    statusReason: nullableString.meta({ description: 'Why the service paused it (autoDisableAfterFailures); null otherwise.' }),
-    nextRunAt: nullableString.meta({ description: 'The instant EventBridge Scheduler will fire next (UTC); null when it will not.' }),
+    statusReason: nullableString.check(z.meta({ description: 'Why the service paused it (autoDisableAfterFailures); null otherwise.' })),
+    nextRunAt: nullableString.check(z.meta({ description: 'The instant EventBridge Scheduler will fire next (UTC); null when it will not.' })),
     lastRunAt: nullableString,
-    lastRunStatus: z.enum(RUN_STATUSES).nullable(),
-    lastError: z.object({ message: z.string(), kind: z.string(), at: z.string() }).nullable(),
-    runCount: z.number().int(),
-    successCount: z.number().int(),
-    failureCount: z.number().int(),
-    consecutiveFailures: z.number().int(),
-    cancelledCount: z.number().int().meta({ description: 'Runs cancelled through POST …/cancel: in runCount, neither successes nor failures.' }),
-    missedCount: z
-      .number()
-      .int()
-      .meta({ description: 'Scheduled times the service found with no run (a lost fire), recorded as skipped runs with reason "missed".' }),
-    schedulerExpression: z.string().meta({ example: 'cron(0 9 ? * MON-FRI *)' }),
+    lastRunStatus: z.nullable(z.enum(RUN_STATUSES)),
+    lastError: z.nullable(z.object({ message: z.string(), kind: z.string(), at: z.string() })),
+    runCount: int,
+    successCount: int,
+    failureCount: int,
+    consecutiveFailures: int,
+    cancelledCount: int.check(z.meta({ description: 'Runs cancelled through POST …/cancel: in runCount, neither successes nor failures.' })),
+    missedCount: int.check(
+      z.meta({ description: 'Scheduled times the service found with no run (a lost fire), recorded as skipped runs with reason "missed".' }),
+    ),
+    schedulerExpression: z.string().check(z.meta({ example: 'cron(0 9 ? * MON-FRI *)' })),
     schedulerTimezone: z.string(),
-    cronDescription: z.string().meta({ example: 'At 09:00, Monday through Friday (America/New_York)' }),
+    cronDescription: z.string().check(z.meta({ example: 'At 09:00, Monday through Friday (America/New_York)' })),
     startAt: nullableString,
     endAt: nullableString,
     overlapPolicy: z.enum(['skip', 'allow']),
-    timeoutSeconds: z.number().int(),
-    flexibleWindowMinutes: z.number().int(),
+    timeoutSeconds: int,
+    flexibleWindowMinutes: int,
     catchUp: z.enum(['none', 'latest']),
-    catchUpWindowMinutes: z.number().int(),
-    retry: z.object({ maxAttempts: z.number().int(), backoffSeconds: z.number().int() }),
-    notify: NotifyTargetsSchema.nullable().meta({ description: 'Webhooks told about its runs; null: the tenant default (GET /v1/notification-settings).' }),
-    batch: ScheduleBatchSchema.nullable(),
-    nextRunWindowEnd: nullableString.meta({ description: 'The end of the window the next run starts in: nextRunAt plus flexibleWindowMinutes.' }),
-    metadata: z.record(z.string(), z.unknown()).nullable(),
+    catchUpWindowMinutes: int,
+    retry: z.object({ maxAttempts: int, backoffSeconds: int }),
+    notify: z
+      .nullable(NotifyTargetsSchema)
+      .check(z.meta({ description: 'Webhooks told about its runs; null: the tenant default (GET /v1/notification-settings).' })),
+    batch: z.nullable(ScheduleBatchSchema),
+    nextRunWindowEnd: nullableString.check(z.meta({ description: 'The end of the window the next run starts in: nextRunAt plus flexibleWindowMinutes.' })),
+    metadata: z.nullable(z.record(z.string(), z.unknown())),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Schedule' });
+  .check(z.meta({ id: 'Schedule' }));
 
 export type ScheduleViewShape = z.infer<typeof ScheduleView>;
 
@@ -228,20 +232,21 @@ export function scheduleListBody(list: ScheduleList, now: Date, dialect: Dialect
   };
 }
 
-const booleanText = z.enum(['true', 'false']).transform((value) => value === 'true');
+const booleanText = z.pipe(
+  z.enum(['true', 'false']),
+  z.transform((value) => value === 'true'),
+);
 
 /** GET /v1/schedules' query string. */
-export const ScheduleListQuery = z
-  .object({
-    agentId: z.string().check(maxChars(64)).optional(),
-    environmentId: z.string().check(maxChars(128)).optional(),
-    appId: z.string().check(maxChars(128)).optional(),
-    scheduleType: z.enum(['recurring', 'one-time']).optional(),
-    enabled: booleanText.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
-    offset: z.coerce.number().int().min(0).max(MAX_LIST_OFFSET).optional(),
-    cursor: z.string().check(maxChars(2048)).optional(),
-  })
-  .strict();
+export const ScheduleListQuery = z.strictObject({
+  agentId: z.optional(z.string().check(maxChars(64))),
+  environmentId: z.optional(z.string().check(maxChars(128))),
+  appId: z.optional(z.string().check(maxChars(128))),
+  scheduleType: z.optional(z.enum(['recurring', 'one-time'])),
+  enabled: z.optional(booleanText),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_LIST_LIMIT)), 20),
+  offset: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(MAX_LIST_OFFSET))),
+  cursor: z.optional(z.string().check(maxChars(2048))),
+});
 
 export const parseScheduleListQuery = (raw: unknown): ScheduleListParams => parseWith(ScheduleListQuery, raw);
