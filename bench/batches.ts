@@ -71,7 +71,7 @@ export async function perItem(endpoint: string, items: number, maxConcurrency: n
 
   const beforeCreate = used();
   const { batch } = await createBatch(
-    { ...deps, batches: deps.batches!, queue: deps.batchQueue!, prices: DEFAULT_MODEL_PRICES, engine: 'local', memoryMb: DEFAULT_MEMORY_MB },
+    { ...deps, batches: deps.batches!, queue: deps.batchQueue!, prices: DEFAULT_MODEL_PRICES, engine: 'local', memoryMb: DEFAULT_MEMORY_MB.runner },
     principal,
     {
       name: 'bench',
@@ -113,7 +113,7 @@ export async function perItem(endpoint: string, items: number, maxConcurrency: n
 /** Infrastructure dollars per million items (the agent's own cost aside), from the measured counts. */
 function costPerMillion(measured: { perItem: { readUnits: number; writeUnits: number }; runnerOverheadMsPerItem: { p50: number } }) {
   const million = 1_000_000;
-  const memoryGb = DEFAULT_MEMORY_MB / 1024;
+  const memoryGb = DEFAULT_MEMORY_MB.runner / 1024;
   // Lambda bills by the millisecond; the runner's time around an instant agent, at its memory.
   const gbSeconds = (Math.ceil(measured.runnerOverheadMsPerItem.p50) / 1000) * memoryGb * million;
   // SQS per item: its share of a SendMessageBatch (10 per request), the event source's receive and its delete.
@@ -133,7 +133,7 @@ function costPerMillion(measured: { perItem: { readUnits: number; writeUnits: nu
         .toFixed(2),
     ),
     breakdown: rounded,
-    assumptions: `runner ${DEFAULT_MEMORY_MB} MB arm64 for the measured p50 overhead per item; SQS 2.1 requests per item; prices ${PRICES.region}, ${PRICES.date} (bench/prices.ts)`,
+    assumptions: `runner ${DEFAULT_MEMORY_MB.runner} MB arm64 for the measured p50 overhead per item; SQS 2.1 requests per item; prices ${PRICES.region}, ${PRICES.date} (bench/prices.ts)`,
     prices: PRICES,
   };
 }

@@ -128,9 +128,10 @@ export async function callbackVersusSynchronous(
         [...samples].sort((a, b) => a - b),
         50,
       );
-    const memoryMb = DEFAULT_MEMORY_MB;
-    const syncGb = gbSeconds(p50(synchronous), memoryMb);
-    const callbackGb = accepted > 0 ? gbSeconds(p50(runner), memoryMb) + gbSeconds(p50(callback), memoryMb) : null;
+    // The runner at its default memory; the callback route is an API function.
+    const memoryMb = { runner: DEFAULT_MEMORY_MB.runner, callbackFunction: DEFAULT_MEMORY_MB.api };
+    const syncGb = gbSeconds(p50(synchronous), memoryMb.runner);
+    const callbackGb = accepted > 0 ? gbSeconds(p50(runner), memoryMb.runner) + gbSeconds(p50(callback), memoryMb.callbackFunction) : null;
     return {
       agentSeconds: options.agentSeconds,
       memoryMb,

@@ -1,7 +1,7 @@
 // Benchmark: what each path costs in infrastructure — a scheduled run, a duplicate delivery, a manual trigger, a batch
 // item and each API call. DynamoDB requests and capacity units are counted on DynamoDB Local (ReturnConsumedCapacity,
 // through the same use cases and stores the functions run); Lambda GB-seconds are the measured p50 in-process time at
-// the functions' memory (a proxy: no cold start, DynamoDB Local on loopback); Scheduler, SQS and API Gateway requests
+// the functions' default memory by role (a proxy: no cold start, DynamoDB Local on loopback); Scheduler, SQS and API Gateway requests
 // are counted from what each path does. Dollars per million at the published prices in prices.ts.
 import { Console } from 'node:console';
 import { randomBytes } from 'node:crypto';
@@ -114,9 +114,9 @@ async function costs(endpoint: string) {
   const at = now.toISOString();
   await deps.agents.create({ tenantId: 'bench', id: 'echo', name: 'Echo', kind: 'http', url: 'http://127.0.0.1:9/', createdAt: at, updatedAt: at, version: 1 });
   const { schedule } = await createSchedule(deps, principal, parseScheduleInput({ name: 'bench', task: 't', cronExpression: '* * * * *' }).input);
-  const memoryMb = DEFAULT_MEMORY_MB;
-  const runner = (ms: number) => ({ ms, memoryMb });
-  const api = (ms: number) => ({ ms, memoryMb });
+  // Each function at its role's configured default memory (the memory bench chose them).
+  const runner = (ms: number) => ({ ms, memoryMb: DEFAULT_MEMORY_MB.runner });
+  const api = (ms: number) => ({ ms, memoryMb: DEFAULT_MEMORY_MB.api });
 
   // A scheduled run: one Scheduler invocation, the runner.
   const event = (index: number) => ({
@@ -187,7 +187,7 @@ export async function benchCost(): Promise<Record<string, unknown>> {
     return {
       ...(await costs(dynamo.endpoint)),
       assumptions: {
-        memoryMb: DEFAULT_MEMORY_MB,
+        memoryMb: { api: DEFAULT_MEMORY_MB.api, runner: DEFAULT_MEMORY_MB.runner },
         lambda: 'arm64; GB-seconds = p50 in-process milliseconds (rounded up) × memory: no cold start, DynamoDB Local on loopback, the agent answering at once',
         capacity: 'capacity units as DynamoDB Local reports them (ReturnConsumedCapacity: TOTAL); a request refused by its condition reports none',
         authorizer: 'API calls: the authorizer’s answers are cached, so its invocations are left out',

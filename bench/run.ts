@@ -1,9 +1,10 @@
-// `npm run bench [-- expressions|api|bundles|runner|batches|cost]`: runs the benchmarks and prints one JSON document.
+// `npm run bench [-- expressions|api|bundles|runner|batches|cost|memory]`: runs the benchmarks and prints one JSON document.
 import { benchApi } from './api.ts';
 import { benchBatches } from './batches.ts';
 import { benchBundles } from './bundles.ts';
 import { benchCost } from './cost.ts';
 import { benchExpressions } from './expressions.ts';
+import { benchMemory } from './memory.ts';
 import { benchRunner } from './runner.ts';
 
 const BENCHES: Record<string, () => unknown> = {
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => unknown> = {
   runner: () => benchRunner(),
   batches: () => benchBatches(),
   cost: () => benchCost(),
+  memory: () => benchMemory(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -1,6 +1,9 @@
 // How every function is bundled: one esbuild configuration, read by the CDK function construct and by the bundle benchmark.
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { BuildOptions } from 'esbuild';
 
 /** The checkout's root (package.json, package-lock.json, functions/, shared/). */
@@ -54,4 +57,46 @@ export function esbuildOptionsFor(functionFolder: string, outfile: string): Buil
     absWorkingDir: PROJECT_ROOT,
     logLevel: 'silent',
   };
+}
+
+/** Bundles one function folder into `outdir/index.mjs` (and its source map), with exactly the settings above. */
+export async function bundleFunction(functionFolder: string, outdir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build(esbuildOptionsFor(functionFolder, join(outdir, 'index.mjs')));
+}
+
+/** The handler of every function: `export const handler` in the bundle's index.mjs. */
+export const FUNCTION_HANDLER = 'index.handler';
+
+/**
+ * Set (by esbuild's `define`) only in the package build's compiled construct: the Lambda bundles were prebuilt into
+ * `bundles/` beside it, so an installed package needs neither esbuild, Docker nor this project's lockfile.
+ */
+declare const __AGENT_SCHEDULES_PREBUILT__: boolean | undefined;
+
+/** True in the compiled construct of an installed package (its bundles are prebuilt beside it). */
+export const PREBUILT = typeof __AGENT_SCHEDULES_PREBUILT__ !== 'undefined' && __AGENT_SCHEDULES_PREBUILT__;
+
+/**
+ * A function's code asset. In an installed package: the prebuilt bundle folder. In a checkout: the current source,
+ * bundled by esbuild in-process at synth (CDK's local bundling, so `aws:cdk:bundling-stacks` can skip it, and the
+ * asset hash is the output's, so a change anywhere in shared/ is deployed).
+ */
+export function functionCode(functionFolder: string): Code {
+  if (PREBUILT) return Code.fromAsset(fileURLToPath(new URL(`./bundles/${functionFolder}/`, import.meta.url)));
+  return Code.fromAsset(join(PROJECT_ROOT, 'functions', functionFolder), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling below always succeeds (esbuild is a dev dependency of this checkout).
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          // Loaded only here, never by an installed package. Synchronous: constructs are built synchronously.
+          const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+          esbuild.buildSync(esbuildOptionsFor(functionFolder, join(outputDir, 'index.mjs')));
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -1,6 +1,6 @@
 // The deployment's Lambda functions, derived from the route table: one per function folder, plus the authorizer and the runner.
-import { envNamesFor, type FunctionRole } from '#shared/config.ts';
-import { ROUTES, type Route, type TableAccess } from '#shared/routes.ts';
+import { envNamesFor, type FunctionRole } from '../shared/config.ts';
+import { ROUTES, type Route, type TableAccess } from '../shared/routes.ts';
 
 /** What one function may touch; the CDK stack grants exactly this and the tests expect exactly this. */
 export type SchedulerAccess = 'none' | 'update' | 'manage';

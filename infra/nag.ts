@@ -1,10 +1,50 @@
 // cdk-nag acknowledgements, made next to the resource they are about, each with the reason the finding is accepted.
-import { Stack, Validations } from 'aws-cdk-lib';
+// Written for both majors a consumer may run: cdk-nag 3 reads CDK's Validations acknowledgements, cdk-nag 2 (an
+// Aspect) reads `cdk_nag` metadata on each CloudFormation resource — the metadata its NagSuppressions writes.
+import { AspectPriority, Aspects, CfnResource, Stack, Validations, type IAspect } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
-/** Acknowledges one AwsSolutions rule on a construct and everything under it. */
+/** One suppression as cdk-nag 2 stores it in a resource's `cdk_nag` metadata. */
+interface NagV2Rule {
+  id: string;
+  reason: string;
+  applies_to?: string[];
+}
+
+/** cdk-nag 2's form of a rule: "IAM5[Resource::arn]" is rule IAM5 for that one finding. */
+export function nagV2Rule(rule: string, reason: string): NagV2Rule {
+  const granular = /^([A-Za-z0-9]+)\[(.+)\]$/.exec(rule);
+  return granular ? { id: `AwsSolutions-${granular[1]}`, reason, applies_to: [granular[2]!] } : { id: `AwsSolutions-${rule}`, reason };
+}
+
+/**
+ * Adds the suppressions to every CloudFormation resource under its scope when the tree is prepared — so resources
+ * made after the acknowledgement (a policy's first grant) are covered — and before cdk-nag 2's own Aspect runs
+ * (mutating priority comes first).
+ */
+class NagV2Suppressions implements IAspect {
+  readonly rules: NagV2Rule[] = [];
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof CfnResource)) return;
+    const existing = (node.getMetadata('cdk_nag') as { rules_to_suppress?: NagV2Rule[] } | undefined)?.rules_to_suppress ?? [];
+    const merged = [...new Set([...existing, ...this.rules].map((rule) => JSON.stringify(rule)))].map((rule) => JSON.parse(rule) as NagV2Rule);
+    node.addMetadata('cdk_nag', { rules_to_suppress: merged });
+  }
+}
+
+const v2Suppressions = new WeakMap<IConstruct, NagV2Suppressions>();
+
+/** Acknowledges one AwsSolutions rule on a construct and everything under it, for cdk-nag 3 and cdk-nag 2. */
 export function acknowledge(scope: IConstruct, rule: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions-${rule}`, reason });
+  let aspect = v2Suppressions.get(scope);
+  if (!aspect) {
+    aspect = new NagV2Suppressions();
+    v2Suppressions.set(scope, aspect);
+    Aspects.of(scope).add(aspect, { priority: AspectPriority.MUTATING });
+  }
+  aspect.rules.push(nagV2Rule(rule, reason));
 }
 
 /**

@@ -3,7 +3,9 @@ import { Duration, type RemovalPolicy, Token } from 'aws-cdk-lib';
 import type { CorsPreflightOptions } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { modelPricesFrom } from '#shared/domain/model-prices.ts';
+import type { FunctionRole } from '../shared/config.ts';
+import { modelPricesFrom } from '../shared/domain/model-prices.ts';
+import { DEFAULT_MEMORY_MB, checkMemorySize } from './constructs/agent-function.ts';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 
 /** Props of the stateful part (table, dead-letter queue, schedule group, secrets). */
@@ -40,6 +42,13 @@ export interface CustomDomain {
   /** …or its ARN (for cdk.json context). One of the two is required. */
   readonly certificateArn?: string;
 }
+
+/**
+ * Lambda memory (MB, 128–10,240) by function role; CPU comes in proportion (1,769 MB = one vCPU). `api` is every API
+ * route's function; the authorizer, the runner (scheduled runs, triggers, batch items), the sweeper and the notifier
+ * are one function each. A role left out keeps its default (DEFAULT_MEMORY_MB in constructs/agent-function.ts).
+ */
+export type FunctionMemory = { readonly [R in FunctionRole]?: number };
 
 /**
  * Props of the service part (functions, API, Scheduler role, alarms, dashboard). Each has a row in infra/settings.ts:
@@ -104,6 +113,8 @@ export interface AgentSchedulesServiceOptions {
    * @default 600 (10 minutes)
    */
   readonly missedRunGraceSeconds?: number;
+  /** Lambda memory by function role, e.g. `{ api: 1024 }` (README › Benchmarks › Memory). @default api and authorizer 1024 MB, runner 128 MB, sweeper and notifier 512 MB */
+  readonly memory?: FunctionMemory;
 }
 
 /** Everything `AgentSchedules` accepts. */
@@ -137,6 +148,7 @@ export interface ResolvedServiceOptions {
   schedulerMaxEventAge: Duration;
   metricsNamespace: string;
   missedRunGraceSeconds: number;
+  memory: Readonly<Record<FunctionRole, number>>;
 }
 
 /** Stage names end up in secret names and the metrics namespace: keep them simple. */
@@ -213,7 +225,21 @@ export function resolveServiceOptions(props: AgentSchedulesServiceOptions): Reso
     schedulerMaxEventAge,
     metricsNamespace: props.metricsNamespace ?? `AgentSchedules/${stage}`,
     missedRunGraceSeconds: wholeNumber('missedRunGraceSeconds', props.missedRunGraceSeconds ?? 600, 1, 86_400),
+    memory: resolveMemory(props.memory),
   };
+}
+
+/** Each role's memory: the prop's value, checked against Lambda's range, or the role's default. */
+export function resolveMemory(memory: FunctionMemory | undefined): Readonly<Record<FunctionRole, number>> {
+  const roles = Object.keys(DEFAULT_MEMORY_MB) as FunctionRole[];
+  const unknown = Object.keys(memory ?? {}).filter((role) => !roles.includes(role as FunctionRole));
+  if (unknown.length > 0) throw new Error(`memory has no role ${unknown.join(', ')}; the roles are ${roles.join(', ')}.`);
+  return Object.fromEntries(
+    roles.map((role) => {
+      const value = memory?.[role];
+      return [role, value === undefined ? DEFAULT_MEMORY_MB[role] : checkMemorySize(`memory.${role}`, value)];
+    }),
+  ) as Record<FunctionRole, number>;
 }
 
 /** RUN_QUOTAS as the functions read it: {"default": n, "<tenant>": n, …}; empty when unlimited. */

@@ -4,8 +4,8 @@
 // checks stay with the props (props.ts). A new setting: its prop in props.ts, one row here, and the code that uses it.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { ENV, SCHEDULER_ENV } from '#shared/config.ts';
-import { METRICS_NAMESPACE_ENV } from '#shared/run-metrics.ts';
+import { ENV, SCHEDULER_ENV } from '../shared/config.ts';
+import { METRICS_NAMESPACE_ENV } from '../shared/run-metrics.ts';
 import { runQuotasJson, type AgentSchedulesProps, type ResolvedServiceOptions } from './props.ts';
 
 /** The context key holding the JSON form of the props: cdk.json ("context": {"agentSchedules": {…}}) or `-c agentSchedules='{…}'`. */
@@ -96,6 +96,8 @@ export const SETTINGS = {
   schedulerMaxEventAge: { env: variable(SCHEDULER_ENV.maxEventAgeSeconds, (age) => String(age.toSeconds())) },
   metricsNamespace: { context: text('metricsNamespace'), env: variable(METRICS_NAMESPACE_ENV, (namespace) => namespace) },
   missedRunGraceSeconds: { context: json('missedRunGraceSeconds'), env: variable(ENV.missedRunGrace, String) },
+  // {"api": 1024, "runner": 512}: Lambda memory by function role (the functions' MemorySize, not a variable of their own).
+  memory: { context: json('memory') },
   // "destroy" deletes the table with the stack (throw-away stages only); anything else retains it.
   dataRemovalPolicy: {
     context: converted('dataRemovalPolicy', (policy: 'retain' | 'destroy') => (policy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)),

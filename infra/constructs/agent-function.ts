@@ -1,19 +1,17 @@
-// One Lambda with the house defaults (Node 24, arm64, esbuild ESM bundle, X-Ray, JSON logs to its own log group) that is
+// One Lambda with the house defaults (Node 24, arm64, esbuild ESM bundle — prebuilt in the package —, X-Ray, JSON logs to its own log group) that is
 // granted exactly what its route-table entry names, each grant together with the env var that names the resource.
-import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ApplicationLogLevel, Architecture, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, LOCAL_ONLY_ENV, SCHEDULER_ENV } from '#shared/config.ts';
-import { TABLE } from '#shared/table.ts';
-import { BUNDLE_SETTINGS, PROJECT_ROOT, entryFor } from '../bundling.ts';
-import type { TableAccess } from '#shared/routes.ts';
+import { ENV, LOCAL_ONLY_ENV, SCHEDULER_ENV, type FunctionRole } from '../../shared/config.ts';
+import { TABLE } from '../../shared/table.ts';
+import { FUNCTION_HANDLER, functionCode } from '../bundling.ts';
+import type { TableAccess } from '../../shared/routes.ts';
 import { envNamesOf, type FunctionSpec, type SchedulerAccess } from '../functions.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../nag.ts';
 
@@ -49,8 +47,28 @@ export const SECRET_VAULT_ACTIONS: readonly string[] = [
 /** The tag that names a function's folder on its Lambda (for cost reports, and how the tests find each function). */
 export const FUNCTION_TAG = 'agent-schedules:function';
 
-/** Every function's memory unless its construct says otherwise (the runner's too; bench/runner.ts prices runs with it). */
-export const DEFAULT_MEMORY_MB = 512;
+/**
+ * Each function role's memory (MB) unless the `memory` prop says otherwise, chosen with `npm run bench -- memory` (a
+ * proxy: cold import and p50 use-case time on DynamoDB Local, modelled at Lambda's CPU share; README › Benchmarks ›
+ * Memory). The API functions and the authorizer are CPU-bound: cost × latency was lowest at 1024 MB, the largest size
+ * measured. The runner waits for its agent, so more memory barely shortens a run but bills the wait: 256 MB is the
+ * smallest size its worst case (an agent answer near the 8 MiB cap, ≈ 115 MB peak) fits with a quarter to spare for
+ * what the proxy cannot see; 128 MB would be cheaper but an out-of-memory runner loses the run. The sweeper and the
+ * notifier were not measured and keep 512 MB. The cost, runner and batch benches price with these.
+ */
+export const DEFAULT_MEMORY_MB: Readonly<Record<FunctionRole, number>> = { api: 1024, authorizer: 1024, runner: 256, sweeper: 512, notifier: 512 };
+
+/** Lambda's range of memory sizes (MB). */
+export const MEMORY_RANGE_MB = { min: 128, max: 10_240 } as const;
+
+/** `value` if Lambda accepts it as a memory size (a whole number of MB from 128 to 10,240), else a clear error naming `name`. */
+export function checkMemorySize(name: string, value: number): number {
+  if (Token.isUnresolved(value)) return value;
+  if (!Number.isInteger(value) || value < MEMORY_RANGE_MB.min || value > MEMORY_RANGE_MB.max) {
+    throw new Error(`${name} must be a whole number of MB from ${MEMORY_RANGE_MB.min} to ${MEMORY_RANGE_MB.max} (Lambda's range); got ${value}.`);
+  }
+  return value;
+}
 
 /** Variables every function gets besides the ones its code reads (shared/config.ts). */
 export const RUNTIME_ENV = { serviceName: 'POWERTOOLS_SERVICE_NAME', nodeOptions: 'NODE_OPTIONS' } as const;
@@ -61,7 +79,7 @@ export interface AgentFunctionProps {
   functionName?: string;
   /** @default 10 seconds */
   timeout?: Duration;
-  /** @default DEFAULT_MEMORY_MB (512) */
+  /** MB, 128–10,240. @default DEFAULT_MEMORY_MB of the spec's role */
   memorySize?: number;
   logRetention: RetentionDays;
   /** Values of the non-resource settings by variable name (settingsEnv of infra/settings.ts); the function gets those its code reads. */
@@ -79,7 +97,7 @@ export interface SchedulerBinding {
 
 export class AgentFunction extends Construct {
   readonly spec: FunctionSpec;
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   /** The function's memory (MB). */
   readonly memoryMb: number;
   readonly role: Role;
@@ -96,14 +114,13 @@ export class AgentFunction extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     this.logGroup.grantWrite(this.role);
 
-    this.memoryMb = props.memorySize ?? DEFAULT_MEMORY_MB;
-    this.function = new NodejsFunction(this, 'Function', {
+    this.memoryMb = checkMemorySize(`functions/${name} memorySize`, props.memorySize ?? DEFAULT_MEMORY_MB[props.spec.role]);
+    this.function = new LambdaFunction(this, 'Function', {
       ...(props.functionName ? { functionName: props.functionName } : {}),
       description: props.description ?? `agent-schedules functions/${name}`,
-      entry: entryFor(name),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      // Prebuilt in an installed package; bundled from source with esbuild in a checkout (infra/bundling.ts).
+      code: functionCode(name),
+      handler: FUNCTION_HANDLER,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: this.memoryMb,
@@ -114,19 +131,6 @@ export class AgentFunction extends Construct {
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
       logGroup: this.logGroup,
-      awsSdkConnectionReuse: false,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: BUNDLE_SETTINGS.target,
-        minify: BUNDLE_SETTINGS.minify,
-        sourceMap: BUNDLE_SETTINGS.sourceMap,
-        sourcesContent: BUNDLE_SETTINGS.sourcesContent,
-        mainFields: [...BUNDLE_SETTINGS.mainFields],
-        banner: BUNDLE_SETTINGS.banner,
-        externalModules: [...BUNDLE_SETTINGS.external],
-        bundleAwsSDK: true,
-        forceDockerBundling: false,
-      },
       environment: {
         [RUNTIME_ENV.serviceName]: 'agent-schedules',
         // The bundle is minified: stack traces are only readable through its source map.

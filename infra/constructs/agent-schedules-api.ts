@@ -18,7 +18,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeKey, type Route } from '#shared/routes.ts';
+import { routeKey, type Route } from '../../shared/routes.ts';
 import { PUBLIC_ROUTES, PUBLIC_ROUTE_PATHS, constructIdOf } from '../functions.ts';
 import { acknowledge } from '../nag.ts';
 import { checkCustomDomain, type ApiThrottling, type CustomDomain } from '../props.ts';

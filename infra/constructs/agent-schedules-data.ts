@@ -6,7 +6,7 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TABLE } from '#shared/table.ts';
+import { TABLE } from '../../shared/table.ts';
 import { acknowledge } from '../nag.ts';
 import { DEFAULT_STAGE, checkStage, type AgentSchedulesDataProps } from '../props.ts';
 

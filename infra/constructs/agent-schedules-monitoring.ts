@@ -21,7 +21,7 @@ import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RUN_METRICS, SWEEP_METRICS } from '#shared/run-metrics.ts';
+import { RUN_METRICS, SWEEP_METRICS } from '../../shared/run-metrics.ts';
 
 export type AlarmName = 'deadLetters' | 'runnerErrors' | 'runnerNearTimeout' | 'runsMissed' | 'apiServerErrors' | 'throttles';
 

@@ -10,8 +10,8 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENV } from '#shared/config.ts';
-import { METRICS_NAMESPACE_ENV } from '#shared/run-metrics.ts';
+import { ENV } from '../../shared/config.ts';
+import { METRICS_NAMESPACE_ENV } from '../../shared/run-metrics.ts';
 import { AUTHORIZER_SPEC, NOTIFIER_SPEC, RUNNER_SPEC, SWEEPER_SPEC, apiFunctionSpecs, constructIdOf, type FunctionSpec } from '../functions.ts';
 import { acknowledgeWildcardResource } from '../nag.ts';
 import { resolveServiceOptions, type AgentSchedulesServiceOptions, type ResolvedServiceOptions } from '../props.ts';
@@ -103,8 +103,8 @@ export class AgentSchedulesService extends Construct {
       resourceName: `${options.agentSecretsPrefix}*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    const build = (spec: FunctionSpec, id: string, extra: { functionName?: string; timeout?: Duration; memorySize?: number } = {}): AgentFunction => {
-      const fn = new AgentFunction(this, id, { spec, settings, logRetention: options.logRetention, ...extra });
+    const build = (spec: FunctionSpec, id: string, extra: { functionName?: string; timeout?: Duration } = {}): AgentFunction => {
+      const fn = new AgentFunction(this, id, { spec, settings, logRetention: options.logRetention, memorySize: options.memory[spec.role], ...extra });
       if (spec.access.table !== 'none') fn.bindTable(state.table, spec.access.table);
       if (spec.access.scheduler !== 'none') fn.bindScheduler(scheduler, spec.access.scheduler);
       if (spec.access.invokeRunner) fn.bindRunnerInvoke(runnerFunctionArn);
