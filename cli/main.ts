@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `agent-schedules` (the package's bin; `npm run cli` here): the deployed API from a terminal or a script.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { runCli as runExpressionTool } from '../local/cli.ts';
 import { registerBatches } from './batches.ts';
@@ -17,6 +18,8 @@ Configuration (first found wins):
   (--profile or AGENT_SCHEDULES_PROFILE, default "default") in ${'$'}XDG_CONFIG_HOME/agent-schedules/config.json
   (mode 0600; AGENT_SCHEDULES_CONFIG names another file). Save one with:
     echo "$API_KEY" | agent-schedules configure --url https://abc123.execute-api.eu-west-1.amazonaws.com
+    echo "$API_KEY" | agent-schedules configure --stage prod       (the URL from the deployed stacks' outputs)
+    agent-schedules configure --stage prod --admin --profile admin (the admin key from its secret, with your AWS credentials)
 
 Output: a table at a terminal, JSON when piped or with --json; errors on stderr.
 Exit codes: 0 ok · 1 the API refused or failed (its code, message, hint and request id on stderr) ·
@@ -64,21 +67,34 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .command('configure')
     .description('save the API URL and a key in a profile; the key is read from stdin (never a flag your shell history keeps)')
     .option('--admin', 'the key is the deployment admin key (for keys create|revoke)')
-    .addHelpText('after', '\nNeeds --url: the stack output ApiUrl, or http://localhost:3000 for npm start.')
-    .action((flags: { admin?: boolean }) =>
+    .option('--stack <names...>', 'read the URL from these deployed stacks (output ApiUrl) with your AWS credentials; with --admin, the admin key too')
+    .option('--stage <stage>', 'the stacks `cdk deploy --all` made for this stage: AgentSchedules-<stage>-Service and -Data')
+    .option('--region <region>', 'the stacks’ region (default: your AWS configuration’s)')
+    .addHelpText(
+      'after',
+      '\nThe URL: --url (the stack output ApiUrl, or http://localhost:3000 for npm start), or --stack/--stage.\nThe key: stdin; with --admin and --stack/--stage, read from the admin key secret instead.',
+    )
+    .action((flags: { admin?: boolean; stack?: string[]; stage?: string; region?: string }) =>
       run(async () => {
-        const url = program.opts<GlobalOptions>().url;
-        if (url === undefined) throw new UsageError('configure needs --url: the stack output ApiUrl, or http://localhost:3000 for npm start.');
+        // Loaded only here: the AWS SDK clients stay out of every other command's start-up.
+        const { readFromStacks, stageStacks } = await import('./stack.ts');
+        const stacks = flags.stack ?? (flags.stage ? stageStacks(flags.stage) : undefined);
+        const fromStack = stacks
+          ? await readFromStacks(stacks, { ...(flags.admin ? { admin: true } : {}), ...(flags.region ? { region: flags.region } : {}) })
+          : undefined;
+        const url = program.opts<GlobalOptions>().url ?? fromStack?.url;
+        if (url === undefined)
+          throw new UsageError('configure needs --url (the stack output ApiUrl, or http://localhost:3000 for npm start), or --stack/--stage.');
         try {
           new URL(url);
         } catch {
           throw new UsageError(`--url must be a URL such as https://abc123.execute-api.eu-west-1.amazonaws.com, not "${url}".`);
         }
-        const key = (await io.readStdin()).trim();
+        const key = fromStack?.adminKey ?? (await io.readStdin()).trim();
         if (key === '') throw new UsageError('configure reads the key from stdin: echo "$API_KEY" | agent-schedules configure --url URL');
         const name = program.opts<GlobalOptions>().profile ?? io.env.AGENT_SCHEDULES_PROFILE ?? 'default';
         const path = saveProfile(name, { url, ...(flags.admin ? { adminKey: key } : { apiKey: key }) }, io.env);
-        io.err(`Saved profile "${name}" in ${path} (mode 0600).`);
+        io.err(`Saved profile "${name}" in ${path} (mode 0600): ${url}${flags.admin ? ', admin key' : ', API key'}.`);
       }),
     );
 
@@ -126,6 +142,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
 export { configPath };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a program (also through the npm bin symlink, hence the real path), not when imported.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,6 +1,6 @@
 // The offline expression tool behind `agent-schedules preview|text-to-cron` (cli/main.ts): schedule expressions in, JSON out.
 import { parseArgs } from 'node:util';
-import { ExpressionError, formatInstant, resolveText, resolveTiming, type Timing } from '#shared/expressions/index.ts';
+import { ExpressionError, formatInstant, resolveText, resolveTiming, type Timing } from '../shared/expressions/index.ts';
 
 const HELP = `agent-schedules cli — check schedule expressions before you create a schedule
 
@@ -34,7 +34,7 @@ Options:
   --min-interval M reject cadences shorter than M minutes (default 1)
   -h, --help       this text
 
-Output is JSON on stdout. Exit 0 on success; 1 with {"error":{...}} when the input is rejected; 2 on bad usage.`;
+Output is JSON on stdout. Exit 0 on success; 1 with {"error":{...}} on stderr when the input is rejected; 2 on bad usage.`;
 
 interface CliResult {
   exitCode: number;
@@ -131,10 +131,4 @@ export function runCli(argv: string[], now: Date = new Date()): CliResult {
     throw error;
   }
   return usageError(`Unknown command "${command}": use preview or text-to-cron.`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { exitCode, output } = runCli(process.argv.slice(2));
-  process.stdout.write(`${output}\n`);
-  process.exitCode = exitCode;
 }

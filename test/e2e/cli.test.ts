@@ -1,6 +1,8 @@
 // The CLI as a user runs it: a separate process (`npm run cli` = tsx cli/main.ts) against the local server, with a
 // profile file in a temp folder, JSON output to parse, tables to read, and the documented exit codes.
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,6 +41,16 @@ function cli(args: string[], options: { env?: Record<string, string>; stdin?: st
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(options.stdin ?? '');
+  });
+}
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
   });
 }
 
@@ -232,6 +244,64 @@ describe('schedules', () => {
     const gone = await cli(['schedules', 'get', id], { env: asUser() });
     expect(gone.code).toBe(1);
     expect(JSON.parse(gone.stderr)).toMatchObject({ error: { status: 404, code: 'not_found', requestId: expect.any(String) } });
+  });
+});
+
+describe('configure from the deployed stacks (moto serves CloudFormation and Secrets Manager)', () => {
+  let moto: ChildProcess | undefined;
+  let aws: Record<string, string>;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const endpoint = `http://127.0.0.1:${port}`;
+    // Ready when it answers; a test hook cannot use expect.poll.
+    for (
+      let tries = 0;
+      (await fetch(`${endpoint}/moto-api/`).then(
+        (answer) => answer.status,
+        () => 0,
+      )) !== 200;
+      tries += 1
+    ) {
+      if (tries > 150) throw new Error('moto_server did not start within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    aws = { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'eu-west-1' };
+    const config = { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+    const secret = await new SecretsManagerClient(config).send(new CreateSecretCommand({ Name: 'AdminKey', SecretString: e2e.server.adminKey }));
+    const cloudFormation = new CloudFormationClient(config);
+    const stack = (outputs: Record<string, string>) =>
+      JSON.stringify({
+        Resources: { Queue: { Type: 'AWS::SQS::Queue' } },
+        Outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, { Value: value }])),
+      });
+    await cloudFormation.send(new CreateStackCommand({ StackName: 'AgentSchedules-prod-Service', TemplateBody: stack({ ApiUrl: e2e.url }) }));
+    await cloudFormation.send(new CreateStackCommand({ StackName: 'AgentSchedules-prod-Data', TemplateBody: stack({ AdminKeySecretArn: secret.ARN! }) }));
+  }, 60_000);
+
+  afterAll(() => {
+    moto?.kill();
+  });
+
+  it('reads the URL from the stage’s stacks and the admin key from its secret; keys create then works with that profile', async () => {
+    const env = { ...aws, AGENT_SCHEDULES_CONFIG: join(home, 'stack-config.json') };
+    const saved = await cli(['configure', '--stage', 'prod', '--admin', '--profile', 'prod-admin'], { env });
+    expect(saved, saved.stderr).toMatchObject({ code: 0 });
+    expect(saved.stderr).toContain(`${e2e.url}, admin key`);
+    const issued = await cli(['--profile', 'prod-admin', 'keys', 'create', '--tenant', 'acme', '--user', 'bo', '--name', 'from-stack'], { env });
+    expect(issued, issued.stderr).toMatchObject({ code: 0 });
+    expect(JSON.parse(issued.stdout)).toMatchObject({ apiKey: expect.any(String) });
+  });
+
+  it('takes the API key from stdin with --stack, and names a stack that is not there (exit 3)', async () => {
+    const env = { ...aws, AGENT_SCHEDULES_CONFIG: join(home, 'stack-config.json') };
+    const saved = await cli(['configure', '--stack', 'AgentSchedules-prod-Service'], { env, stdin: `${e2e.server.apiKey}\n` });
+    expect(saved, saved.stderr).toMatchObject({ code: 0 });
+    expect(JSON.parse((await cli(['schedules', 'ls'], { env })).stdout)).toEqual(expect.any(Array));
+    const missing = await cli(['configure', '--stack', 'Nope'], { env, stdin: 'k\n' });
+    expect(missing.code).toBe(3);
+    expect(JSON.parse(missing.stderr)).toMatchObject({ error: { code: 'not_configured', message: expect.stringContaining('Could not read stack Nope') } });
   });
 });
 

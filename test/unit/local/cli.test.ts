@@ -237,11 +237,12 @@ describe('npm run --silent cli', () => {
     });
   });
 
-  it('exits non-zero with a JSON error on a rejected input', async () => {
+  it('exits non-zero with a JSON error on stderr (nothing on stdout) on a rejected input', async () => {
     const failure = await promisify(execFile)('npm', ['run', '--silent', 'cli', '--', 'preview', '--cron', '0 9 1 * 1']).catch(
-      (error: { code: number; stdout: string }) => error,
+      (error: { code: number; stdout: string; stderr: string }) => error,
     );
     expect('code' in failure && failure.code).toBe(1);
-    expect(JSON.parse(failure.stdout)).toMatchObject({ error: { code: 'invalid_expression' } });
+    expect(failure.stdout).toBe('');
+    expect(JSON.parse(failure.stderr)).toMatchObject({ error: { code: 'invalid_expression' } });
   });
 });
