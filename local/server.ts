@@ -13,6 +13,7 @@ import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { matchRoute, pathExists } from '#shared/routes.ts';
 import { hashKey, sameHash } from '#shared/use-cases/resolve-api-key.ts';
 import { lockDataDir, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { answerAsDemoAgent, DEMO_AGENT_ID, installDemoAgent, isDemoAgentRequest } from './demo-agent.ts';
 import { localKeys } from './keys.ts';
 import { errorBody, lambdaContext, MAX_BODY_BYTES, rawAnswer, readBody, toEvent } from './lambda-bridge.ts';
 
@@ -35,6 +36,8 @@ export interface LocalServerOptions {
   stopGraceMs?: number;
   /** Told when DynamoDB Local died and could not be restarted; the server cannot serve data any more. */
   onFatal?: (error: Error) => void;
+  /** Serve and store the demo agent (local/demo-agent.ts), tenant "local"'s default unless DEFAULT_AGENT_ID is set; `npm start` turns it on. */
+  demoAgent?: boolean;
 }
 
 export interface LocalServer {
@@ -212,6 +215,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         errorBody('bad_request', `The request target "${String(request.url).slice(0, 100)}" is not a valid path.`, 'Send a path such as /v1/schedules.'),
       );
     }
+    if (options.demoAgent && isDemoAgentRequest(request, url.pathname))
+      return answerAsDemoAgent(await readBody(request).then((read) => (read === 'too_large' ? '' : read)), response);
     const match = matchRoute(method, url.pathname.replace(/\/+$/, '') || '/');
     // Routes with their own limit (the batch routes) are read up to it; the handler checks every route's exact limit.
     const ownLimit = match?.route.bodyLimitBytes;
@@ -277,6 +282,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   // Agents that answer 202 call back here (their callbackUrl), unless PUBLIC_BASE_URL names another address (a tunnel).
   // Known only once listening (port 0): set on the settings object every dependency shares, so runs offer it from now on.
   wiring.settings().publicBaseUrl ??= url;
+  if (options.demoAgent) {
+    await installDemoAgent(url, keys.apiKey);
+    wiring.settings().defaultAgentId ??= DEMO_AGENT_ID;
+  }
 
   let stopped = false;
   return {
@@ -343,6 +352,7 @@ async function main(): Promise<void> {
     return;
   }
   const server = await startLocalServer({
+    demoAgent: true,
     onFatal: (error) => {
       console.error(`agent-schedules: ${error.message} Stopping.`);
       void server.stop().finally(() => process.exit(1));
@@ -353,11 +363,14 @@ async function main(): Promise<void> {
   API key (tenant "local"): ${server.apiKey}
   Admin key:                ${server.adminKey}
   Data:                     ${resolve(process.env.DATA_DIR ?? '.data')}
+  Default agent:            ${process.env.DEFAULT_AGENT_ID || 'demo (built in, local only: it answers with a short summary of its task)'}
 
 Try it:
-  curl -s -X POST ${server.url}/v1/schedules \\
-    -H "Authorization: Bearer ${server.apiKey}" -H "Content-Type: application/json" \\
+  export KEY=${server.apiKey}
+  curl -s -X POST ${server.url}/v1/schedules -H "Authorization: Bearer $KEY" \\
     -d '{"name": "Daily report", "task": "Summarise yesterday", "cronExpression": "0 9 * * 1-5", "timezone": "America/New_York"}'
+  curl -s -X POST ${server.url}/v1/schedules/<id from the answer>/trigger -H "Authorization: Bearer $KEY"
+  curl -s ${server.url}/v1/schedules/<id>/runs -H "Authorization: Bearer $KEY"        # the run, with the agent's output
 
 Ctrl-C to stop.`);
   const shutdown = () => {

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalServer, type LocalServer } from '#local/server.ts';
+import { startLocalServer, type LocalServer, type LocalServerOptions } from '#local/server.ts';
 
 /** The instant every e2e test starts at, so nextRunAt values are exact. */
 export const START = new Date('2026-11-20T00:00:00Z');
@@ -53,11 +53,11 @@ export interface E2eServer {
   stop(): Promise<void>;
 }
 
-export async function startE2eServer(): Promise<E2eServer> {
+export async function startE2eServer(extra: Pick<LocalServerOptions, 'demoAgent'> = {}): Promise<E2eServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'agent-schedules-e2e-'));
   const clock = fixedClock();
   // No periodic sweep: its real-time loop would find runs and fires "late" on a clock the tests move by hand.
-  const server = await startLocalServer({ inMemory: true, tickIntervalMs: 0, sweepIntervalMs: 0, port: 0, dataDir, clock });
+  const server = await startLocalServer({ inMemory: true, tickIntervalMs: 0, sweepIntervalMs: 0, port: 0, dataDir, clock, ...extra });
   const responses: E2eServer['responses'] = [];
 
   async function request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
