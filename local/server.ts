@@ -13,8 +13,10 @@ import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { matchRoute, pathExists } from '#shared/routes.ts';
 import { hashKey, sameHash } from '#shared/use-cases/resolve-api-key.ts';
 import { lockDataDir, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { ensureConsoleBuilt, isConsoleRequest, serveConsole } from './console-assets.ts';
 import { answerAsDemoAgent, DEMO_AGENT_ID, installDemoAgent, isDemoAgentRequest } from './demo-agent.ts';
 import { localKeys } from './keys.ts';
+import { HELP, JVM_RESTARTS } from './help.ts';
 import { errorBody, lambdaContext, MAX_BODY_BYTES, rawAnswer, readBody, toEvent } from './lambda-bridge.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -36,6 +38,8 @@ export interface LocalServerOptions {
   stopGraceMs?: number;
   /** Told when DynamoDB Local died and could not be restarted; the server cannot serve data any more. */
   onFatal?: (error: Error) => void;
+  /** Build the web console when it is missing or stale (`npm start` does); it is served at /console either way. */
+  console?: boolean;
   /** Serve and store the demo agent (local/demo-agent.ts), tenant "local"'s default unless DEFAULT_AGENT_ID is set; `npm start` turns it on. */
   demoAgent?: boolean;
 }
@@ -53,10 +57,8 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-/** How many times a JVM that died is started again before the server gives up. */
-const JVM_RESTARTS = 3;
-
 const LOCAL_PRINCIPAL = { role: 'tenant', tenantId: 'local', userId: 'local', teamId: '', keyId: 'local' };
+
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
@@ -66,6 +68,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   // One server, and so one JVM, per data dir; in-memory servers (tests) share nothing and need no lock.
   const lock = options.inMemory ? undefined : lockDataDir(dataDir);
+  // The console at /console: built now when missing or older than its sources, so `npm install && npm start` has it.
+  if (options.console) await ensureConsoleBuilt((line) => console.error(line));
   let dynamo: DynamoDbLocal;
   try {
     dynamo = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(dataDir, 'dynamodb') });
@@ -215,6 +219,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         errorBody('bad_request', `The request target "${String(request.url).slice(0, 100)}" is not a valid path.`, 'Send a path such as /v1/schedules.'),
       );
     }
+    if (isConsoleRequest(method, url.pathname)) {
+      request.resume();
+      return serveConsole(url.pathname, response, { 'x-request-id': requestId });
+    }
     if (options.demoAgent && isDemoAgentRequest(request, url.pathname))
       return answerAsDemoAgent(await readBody(request).then((read) => (read === 'too_large' ? '' : read)), response);
     const match = matchRoute(method, url.pathname.replace(/\/+$/, '') || '/');
@@ -313,34 +321,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   };
 }
 
-const HELP = `agent-schedules local server
-
-Usage: npm start
-
-Environment:
-  PORT                       port to listen on, on 127.0.0.1 (default 3000)
-  DATA_DIR                   where DynamoDB Local keeps its data and the generated keys (default .data/)
-  AGENT_SCHEDULES_API_KEY    a fixed API key for tenant "local" (generated and kept in DATA_DIR when unset)
-  AGENT_SCHEDULES_ADMIN_KEY  the admin key for /v1/admin/api-keys (same)
-
-  AGENT_SECRET_ENV_NAMES     environment variables agents may name as secretRef "env:NAME" (comma-separated; never
-                             AWS_* or the server's own). Prefer PUT /v1/secrets/{name} and "secret:NAME".
-  MISSED_RUN_GRACE_SECONDS   how long after a schedule's fire time (plus its flexible window) a time with no run is
-                             recorded as missed: a skipped run, reason "missed" (default 600)
-  PUBLIC_BASE_URL            the URL agents call back at after answering 202 (default this server's own URL)
-  MODEL_PRICES               USD per million tokens by model id, JSON {"model": {"inputPerMillion": n,
-                             "outputPerMillion": n}}, laid over the dated defaults: batches' actualUsd
-
-Needs Java 17 for DynamoDB Local: one JVM per DATA_DIR (a second server on the same DATA_DIR is refused), which
-stops when the server stops or dies, even on kill -9. A JVM that dies is restarted (data requests answer 503
-storage_unavailable meanwhile); after ${JVM_RESTARTS} failed restarts the server exits with status 1. GET /health says
-whether storage answers. At start-up, runs the previous server left unfinished are ended (timed_out, or failed if
-they never started), and every minute runs past their deadline are; fire times left with no run for
-MISSED_RUN_GRACE_SECONDS are then recorded as missed.
-
-Ctrl-C stops it (runs still in flight after 5 s are ended as timed_out at the next start); a restart on the same
-DATA_DIR loses nothing.`;
-
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     console.log(HELP);
@@ -353,6 +333,7 @@ async function main(): Promise<void> {
   }
   const server = await startLocalServer({
     demoAgent: true,
+    console: true,
     onFatal: (error) => {
       console.error(`agent-schedules: ${error.message} Stopping.`);
       void server.stop().finally(() => process.exit(1));
@@ -360,6 +341,7 @@ async function main(): Promise<void> {
   });
   console.log(`agent-schedules is running at ${server.url}
 
+  Console:                  ${server.url}/console  (sign in with the API key)
   API key (tenant "local"): ${server.apiKey}
   Admin key:                ${server.adminKey}
   Data:                     ${resolve(process.env.DATA_DIR ?? '.data')}

@@ -53,10 +53,11 @@ export interface E2eServer {
   stop(): Promise<void>;
 }
 
-export async function startE2eServer(extra: Pick<LocalServerOptions, 'demoAgent'> = {}): Promise<E2eServer> {
+export async function startE2eServer(extra: Pick<LocalServerOptions, 'demoAgent' | 'console'> = {}): Promise<E2eServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'agent-schedules-e2e-'));
   const clock = fixedClock();
   // No periodic sweep: its real-time loop would find runs and fires "late" on a clock the tests move by hand.
+  // The console is built only by the files that use it (several files building it at once would race).
   const server = await startLocalServer({ inMemory: true, tickIntervalMs: 0, sweepIntervalMs: 0, port: 0, dataDir, clock, ...extra });
   const responses: E2eServer['responses'] = [];
 

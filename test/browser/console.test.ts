@@ -1,0 +1,157 @@
+// The web console in a real browser: Debian's Chromium, headless, driven by playwright-core against the local server
+// (demo agent on, the console built by the server as `npm start` builds it). Each step is what a user does.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2eServer, type E2eServer } from '../e2e/harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** `SCREENSHOTS=1 npm test -- test/browser` (npm run screenshots) refreshes the README's pictures. */
+const SHOTS = process.env.SCREENSHOTS === '1' ? join(process.cwd(), 'docs', 'console') : undefined;
+
+let e2e: E2eServer;
+let browser: Browser;
+let page: Page;
+let scheduleId: string;
+const requests: string[] = [];
+
+const shot = async (name: string) => {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+};
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`);
+  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  e2e = await startE2eServer({ demoAgent: true, console: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('request', (request) => requests.push(request.url()));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await e2e?.stop();
+});
+
+describe('the console', () => {
+  it('refuses a wrong key with a clear sign-in error', async () => {
+    await page.goto(`${e2e.url}/console/`);
+    // The first load (README figure; a proxy on loopback, not a test of speed): printed, never asserted.
+    const load = await page.evaluate(() => {
+      // Runs in the page; typed loosely because the test's own types are Node's, not the DOM's.
+      const [entry] = (performance as unknown as { getEntriesByType(type: string): Array<Record<string, number>> }).getEntriesByType('navigation');
+      return { domContentLoadedMs: Math.round(entry!.domContentLoadedEventEnd!), loadMs: Math.round(entry!.loadEventEnd!), transferBytes: entry!.transferSize };
+    });
+    process.stderr.write(`console first load on the local server: ${JSON.stringify(load)}\n`);
+    await page.getByLabel('API key').fill('as_local_not_a_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('That API key was not accepted');
+    await shot('sign-in');
+  });
+
+  it('signs in and shows the schedules table', async () => {
+    await page.getByLabel('API key').fill(e2e.server.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Schedules' }).waitFor();
+    await page.getByText('No schedules yet').waitFor();
+    // The key is never in the URL.
+    expect(page.url()).not.toContain(e2e.server.apiKey);
+  });
+
+  it('shows the API’s hint under the field for a bad cron', async () => {
+    await page.getByRole('link', { name: 'New schedule' }).first().click();
+    await page.getByLabel('When').fill('0 9 1 * 1');
+    const fieldError = page.locator('[data-field="cronExpression"]');
+    await expect.poll(() => fieldError.textContent(), { timeout: 10_000 }).toContain('restricts both day-of-month');
+    expect(await fieldError.textContent()).toContain('Set one of the two day fields to *');
+  });
+
+  it('creates a schedule from English with a preview of the next runs', async () => {
+    await page.getByLabel('Name').fill('Berlin standup notes');
+    await page.getByLabel('Task').fill('Summarise the standup notes');
+    await page.getByLabel('Timezone').fill('Europe/Berlin');
+    await page.getByLabel('When').fill('weekdays at 9:30');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toContain('09:30');
+    // From Friday 2026-11-20 00:00 UTC: the next weekday 09:30 in Berlin is that Friday, 08:30 UTC.
+    expect(await preview.locator('time').first().getAttribute('datetime')).toBe('2026-11-20T08:30:00Z');
+    expect(await preview.locator('li').count()).toBe(10);
+    await shot('new-schedule');
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    await page.getByRole('heading', { name: 'Berlin standup notes' }).waitFor();
+    scheduleId = /#\/schedules\/([^/]+)$/.exec(page.url())![1]!;
+  });
+
+  it('finds it in the list', async () => {
+    await page.getByRole('link', { name: 'Schedules' }).first().click();
+    const row = page.getByRole('row', { name: /Berlin standup notes/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('09:30');
+    await shot('schedules');
+  });
+
+  it('triggers it and shows the agent’s output on the run page', async () => {
+    await page.goto(`${e2e.url}/console/#/schedules/${scheduleId}`);
+    await page.getByRole('button', { name: 'Trigger now' }).click();
+    const run = page.locator('tbody tr').first();
+    await expect.poll(() => run.textContent(), { timeout: 15_000 }).toContain('succeeded');
+    await shot('schedule');
+    await run.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Output' }).waitFor();
+    expect(await page.locator('pre.output').textContent()).toContain('Demo agent (local only): I was asked "Summarise the standup notes"');
+    await shot('run');
+  });
+
+  it('pauses and resumes it', async () => {
+    await page.goto(`${e2e.url}/console/#/schedules/${scheduleId}`);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    expect(await page.locator('.facts .badge').first().textContent()).toBe('paused');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    expect(await page.locator('.facts .badge').first().textContent()).toBe('active');
+  });
+
+  it('shows a failing run’s error', async () => {
+    const created = await e2e.request('POST', '/v1/agents', { body: { id: 'broken', name: 'Broken', kind: 'http', url: 'http://127.0.0.1:9/' } });
+    expect(created.status).toBe(201);
+    const schedule = await e2e.request('POST', '/v1/schedules', { body: { name: 'Failing', task: 't', cronExpression: '0 9 * * *', agentId: 'broken' } });
+    const id = schedule.json.schedule.id as string;
+    await e2e.request('POST', `/v1/schedules/${id}/trigger`);
+    await e2e.server.drain();
+    await page.goto(`${e2e.url}/console/#/schedules/${id}`);
+    const run = page.locator('tbody tr').first();
+    await expect.poll(() => run.textContent(), { timeout: 15_000 }).toContain('failed');
+    await run.getByRole('link').click();
+    const error = page.getByRole('region', { name: 'Error' });
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/Error: (network|http_status)/);
+  });
+
+  it('sent no request to any host but the API', () => {
+    const origin = new URL(e2e.url).origin;
+    expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual([]);
+  });
+
+  it('serves index.html uncached and hashed assets for a year, with a strict CSP and no framing', async () => {
+    const index = await fetch(`${e2e.url}/console/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(index.headers.get('x-content-type-options')).toBe('nosniff');
+    const asset = /src="\/console\/(assets\/[^"]+\.js)"/.exec(await index.text())![1]!;
+    const script = await fetch(`${e2e.url}/console/${asset}`);
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${e2e.url}/console/assets/../../package.json`)).status).toBe(404);
+  });
+});
