@@ -100,6 +100,14 @@ describe('the console', () => {
     await shot('schedules');
   });
 
+  it('shows it on the 7-day calendar, in the hours it fires', async () => {
+    await page.getByRole('link', { name: 'Calendar' }).click();
+    const calendar = page.locator('table.calendar');
+    await calendar.waitFor();
+    expect(await calendar.getByRole('link', { name: /Berlin standup notes/ }).count()).toBeGreaterThanOrEqual(3);
+    await shot('calendar');
+  });
+
   it('triggers it and shows the agent’s output on the run page', async () => {
     await page.goto(`${e2e.url}/console/#/schedules/${scheduleId}`);
     await page.getByRole('button', { name: 'Trigger now' }).click();
@@ -136,6 +144,38 @@ describe('the console', () => {
     const error = page.getByRole('region', { name: 'Error' });
     await error.waitFor();
     expect(await error.textContent()).toMatch(/Error: (network|http_status)/);
+  });
+
+  it('follows a batch to 100 % and lists its items', async () => {
+    const created = await e2e.request('POST', '/v1/batches', {
+      body: { name: 'Regions', agentId: 'demo', task: 'Report on {{item}}', items: ['north', 'south', 'east', 'west'], maxConcurrency: 2 },
+    });
+    expect(created.status).toBe(202);
+    await page.getByRole('link', { name: 'Batches' }).click();
+    await page.getByRole('link', { name: 'Regions' }).click();
+    const progress = page.locator('.facts progress');
+    await expect.poll(() => progress.getAttribute('value'), { timeout: 20_000 }).toBe('100');
+    // The last item's end and the batch's own end are two writes: the page may see 100 % a poll before "succeeded".
+    await expect.poll(() => page.locator('.facts .badge').first().textContent(), { timeout: 10_000 }).toBe('succeeded');
+    expect(await page.locator('tbody tr').count()).toBe(4);
+    await shot('batch');
+  });
+
+  it('tests an agent with a task typed in the console', async () => {
+    await page.getByRole('link', { name: 'Agents' }).click();
+    const demo = page.getByRole('region', { name: 'Agent demo' });
+    await demo.getByLabel('Task for a test run').fill('Check the inbox');
+    await demo.getByRole('button', { name: 'Test' }).click();
+    await expect.poll(() => demo.locator('pre.output').textContent(), { timeout: 15_000 }).toContain('I was asked "Check the inbox"');
+  });
+
+  it('fits a 375 px wide phone: no page-wide horizontal scroll', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${e2e.url}/console/#/schedules`);
+    await page.getByRole('row', { name: /Berlin standup notes/ }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot('schedules-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('sent no request to any host but the API', () => {
