@@ -1,12 +1,13 @@
 // The console's shell: sign-in, the header, and hash routes (#/schedules, #/schedules/:id, #/schedules/:id/runs/:runId,
-// #/new, #/calendar, #/batches, #/batches/:id, #/agents), so the API key never travels in a URL and every page reloads to itself.
+// #/schedules/:id/edit, #/new, #/calendar, #/batches, #/batches/:id, #/agents), so the API key never travels in a URL and every page reloads to itself.
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentSchedulesClient } from '../../client/index.ts';
 import { AgentsPage } from './agents.tsx';
 import { BatchesPage, BatchPage } from './batches.tsx';
 import { CalendarPage } from './calendar.tsx';
 import { SchedulePage, RunPage } from './schedule.tsx';
-import { NewSchedulePage, SchedulesPage } from './schedules.tsx';
+import { EditSchedulePage, ScheduleFormPage } from './schedule-form.tsx';
+import { SchedulesPage } from './schedules.tsx';
 import { clientFor, signIn, signOut, storedKey } from './session.ts';
 import { ErrorNote } from './ui.tsx';
 
@@ -64,11 +65,13 @@ export function App() {
   const run = /^#\/schedules\/([^/]+)\/runs\/([^/]+)$/.exec(hash);
   const schedule = /^#\/schedules\/([^/]+)$/.exec(hash);
   const batch = /^#\/batches\/([^/]+)$/.exec(hash);
+  const edit = /^#\/schedules\/([^/]+)\/edit$/.exec(hash);
   let page;
   if (run) page = <RunPage client={client} scheduleId={decodeURIComponent(run[1]!)} runId={decodeURIComponent(run[2]!)} />;
   else if (schedule) page = <SchedulePage client={client} id={decodeURIComponent(schedule[1]!)} />;
+  else if (edit) page = <EditSchedulePage client={client} id={decodeURIComponent(edit[1]!)} />;
   else if (batch) page = <BatchPage client={client} id={decodeURIComponent(batch[1]!)} />;
-  else if (hash === '#/new') page = <NewSchedulePage client={client} />;
+  else if (hash === '#/new') page = <ScheduleFormPage client={client} />;
   else if (hash === '#/calendar') page = <CalendarPage client={client} />;
   else if (hash === '#/batches') page = <BatchesPage client={client} />;
   else if (hash === '#/agents') page = <AgentsPage client={client} />;

@@ -72,6 +72,9 @@ export function SchedulePage({ client, id }: { client: AgentSchedulesClient; id:
               Resume
             </button>
           )}
+          <a class="button" href={`#/schedules/${id}/edit`}>
+            Edit
+          </a>
           <button type="button" class="danger" disabled={busy} onClick={() => void remove()}>
             Delete
           </button>

@@ -1,7 +1,7 @@
-// The schedules table (filters, search, paging) and the new-schedule form with its live preview.
+// The schedules table: cadence in words, next run in two zones, status, last run; search, status filter, paging.
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentSchedulesClient, Preview, Schedule } from '../../client/index.ts';
-import { ErrorNote, FieldError, Page, Status, When } from './ui.tsx';
+import type { AgentSchedulesClient, Schedule } from '../../client/index.ts';
+import { ErrorNote, Page, Status, When } from './ui.tsx';
 
 export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
   const [rows, setRows] = useState<Schedule[]>([]);
@@ -86,92 +86,6 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
           Load more
         </button>
       ) : null}
-    </Page>
-  );
-}
-
-export function NewSchedulePage({ client }: { client: AgentSchedulesClient }) {
-  const [name, setName] = useState('');
-  const [task, setTask] = useState('');
-  const [when, setWhen] = useState('');
-  const [timezone, setTimezone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
-  const [preview, setPreview] = useState<(Preview & { cronExpression?: string }) | null>(null);
-  const [previewError, setPreviewError] = useState<unknown>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  // Live preview: a cron expression as it is, anything else read as English ("weekdays at 9:30").
-  useEffect(() => {
-    const text = when.trim();
-    if (!text) return setPreview(null);
-    const timer = setTimeout(async () => {
-      try {
-        const looksLikeCron = /^[\d*/,\-?LW#]+(\s+[\d*/,\-?LW#A-Za-z]+){4}$/.test(text) || text.startsWith('@');
-        // English is first turned into cron by the API's own text-to-cron; the preview then gives the EventBridge
-        // expression, the description and the next 10 runs.
-        const cronExpression = looksLikeCron ? text : ((await client.schedules.textToCron(text, timezone)) as { cronExpression?: string }).cronExpression;
-        if (!cronExpression) throw new Error(`"${text}" reads as an interval; use a cron expression here.`);
-        const answer = { ...(await client.schedules.preview({ cronExpression, timezone, count: 10 } as never)), cronExpression };
-        setPreview(answer as Preview & { cronExpression?: string });
-        setPreviewError(null);
-      } catch (failure) {
-        setPreview(null);
-        setPreviewError(failure);
-      }
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [when, timezone]);
-
-  const create = async (event: Event) => {
-    event.preventDefault();
-    try {
-      const cronExpression = preview?.cronExpression ?? when.trim();
-      const schedule = await client.schedules.create({ name, task, cronExpression, timezone } as never);
-      window.location.hash = `#/schedules/${schedule.id}`;
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-
-  return (
-    <Page title="New schedule">
-      <form onSubmit={create} class="form">
-        <label>
-          Name <input required value={name} onInput={(event) => setName(event.currentTarget.value)} />
-        </label>
-        <FieldError error={error} field="name" />
-        <label>
-          Task <textarea required value={task} onInput={(event) => setTask(event.currentTarget.value)} />
-        </label>
-        <FieldError error={error} field="task" />
-        <label>
-          When (cron, or words like “weekdays at 9:30”) <input name="when" required value={when} onInput={(event) => setWhen(event.currentTarget.value)} />
-        </label>
-        <FieldError error={previewError ?? error} field="cronExpression" />
-        <FieldError error={previewError} field="cron" />
-        <label>
-          Timezone <input value={timezone} onInput={(event) => setTimezone(event.currentTarget.value)} />
-        </label>
-        <FieldError error={error} field="timezone" />
-        {preview ? (
-          <section class="preview" aria-label="Preview">
-            <p>
-              <strong>{preview.description}</strong>
-            </p>
-            <p class="muted">
-              {preview.cronExpression ? `cron ${preview.cronExpression} · ` : ''}EventBridge: <code>{preview.schedulerExpression}</code>
-            </p>
-            <ol class="next-runs">
-              {(preview.nextRuns ?? []).slice(0, 10).map((run) => (
-                <li key={run}>
-                  <When at={run} zone={timezone} />
-                </li>
-              ))}
-            </ol>
-          </section>
-        ) : null}
-        <ErrorNote error={error instanceof Error && (error as { field?: string }).field ? null : error} />
-        <button type="submit">Create schedule</button>
-      </form>
     </Page>
   );
 }

@@ -130,6 +130,24 @@ describe('the console', () => {
     expect(await page.locator('.facts .badge').first().textContent()).toBe('active');
   });
 
+  it('edits it with a live preview that notes where daylight saving time moves a run', async () => {
+    await page.goto(`${e2e.url}/console/#/schedules/${scheduleId}`);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('When').fill('30 2 28 * *');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    // 28 March 2027 in Berlin: 02:30 does not exist (the clocks jump from 02:00 to 03:00), so the next runs (the
+    // service's own, as EventBridge fires) go from 28 February to 28 April.
+    await expect
+      .poll(() => preview.locator('.dst-note').allTextContents(), { timeout: 10_000 })
+      .toEqual([
+        'Clocks change in Europe/Berlin before the run of 2027-04-28: GMT+1 → GMT+2.',
+        'A run between 2027-02-28 and 2027-04-28 falls in the hour the clocks skip: it does not run.',
+      ]);
+    await shot('edit-schedule');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('At 02:30, on day 28 of the month').waitFor();
+  });
+
   it('shows a failing run’s error', async () => {
     const created = await e2e.request('POST', '/v1/agents', { body: { id: 'broken', name: 'Broken', kind: 'http', url: 'http://127.0.0.1:9/' } });
     expect(created.status).toBe(201);
