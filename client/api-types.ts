@@ -25,7 +25,7 @@ export type paths = {
             cookie?: never;
         };
         /** This document */
-        get: operations["getOpenapiJson"];
+        get: operations["getOpenApi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -44,7 +44,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Issue an API key (admin key only); the key is shown once */
-        post: operations["postV1AdminApiKeys"];
+        post: operations["createApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -62,7 +62,7 @@ export type paths = {
         put?: never;
         post?: never;
         /** Revoke an API key (admin key only) */
-        delete: operations["deleteV1AdminApiKeysKeyId"];
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -78,7 +78,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Create a schedule (Idempotency-Key header makes retries safe) */
-        post: operations["postV1AgentRuns"];
+        post: operations["createAgentRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -92,11 +92,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List agents */
-        get: operations["getV1Agents"];
+        /** List agents, by id */
+        get: operations["listAgents"];
         put?: never;
         /** Define an agent */
-        post: operations["postV1Agents"];
+        post: operations["createAgent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -111,16 +111,16 @@ export type paths = {
             cookie?: never;
         };
         /** Get an agent */
-        get: operations["getV1AgentsId"];
+        get: operations["getAgent"];
         /** Replace an agent */
-        put: operations["putV1AgentsId"];
+        put: operations["replaceAgent"];
         post?: never;
         /** Delete an agent */
-        delete: operations["deleteV1AgentsId"];
+        delete: operations["deleteAgent"];
         options?: never;
         head?: never;
         /** Change an agent (merge) */
-        patch: operations["patchV1AgentsId"];
+        patch: operations["updateAgent"];
         trace?: never;
     };
     "/v1/batches": {
@@ -131,10 +131,10 @@ export type paths = {
             cookie?: never;
         };
         /** List batches, newest first: all you may see (GET /v1/batches; Agent Manager’s GET /v1/schedules/batches is the same list), or those one schedule made (…/schedules/{id}/batches, or ?scheduleId=) */
-        get: operations["getV1Batches"];
+        get: operations["listBatches"];
         put?: never;
         /** Run one agent task over up to 10,000 items ({{item}} / {{item.field}} placeholders), every item checked first; bodies up to 5 MiB. An Idempotency-Key header answers a retry with the same batch */
-        post: operations["postV1Batches"];
+        post: operations["createBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -149,14 +149,14 @@ export type paths = {
             cookie?: never;
         };
         /** A batch: counts, progress, rate, ETA, cost, compute and errors */
-        get: operations["getV1BatchesId"];
+        get: operations["getBatch"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change maxConcurrency while the batch runs (a higher limit starts more items now) */
-        patch: operations["patchV1BatchesId"];
+        patch: operations["updateBatch"];
         trace?: never;
     };
     "/v1/batches/{id}/cancel": {
@@ -169,7 +169,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Cancel a batch: no more items start, pending ones end cancelled, running ones finish on their own */
-        post: operations["postV1BatchesIdCancel"];
+        post: operations["cancelBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -184,10 +184,10 @@ export type paths = {
             cookie?: never;
         };
         /** A batch’s items in index order, each with its latest run; filter by status, page with ?after= */
-        get: operations["getV1BatchesIdItems"];
+        get: operations["listBatchItems"];
         put?: never;
         /** Append items to a draft batch (bodies up to 5 MiB), checked against its task; the batch holds at most 10,000 */
-        post: operations["postV1BatchesIdItems"];
+        post: operations["appendBatchItems"];
         delete?: never;
         options?: never;
         head?: never;
@@ -202,7 +202,7 @@ export type paths = {
             cookie?: never;
         };
         /** The finished items as JSON Lines, in index order: at most `limit` lines (default and most 1,000, fewer when outputs are large); when more remain, Link: <…?after=N>; rel="next" and X-Next-After: N */
-        get: operations["getV1BatchesIdResults"];
+        get: operations["getBatchResults"];
         put?: never;
         post?: never;
         delete?: never;
@@ -221,7 +221,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Run the failed and timed-out items of an ended batch again, as a new round (each a new attempt, a new run) */
-        post: operations["postV1BatchesIdRetry"];
+        post: operations["retryBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -238,7 +238,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Start a draft batch: its budget is checked, its cost estimated and its first items queued */
-        post: operations["postV1BatchesIdStart"];
+        post: operations["startBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -255,7 +255,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** A long-running agent (it answered 202 Accepted) ends its run: the callbackUrl it was given, with "Authorization: Bearer <callbackToken>" (no API key) */
-        post: operations["postV1CallbacksHandle"];
+        post: operations["completeRunCallback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -270,9 +270,9 @@ export type paths = {
             cookie?: never;
         };
         /** The tenant default: webhooks of every schedule whose notify is null */
-        get: operations["getV1NotificationSettings"];
+        get: operations["getNotificationSettings"];
         /** Replace the tenant default webhooks */
-        put: operations["putV1NotificationSettings"];
+        put: operations["putNotificationSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -290,7 +290,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages). An Idempotency-Key header answers a retry with the same run */
-        post: operations["postV1Runs"];
+        post: operations["createRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -305,7 +305,7 @@ export type paths = {
             cookie?: never;
         };
         /** A one-off run started with POST /v1/runs */
-        get: operations["getV1RunsId"];
+        get: operations["getRun"];
         put?: never;
         post?: never;
         delete?: never;
@@ -324,7 +324,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Cancel a queued or running run: it ends "cancelled" (a running agent call is aborted within seconds) */
-        post: operations["postV1RunsIdCancel"];
+        post: operations["cancelRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -339,10 +339,10 @@ export type paths = {
             cookie?: never;
         };
         /** List schedules, sorted by name */
-        get: operations["getV1Schedules"];
+        get: operations["listSchedules"];
         put?: never;
         /** Create a schedule (Idempotency-Key header makes retries safe) */
-        post: operations["postV1Schedules"];
+        post: operations["createSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -357,16 +357,16 @@ export type paths = {
             cookie?: never;
         };
         /** Get a schedule */
-        get: operations["getV1SchedulesId"];
+        get: operations["getSchedule"];
         /** Change a schedule (PATCH and PUT merge the given fields) */
-        put: operations["putV1SchedulesId"];
+        put: operations["putSchedule"];
         post?: never;
         /** Delete a schedule and its EventBridge schedule */
-        delete: operations["deleteV1SchedulesId"];
+        delete: operations["deleteSchedule"];
         options?: never;
         head?: never;
         /** Change a schedule (PATCH and PUT merge the given fields) */
-        patch: operations["patchV1SchedulesId"];
+        patch: operations["updateSchedule"];
         trace?: never;
     };
     "/v1/schedules/{id}/backfill": {
@@ -379,7 +379,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Run the schedule's past occurrences in [from, to), one at a time; an occurrence that already ran is not run again */
-        post: operations["postV1SchedulesIdBackfill"];
+        post: operations["backfillSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -394,7 +394,7 @@ export type paths = {
             cookie?: never;
         };
         /** A backfill’s progress */
-        get: operations["getV1SchedulesIdBackfillsBackfillId"];
+        get: operations["getBackfill"];
         put?: never;
         post?: never;
         delete?: never;
@@ -411,7 +411,7 @@ export type paths = {
             cookie?: never;
         };
         /** List batches, newest first: all you may see (GET /v1/batches; Agent Manager’s GET /v1/schedules/batches is the same list), or those one schedule made (…/schedules/{id}/batches, or ?scheduleId=) */
-        get: operations["getV1SchedulesIdBatches"];
+        get: operations["listScheduleBatches"];
         put?: never;
         post?: never;
         delete?: never;
@@ -434,7 +434,7 @@ export type paths = {
         options?: never;
         head?: never;
         /** Disable (pause) a schedule */
-        patch: operations["patchV1SchedulesIdDisable"];
+        patch: operations["disableSchedule"];
         trace?: never;
     };
     "/v1/schedules/{id}/enable": {
@@ -451,7 +451,7 @@ export type paths = {
         options?: never;
         head?: never;
         /** Enable (resume) a schedule */
-        patch: operations["patchV1SchedulesIdEnable"];
+        patch: operations["enableSchedule"];
         trace?: never;
     };
     "/v1/schedules/{id}/notifications": {
@@ -462,7 +462,7 @@ export type paths = {
             cookie?: never;
         };
         /** A schedule’s recent webhook deliveries, newest first: status, attempts, last response code and error */
-        get: operations["getV1SchedulesIdNotifications"];
+        get: operations["listScheduleNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -481,7 +481,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Disable (pause) a schedule */
-        post: operations["postV1SchedulesIdPause"];
+        post: operations["pauseSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -498,7 +498,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Enable (resume) a schedule */
-        post: operations["postV1SchedulesIdResume"];
+        post: operations["resumeSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -513,7 +513,7 @@ export type paths = {
             cookie?: never;
         };
         /** A schedule’s runs, newest first */
-        get: operations["getV1SchedulesIdRuns"];
+        get: operations["listScheduleRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -530,7 +530,7 @@ export type paths = {
             cookie?: never;
         };
         /** One run of a schedule, with its output */
-        get: operations["getV1SchedulesIdRunsRunId"];
+        get: operations["getScheduleRun"];
         put?: never;
         post?: never;
         delete?: never;
@@ -549,7 +549,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Cancel a queued or running run: it ends "cancelled" (a running agent call is aborted within seconds) */
-        post: operations["postV1SchedulesIdRunsRunIdCancel"];
+        post: operations["cancelScheduleRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -566,7 +566,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Run a schedule now (same runner as scheduled runs; an Idempotency-Key header answers a retry with the same run) */
-        post: operations["postV1SchedulesIdTrigger"];
+        post: operations["triggerSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -581,7 +581,7 @@ export type paths = {
             cookie?: never;
         };
         /** List batches, newest first: all you may see (GET /v1/batches; Agent Manager’s GET /v1/schedules/batches is the same list), or those one schedule made (…/schedules/{id}/batches, or ?scheduleId=) */
-        get: operations["getV1SchedulesBatches"];
+        get: operations["listBatchJobs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -599,8 +599,8 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Preview a cron or one-time instant */
-        post: operations["postV1SchedulesPreview"];
+        /** Preview a cron, a rate or a one-time instant */
+        post: operations["previewSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -615,7 +615,7 @@ export type paths = {
             cookie?: never;
         };
         /** Plain English to cron */
-        get: operations["getV1SchedulesTextToCron"];
+        get: operations["textToCron"];
         put?: never;
         post?: never;
         delete?: never;
@@ -632,7 +632,7 @@ export type paths = {
             cookie?: never;
         };
         /** List the names of your agent secrets (never their values) */
-        get: operations["getV1Secrets"];
+        get: operations["listSecrets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -650,10 +650,10 @@ export type paths = {
         };
         get?: never;
         /** Store an agent secret (write-only; agents reference it as secret:NAME) */
-        put: operations["putV1SecretsName"];
+        put: operations["putSecret"];
         post?: never;
         /** Delete an agent secret */
-        delete: operations["deleteV1SecretsName"];
+        delete: operations["deleteSecret"];
         options?: never;
         head?: never;
         patch?: never;
@@ -669,7 +669,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages). An Idempotency-Key header answers a retry with the same run */
-        post: operations["postV1Threads"];
+        post: operations["createThread"];
         delete?: never;
         options?: never;
         head?: never;
@@ -680,14 +680,82 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
-        Agent: {
+        /** @description An agent: its kind (http, openai, bedrock, bedrock-agent, lambda, command) says which settings it has. */
+        Agent: components["schemas"]["AgentHttp"] | components["schemas"]["AgentOpenai"] | components["schemas"]["AgentBedrock"] | components["schemas"]["AgentBedrockAgent"] | components["schemas"]["AgentLambda"] | components["schemas"]["AgentCommand"];
+        AgentBedrock: {
+            createdAt: string;
+            description?: string | null;
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "bedrock";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            modelId: string;
+            name: string;
+            /** @enum {string} */
+            object: "agent";
+            systemPrompt?: string;
+            updatedAt: string;
+        };
+        AgentBedrockAgent: {
+            aliasId: string;
+            bedrockAgentId: string;
+            createdAt: string;
+            description?: string | null;
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "bedrock-agent";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            name: string;
+            /** @enum {string} */
+            object: "agent";
+            updatedAt: string;
+        };
+        AgentCommand: {
+            args?: string[];
+            command: string;
+            createdAt: string;
+            description?: string | null;
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "command";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            name: string;
+            /** @enum {string} */
+            object: "agent";
+            updatedAt: string;
+        };
+        AgentEnvelope: {
+            agent: components["schemas"]["Agent"];
+        };
+        AgentHttp: {
             createdAt: string;
             description?: string | null;
             headers?: {
                 [key: string]: string;
             };
             id: string;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "http";
             /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
             metadata?: {
@@ -701,92 +769,6 @@ export type components = {
             updatedAt: string;
             /** Format: uri */
             url: string;
-        } | {
-            /** Format: uri */
-            baseUrl: string;
-            createdAt: string;
-            description?: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: "openai";
-            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
-            model: string;
-            name: string;
-            /** @enum {string} */
-            object: "agent";
-            /** @description Where the secret lives: secret:NAME (PUT /v1/secrets/NAME), a Secrets Manager ARN under your tenant prefix, or env:NAME on the local server. The value is never stored or returned. */
-            secretRef?: string;
-            systemPrompt?: string;
-            updatedAt: string;
-        } | {
-            createdAt: string;
-            description?: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: "bedrock";
-            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
-            modelId: string;
-            name: string;
-            /** @enum {string} */
-            object: "agent";
-            systemPrompt?: string;
-            updatedAt: string;
-        } | {
-            aliasId: string;
-            bedrockAgentId: string;
-            createdAt: string;
-            description?: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: "bedrock-agent";
-            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
-            name: string;
-            /** @enum {string} */
-            object: "agent";
-            updatedAt: string;
-        } | {
-            createdAt: string;
-            description?: string | null;
-            functionArn: string;
-            id: string;
-            /** @enum {string} */
-            kind: "lambda";
-            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
-            name: string;
-            /** @enum {string} */
-            object: "agent";
-            updatedAt: string;
-        } | {
-            args?: string[];
-            command: string;
-            createdAt: string;
-            description?: string | null;
-            id: string;
-            /** @enum {string} */
-            kind: "command";
-            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
-            metadata?: {
-                [key: string]: unknown;
-            } | null;
-            name: string;
-            /** @enum {string} */
-            object: "agent";
-            updatedAt: string;
-        };
-        AgentEnvelope: {
-            agent: components["schemas"]["Agent"];
         };
         AgentInput: {
             description?: string | null;
@@ -874,6 +856,144 @@ export type components = {
                 [key: string]: unknown;
             } | null;
             name: string;
+        };
+        AgentLambda: {
+            createdAt: string;
+            description?: string | null;
+            functionArn: string;
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "lambda";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            name: string;
+            /** @enum {string} */
+            object: "agent";
+            updatedAt: string;
+        };
+        AgentList: {
+            data: components["schemas"]["Agent"][];
+            has_more: boolean;
+            next_cursor: string | null;
+            /** @enum {string} */
+            object: "list";
+        };
+        AgentOpenai: {
+            /** Format: uri */
+            baseUrl: string;
+            createdAt: string;
+            description?: string | null;
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "openai";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            model: string;
+            name: string;
+            /** @enum {string} */
+            object: "agent";
+            /** @description Where the secret lives: secret:NAME (PUT /v1/secrets/NAME), a Secrets Manager ARN under your tenant prefix, or env:NAME on the local server. The value is never stored or returned. */
+            secretRef?: string;
+            systemPrompt?: string;
+            updatedAt: string;
+        };
+        /** @description Any settings of the agent’s kind, merged into it (null clears description or metadata); kind changes only with PUT. */
+        AgentPatch: {
+            description?: string | null;
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Your own slug (e.g. finance_agent); generated (agent_…) when omitted. */
+            id?: string;
+            /** @enum {string} */
+            kind?: "http";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            name?: string;
+            /** @description Where the secret lives: secret:NAME (PUT /v1/secrets/NAME), a Secrets Manager ARN under your tenant prefix, or env:NAME on the local server. The value is never stored or returned. */
+            secretRef?: string;
+            /** Format: uri */
+            url?: string;
+        } | {
+            /** Format: uri */
+            baseUrl?: string;
+            description?: string | null;
+            /** @description Your own slug (e.g. finance_agent); generated (agent_…) when omitted. */
+            id?: string;
+            /** @enum {string} */
+            kind?: "openai";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            model?: string;
+            name?: string;
+            /** @description Where the secret lives: secret:NAME (PUT /v1/secrets/NAME), a Secrets Manager ARN under your tenant prefix, or env:NAME on the local server. The value is never stored or returned. */
+            secretRef?: string;
+            systemPrompt?: string;
+        } | {
+            description?: string | null;
+            /** @description Your own slug (e.g. finance_agent); generated (agent_…) when omitted. */
+            id?: string;
+            /** @enum {string} */
+            kind?: "bedrock";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            modelId?: string;
+            name?: string;
+            systemPrompt?: string;
+        } | {
+            aliasId?: string;
+            bedrockAgentId?: string;
+            description?: string | null;
+            /** @description Your own slug (e.g. finance_agent); generated (agent_…) when omitted. */
+            id?: string;
+            /** @enum {string} */
+            kind?: "bedrock-agent";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            name?: string;
+        } | {
+            description?: string | null;
+            functionArn?: string;
+            /** @description Your own slug (e.g. finance_agent); generated (agent_…) when omitted. */
+            id?: string;
+            /** @enum {string} */
+            kind?: "lambda";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            name?: string;
+        } | {
+            args?: string[];
+            command?: string;
+            description?: string | null;
+            /** @description Your own slug (e.g. finance_agent); generated (agent_…) when omitted. */
+            id?: string;
+            /** @enum {string} */
+            kind?: "command";
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            name?: string;
         };
         Backfill: {
             /** @description What became of the occurrences so far; with remaining, they add up to occurrences. */
@@ -1209,6 +1329,7 @@ export type components = {
             tenantId: string;
             userId: string;
         };
+        /** @description Every refusal and failure the service itself answers: a machine-readable code, a message, details. */
         Error: {
             error: {
                 /** @example invalid_request */
@@ -1219,6 +1340,45 @@ export type components = {
                 /** @example cronExpression: "0 9 1 * 1" restricts both day-of-month and day-of-week… */
                 message: string;
             };
+        };
+        /** @description What API Gateway answers by itself on AWS, before or instead of the service: {"message": "Unauthorized"} (401, no Authorization header), {"message": "Forbidden"} (403, the authorizer refused the key), {"message": "Too Many Requests"} (429, throttled), {"message": "Internal Server Error"} (500, the function failed). It carries the apigw-requestid header, not x-request-id. */
+        GatewayError: {
+            /** @example Too Many Requests */
+            message: string;
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+            /** @enum {string} */
+            storage: "ok";
+        };
+        HealthDegraded: {
+            error: {
+                /** @enum {string} */
+                code: "storage_unavailable";
+                message: string;
+            };
+            /** @enum {string} */
+            status: "degraded";
+            /** @enum {string} */
+            storage: "unavailable";
+        };
+        IssuedApiKey: {
+            /**
+             * @description The key, shown this once: send it as "Authorization: Bearer <apiKey>". Only its hash is stored.
+             * @example as_acme_…
+             */
+            apiKey: string;
+            createdAt: string;
+            /**
+             * @description Its id, to revoke it with DELETE /v1/admin/api-keys/{keyId}.
+             * @example key_acme_3xK9mQ2vLp8RtY6w
+             */
+            keyId: string;
+            name: string;
+            teamId: string | null;
+            tenantId: string;
+            userId: string;
         };
         NotificationDelivery: {
             attempts: number;
@@ -1285,12 +1445,18 @@ export type components = {
         Preview: {
             cronExpression?: string;
             description: string;
+            /** @description The next fire times, ISO 8601 UTC. */
             nextRuns: string[];
+            /** @description A rate preview: the interval, e.g. "90 minutes". */
+            rate?: string;
             scheduledTime?: string;
+            /** @example cron(0 9 ? * MON-FRI *) */
             schedulerExpression: string;
             schedulerTimezone: string;
             /** @enum {string} */
             scheduleType: "recurring" | "one-time";
+            /** @description A rate preview: its first run, from which the others count. */
+            startAt?: string | null;
             timezone: string;
         };
         PreviewInput: {
@@ -1359,6 +1525,19 @@ export type components = {
         };
         RunEnvelope: {
             run: components["schemas"]["Run"];
+        };
+        /** @description Aliases accepted: prompt/message → task, agent_id → agentId, environment_id → environmentId. A schedule block also creates that schedule: task and agentId default to the run’s; type is an alias of scheduleType. */
+        RunInput: {
+            /** @description The agent to run (GET /v1/agents); omitted: the deployment default. */
+            agentId?: string | null;
+            environmentId?: string | null;
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            schedule?: components["schemas"]["ScheduleInput"];
+            /** @description What the agent is asked to do (≤ 32 KiB). Aliases: prompt, message. */
+            task: string;
         };
         RunList: {
             data: components["schemas"]["Run"][];
@@ -1601,6 +1780,39 @@ export type components = {
             /** @enum {string} */
             object: "list";
         };
+        TextToCron: {
+            /** @example 0 17 * * 0 */
+            cronExpression: string;
+            /**
+             * @description The cron expression alone, as Toolhouse’s text-to-cron answers.
+             * @example 0 17 * * 0
+             */
+            data: string;
+            /** @example At 17:00, only on Sunday (UTC) */
+            description: string;
+            /** @description The next fire times, ISO 8601 UTC. */
+            nextRuns: string[];
+            /** @example cron(0 17 ? * SUN *) */
+            schedulerExpression: string;
+            timezone: string;
+        };
+        /** @description A schedule block also creates that schedule: task and agentId default to the run’s; type is an alias of scheduleType. */
+        ThreadInput: {
+            /** @description The agent to run (GET /v1/agents); omitted: the deployment default. */
+            agentId?: string | null;
+            environmentId?: string | null;
+            /** @description Seed 001’s thread: the last message with role "user" (and text content) is the task. */
+            messages: {
+                content: string;
+                role: string;
+            }[];
+            /** @description Your own key/values, returned as given: at most 8 KiB of JSON and 16 levels, keys non-empty, numbers exact (larger ones as strings). */
+            metadata?: {
+                [key: string]: unknown;
+            } | null;
+            schedule?: components["schemas"]["ScheduleInput"];
+        };
+        /** @description The answer when the body used Toolhouse’s names (cadence, chat_id, active): its snake_case shape in data, the schedule as usual. */
         ToolhouseScheduleEnvelope: {
             /** @description snake_case schedule with cadence and active */
             data: {
@@ -1610,9 +1822,25 @@ export type components = {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /**
+         * @description Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.
+         * @example daily-report-2026-11-20
+         */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description On AWS only: API Gateway’s request id, the one header its own answers (GatewayError) carry. */
+        ApiGatewayRequestId: string;
+        /** @description Present ("true") when a repeated Idempotency-Key answered with what its first request did, rather than doing it again. */
+        IdempotentReplayed: "true";
+        /**
+         * @description The request id (API Gateway’s, on AWS): on every answer of the service, success or error; quote it when you report a problem. API Gateway’s own {"message"} answers (GatewayError) carry apigw-requestid instead.
+         * @example Kd9xQhVtoAMEbXw=
+         */
+        RequestId: string;
+    };
     pathItems: never;
 };
 export type $defs = Record<string, never>;
@@ -1629,20 +1857,17 @@ export interface operations {
             /** @description Up */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ok";
-                        /** @enum {string} */
-                        storage: "ok";
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1652,33 +1877,48 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
             500: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Up, but DynamoDB does not answer: {status: "degraded", storage: "unavailable", error} */
+            /** @description Up, but DynamoDB does not answer */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["HealthDegraded"];
                 };
             };
         };
     };
-    getOpenapiJson: {
+    getOpenApi: {
         parameters: {
             query?: never;
             header?: never;
@@ -1690,13 +1930,19 @@ export interface operations {
             /** @description OpenAPI 3.1 */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1706,91 +1952,127 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1AdminApiKeys: {
+    createApiKey: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateApiKeyInput"];
             };
         };
         responses: {
-            /** @description {apiKey, keyId, tenantId, userId, teamId, name, createdAt} */
+            /** @description Issued: apiKey is shown this once */
             201: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKey"];
+                };
             };
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    deleteV1AdminApiKeysKeyId: {
+    revokeApiKey: {
         parameters: {
             query?: never;
             header?: never;
@@ -1804,6 +2086,7 @@ export interface operations {
             /** @description Revoked */
             204: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1811,33 +2094,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1847,31 +2136,51 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1AgentRuns: {
+    createAgentRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.
+                 * @example daily-report-2026-11-20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ScheduleInput"];
             };
@@ -1880,15 +2189,19 @@ export interface operations {
             /** @description Created, answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active) */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ToolhouseScheduleEnvelope"];
                 };
             };
-            /** @description Created */
+            /** @description Created (or, for a repeated Idempotency-Key, the schedule it created) */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1898,33 +2211,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1934,24 +2253,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1960,9 +2294,12 @@ export interface operations {
             };
         };
     };
-    getV1Agents: {
+    listAgents: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1972,65 +2309,87 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
             };
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1Agents: {
+    createAgent: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["AgentInput"];
             };
@@ -2039,6 +2398,7 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2048,33 +2408,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2084,24 +2450,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1AgentsId: {
+    getAgent: {
         parameters: {
             query?: never;
             header?: never;
@@ -2115,6 +2495,7 @@ export interface operations {
             /** @description The agent */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2124,33 +2505,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2160,24 +2547,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    putV1AgentsId: {
+    replaceAgent: {
         parameters: {
             query?: never;
             header?: never;
@@ -2186,7 +2587,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["AgentInput"];
             };
@@ -2195,6 +2596,7 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2204,33 +2606,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2240,24 +2658,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    deleteV1AgentsId: {
+    deleteAgent: {
         parameters: {
             query?: never;
             header?: never;
@@ -2271,6 +2703,7 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2278,33 +2711,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2314,24 +2753,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    patchV1AgentsId: {
+    updateAgent: {
         parameters: {
             query?: never;
             header?: never;
@@ -2340,17 +2793,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["AgentPatch"];
             };
         };
         responses: {
             /** @description Changed */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2360,33 +2812,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2396,24 +2864,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1Batches: {
+    listBatches: {
         parameters: {
             query?: {
                 /** @description next_cursor of the previous page, with the same filters. */
@@ -2432,6 +2914,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2441,58 +2924,83 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1Batches: {
+    createBatch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.
+                 * @example daily-report-2026-11-20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BatchInput"];
             };
@@ -2501,6 +3009,8 @@ export interface operations {
             /** @description A draft ("start": false): append items with POST …/items, then POST …/start */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2510,6 +3020,8 @@ export interface operations {
             /** @description Started: its first items are queued */
             202: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2519,42 +3031,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The monthly run budget cannot take the items; nothing started */
             402: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The Idempotency-Key was already used with another body */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2564,24 +3083,38 @@ export interface operations {
             /** @description Body over 5 MiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1BatchesId: {
+    getBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -2595,6 +3128,7 @@ export interface operations {
             /** @description The batch */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2604,33 +3138,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2640,24 +3180,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    patchV1BatchesId: {
+    updateBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -2666,7 +3220,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BatchPatch"];
             };
@@ -2675,6 +3229,7 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2684,33 +3239,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2720,6 +3281,7 @@ export interface operations {
             /** @description Not possible in the batch’s state (details.status says which), or it changed meanwhile: read it again */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2729,24 +3291,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1BatchesIdCancel: {
+    cancelBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -2760,6 +3336,7 @@ export interface operations {
             /** @description Cancelled */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2769,33 +3346,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2805,6 +3388,7 @@ export interface operations {
             /** @description Not possible in the batch’s state (details.status says which), or it changed meanwhile: read it again */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2814,24 +3398,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1BatchesIdItems: {
+    listBatchItems: {
         parameters: {
             query?: {
                 /** @description Resume after this item index (next_after / X-Next-After of the previous page). */
@@ -2850,6 +3448,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2859,33 +3458,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2895,24 +3500,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1BatchesIdItems: {
+    appendBatchItems: {
         parameters: {
             query?: never;
             header?: never;
@@ -2921,7 +3540,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BatchItemsInput"];
             };
@@ -2930,6 +3549,7 @@ export interface operations {
             /** @description Appended: the batch with its new total */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2939,33 +3559,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2975,6 +3601,7 @@ export interface operations {
             /** @description The batch is not a draft any more (details.status) */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2984,24 +3611,38 @@ export interface operations {
             /** @description Body over 5 MiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1BatchesIdResults: {
+    getBatchResults: {
         parameters: {
             query?: {
                 /** @description Resume after this item index (next_after / X-Next-After of the previous page). */
@@ -3019,6 +3660,11 @@ export interface operations {
             /** @description One JSON object per line, one line per finished item */
             200: {
                 headers: {
+                    /** @description When more lines remain: <…/results?after=N>; rel="next" */
+                    Link?: string;
+                    /** @description When more lines remain: the ?after= of the next page */
+                    "X-Next-After"?: number;
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3028,33 +3674,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3064,24 +3716,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1BatchesIdRetry: {
+    retryBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -3095,6 +3761,7 @@ export interface operations {
             /** @description The new round started */
             202: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3104,42 +3771,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The monthly run budget cannot take the items; nothing started */
             402: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3149,6 +3823,7 @@ export interface operations {
             /** @description Not possible in the batch’s state (details.status says which), or it changed meanwhile: read it again */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3158,24 +3833,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1BatchesIdStart: {
+    startBatch: {
         parameters: {
             query?: never;
             header?: never;
@@ -3189,6 +3878,7 @@ export interface operations {
             /** @description Started */
             202: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3198,42 +3888,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The monthly run budget cannot take the items; nothing started */
             402: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3243,6 +3940,7 @@ export interface operations {
             /** @description Not possible in the batch’s state (details.status says which), or it changed meanwhile: read it again */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3252,24 +3950,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1CallbacksHandle: {
+    completeRunCallback: {
         parameters: {
             query?: never;
             header?: never;
@@ -3278,7 +3990,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["CallbackInput"];
             };
@@ -3287,6 +3999,7 @@ export interface operations {
             /** @description Recorded: the run as it ended */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3296,6 +4009,7 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3305,6 +4019,7 @@ export interface operations {
             /** @description Missing or wrong callback token (whether or not the run exists) */
             401: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3314,6 +4029,7 @@ export interface operations {
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +4039,7 @@ export interface operations {
             /** @description The run has already ended (run_finished, details.status), or its deadline passed (deadline_passed: it ended timed_out) */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3332,24 +4049,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1NotificationSettings: {
+    getNotificationSettings: {
         parameters: {
             query?: never;
             header?: never;
@@ -3361,6 +4092,7 @@ export interface operations {
             /** @description The tenant default */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3370,58 +4102,77 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    putV1NotificationSettings: {
+    putNotificationSettings: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["NotificationSettingsInput"];
             };
@@ -3430,6 +4181,7 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3439,68 +4191,93 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1Runs: {
+    createRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.
+                 * @example daily-report-2026-11-20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["RunInput"] | components["schemas"]["ThreadInput"];
             };
         };
         responses: {
-            /** @description Queued */
+            /** @description Queued (or, for a repeated Idempotency-Key, the run it queued) */
             202: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3510,42 +4287,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The monthly run budget is used up */
             402: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3555,15 +4339,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
             500: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description EventBridge Scheduler (for a schedule block) or the runner could not be reached */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3572,7 +4380,7 @@ export interface operations {
             };
         };
     };
-    getV1RunsId: {
+    getRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -3586,6 +4394,7 @@ export interface operations {
             /** @description The run */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3595,33 +4404,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3631,24 +4446,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1RunsIdCancel: {
+    cancelRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -3662,6 +4491,7 @@ export interface operations {
             /** @description Cancelled */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3671,33 +4501,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,6 +4543,7 @@ export interface operations {
             /** @description The run has already ended: code run_finished, details.status says how */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3716,24 +4553,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1Schedules: {
+    listSchedules: {
         parameters: {
             query?: {
                 agentId?: string;
@@ -3754,6 +4605,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3763,58 +4615,83 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1Schedules: {
+    createSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.
+                 * @example daily-report-2026-11-20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ScheduleInput"];
             };
@@ -3823,15 +4700,19 @@ export interface operations {
             /** @description Created, answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active) */
             200: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ToolhouseScheduleEnvelope"];
                 };
             };
-            /** @description Created */
+            /** @description Created (or, for a repeated Idempotency-Key, the schedule it created) */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3841,33 +4722,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3877,24 +4764,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3903,7 +4805,7 @@ export interface operations {
             };
         };
     };
-    getV1SchedulesId: {
+    getSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -3917,6 +4819,7 @@ export interface operations {
             /** @description The schedule */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3926,33 +4829,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3962,24 +4871,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    putV1SchedulesId: {
+    putSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -3988,51 +4911,58 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ScheduleInput"];
             };
         };
         responses: {
-            /** @description Changed */
+            /** @description Changed (ToolhouseScheduleEnvelope when answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active)) */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleEnvelope"];
+                    "application/json": components["schemas"]["ScheduleEnvelope"] | components["schemas"]["ToolhouseScheduleEnvelope"];
                 };
             };
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4042,6 +4972,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4051,24 +4982,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4077,7 +5023,7 @@ export interface operations {
             };
         };
     };
-    deleteV1SchedulesId: {
+    deleteSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -4091,6 +5037,7 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4098,33 +5045,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4134,6 +5087,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4143,24 +5097,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4169,7 +5138,7 @@ export interface operations {
             };
         };
     };
-    patchV1SchedulesId: {
+    updateSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -4178,51 +5147,58 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["ScheduleInput"];
             };
         };
         responses: {
-            /** @description Changed */
+            /** @description Changed (ToolhouseScheduleEnvelope when answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active)) */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleEnvelope"];
+                    "application/json": components["schemas"]["ScheduleEnvelope"] | components["schemas"]["ToolhouseScheduleEnvelope"];
                 };
             };
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4232,6 +5208,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4241,24 +5218,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4267,7 +5259,7 @@ export interface operations {
             };
         };
     };
-    postV1SchedulesIdBackfill: {
+    backfillSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -4276,7 +5268,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["BackfillInput"];
             };
@@ -4285,6 +5277,7 @@ export interface operations {
             /** @description Started: its progress (its first run is queued), or done when every occurrence had run */
             202: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4294,42 +5287,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The monthly run budget is used up */
             402: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4339,24 +5339,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1SchedulesIdBackfillsBackfillId: {
+    getBackfill: {
         parameters: {
             query?: never;
             header?: never;
@@ -4371,6 +5385,7 @@ export interface operations {
             /** @description The backfill */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4380,33 +5395,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4416,24 +5437,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1SchedulesIdBatches: {
+    listScheduleBatches: {
         parameters: {
             query?: {
                 /** @description next_cursor of the previous page, with the same filters. */
@@ -4454,6 +5489,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4463,33 +5499,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4499,24 +5541,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    patchV1SchedulesIdDisable: {
+    disableSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -4530,6 +5586,7 @@ export interface operations {
             /** @description Disabled */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4539,33 +5596,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4575,6 +5638,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4584,24 +5648,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4610,7 +5689,7 @@ export interface operations {
             };
         };
     };
-    patchV1SchedulesIdEnable: {
+    enableSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -4624,6 +5703,7 @@ export interface operations {
             /** @description Enabled */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4633,33 +5713,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4669,6 +5755,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4678,24 +5765,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4704,7 +5806,7 @@ export interface operations {
             };
         };
     };
-    getV1SchedulesIdNotifications: {
+    listScheduleNotifications: {
         parameters: {
             query?: {
                 /** @description How many deliveries, newest first (default 20). */
@@ -4721,6 +5823,7 @@ export interface operations {
             /** @description The deliveries */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4730,33 +5833,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4766,24 +5875,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1SchedulesIdPause: {
+    pauseSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -4797,6 +5920,7 @@ export interface operations {
             /** @description Disabled */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4806,33 +5930,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4842,6 +5972,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4851,24 +5982,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4877,7 +6023,7 @@ export interface operations {
             };
         };
     };
-    postV1SchedulesIdResume: {
+    resumeSchedule: {
         parameters: {
             query?: never;
             header?: never;
@@ -4891,6 +6037,7 @@ export interface operations {
             /** @description Enabled */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4900,33 +6047,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4936,6 +6089,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4945,24 +6099,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description EventBridge Scheduler failed; the change was undone, retry */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4971,9 +6140,13 @@ export interface operations {
             };
         };
     };
-    getV1SchedulesIdRuns: {
+    listScheduleRuns: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "queued" | "running" | "succeeded" | "failed" | "timed_out" | "skipped" | "cancelled";
+            };
             header?: never;
             path: {
                 id: string;
@@ -4985,6 +6158,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4994,33 +6168,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5030,24 +6210,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1SchedulesIdRunsRunId: {
+    getScheduleRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -5062,6 +6256,7 @@ export interface operations {
             /** @description The run */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5071,33 +6266,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5107,24 +6308,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1SchedulesIdRunsRunIdCancel: {
+    cancelScheduleRun: {
         parameters: {
             query?: never;
             header?: never;
@@ -5139,6 +6354,7 @@ export interface operations {
             /** @description Cancelled */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5148,33 +6364,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5184,6 +6406,7 @@ export interface operations {
             /** @description The run has already ended: code run_finished, details.status says how */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5193,27 +6416,47 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1SchedulesIdTrigger: {
+    triggerSchedule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.
+                 * @example daily-report-2026-11-20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 id: string;
             };
@@ -5224,6 +6467,8 @@ export interface operations {
             /** @description Queued (or, for a repeated Idempotency-Key, the run it queued: header Idempotent-Replayed: true) */
             202: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5233,42 +6478,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The monthly run budget is used up */
             402: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5278,6 +6530,7 @@ export interface operations {
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5287,24 +6540,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The runner could not be started; the run is recorded as failed */
             503: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5313,7 +6581,7 @@ export interface operations {
             };
         };
     };
-    getV1SchedulesBatches: {
+    listBatchJobs: {
         parameters: {
             query?: {
                 /** @description next_cursor of the previous page, with the same filters. */
@@ -5332,6 +6600,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5341,58 +6610,77 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1SchedulesPreview: {
+    previewSchedule: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["PreviewInput"];
             };
@@ -5401,6 +6689,7 @@ export interface operations {
             /** @description The preview */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5410,54 +6699,75 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1SchedulesTextToCron: {
+    textToCron: {
         parameters: {
             query: {
+                /** @description The schedule in plain English */
                 cron: string;
+                /** @description IANA timezone the text is read in, unless it names one (default UTC). */
                 timezone?: string;
             };
             header?: never;
@@ -5466,63 +6776,88 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {data, cronExpression, timezone, description, nextRuns} */
+            /** @description The cron expression, its description and next runs */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TextToCron"];
+                };
             };
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    getV1Secrets: {
+    listSecrets: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5532,6 +6867,7 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5541,51 +6877,70 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    putV1SecretsName: {
+    putSecret: {
         parameters: {
             query?: never;
             header?: never;
@@ -5594,7 +6949,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["PutSecretInput"];
             };
@@ -5603,6 +6958,7 @@ export interface operations {
             /** @description Replaced */
             200: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5612,6 +6968,7 @@ export interface operations {
             /** @description Stored */
             201: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5621,33 +6978,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5657,24 +7020,38 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    deleteV1SecretsName: {
+    deleteSecret: {
         parameters: {
             query?: never;
             header?: never;
@@ -5688,6 +7065,7 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5695,33 +7073,39 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Not found (also for another tenant’s ids) */
             404: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5731,41 +7115,61 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
-            500: {
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
+            500: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
         };
     };
-    postV1Threads: {
+    createThread: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.
+                 * @example daily-report-2026-11-20
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["RunInput"] | components["schemas"]["ThreadInput"];
             };
         };
         responses: {
-            /** @description Queued */
+            /** @description Queued (or, for a repeated Idempotency-Key, the run it queued) */
             202: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5775,42 +7179,49 @@ export interface operations {
             /** @description Bad input: which field and why */
             400: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing or unknown API key */
+            /** @description Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized). */
             401: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description The monthly run budget is used up */
             402: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong kind of key */
+            /** @description Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError). */
             403: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
                 };
             };
             /** @description Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing */
             409: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5820,15 +7231,39 @@ export interface operations {
             /** @description Body over 256 KiB */
             413: {
                 headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Our fault; the message carries a request id */
+            /** @description Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle. */
+            429: {
+                headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError). */
             500: {
                 headers: {
+                    "apigw-requestid": components["headers"]["ApiGatewayRequestId"];
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["GatewayError"];
+                };
+            };
+            /** @description EventBridge Scheduler (for a schedule block) or the runner could not be reached */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -17,9 +17,16 @@ export type PreviewInput = Schemas['PreviewInput'];
 export type Batch = Schemas['Batch'];
 export type BatchInput = Schemas['BatchInput'];
 export type BatchItem = Schemas['BatchItem'];
+export type BatchItemsInput = Schemas['BatchItemsInput'];
 export type Agent = Schemas['Agent'];
 export type AgentInput = Schemas['AgentInput'];
 export type Secret = Schemas['Secret'];
+export type RunInput = Schemas['RunInput'];
+export type AgentPatch = Schemas['AgentPatch'];
+export type TextToCron = Schemas['TextToCron'];
+export type IssuedApiKey = Schemas['IssuedApiKey'];
+export type CreateApiKeyInput = Schemas['CreateApiKeyInput'];
+export type Health = Schemas['Health'];
 export type Backfill = Schemas['Backfill'];
 export type NotificationSettings = Schemas['NotificationSettings'];
 
@@ -81,85 +88,94 @@ export function createClient(options: ClientOptions) {
 
   const schedules = {
     create: async (input: ScheduleInput, call_?: IdempotentCall): Promise<Schedule> =>
-      (await call(http.POST('/v1/schedules', { body: input, headers: idempotencyHeaders(call_) }))).schedule as Schedule,
+      (await call(http.POST('/v1/schedules', { body: input, headers: idempotencyHeaders(call_) }))).schedule,
     /** One page: `{data, has_more, next_cursor, total_count, stats}`. */
     page: (query: paths['/v1/schedules']['get']['parameters']['query'] = {}) => call(http.GET('/v1/schedules', { params: { query } })),
     /** Every schedule matching the filters, page after page: `for await (const schedule of client.schedules.list())`. */
     list: (query: Omit<NonNullable<paths['/v1/schedules']['get']['parameters']['query']>, 'cursor' | 'offset'> = {}): AsyncGenerator<Schedule> =>
       everyPage(async (cursor) => {
         const page = await schedules.page({ ...query, ...(cursor ? { cursor } : {}) });
-        return { data: page.data as Schedule[], next: page.next_cursor };
+        return { data: page.data, next: page.next_cursor };
       }),
-    get: async (id: string): Promise<Schedule> => (await call(http.GET('/v1/schedules/{id}', { params: path(id) }))).schedule as Schedule,
+    get: async (id: string): Promise<Schedule> => (await call(http.GET('/v1/schedules/{id}', { params: path(id) }))).schedule,
     /** Changes only the fields given. */
     update: async (id: string, patch: Partial<ScheduleInput>): Promise<Schedule> =>
-      (await call(http.PATCH('/v1/schedules/{id}', { params: path(id), body: patch as never }))).schedule as Schedule,
-    pause: async (id: string): Promise<Schedule> => (await call(http.POST('/v1/schedules/{id}/pause', { params: path(id) }))).schedule as Schedule,
-    resume: async (id: string): Promise<Schedule> => (await call(http.POST('/v1/schedules/{id}/resume', { params: path(id) }))).schedule as Schedule,
+      (await call(http.PATCH('/v1/schedules/{id}', { params: path(id), body: patch }))).schedule,
+    pause: async (id: string): Promise<Schedule> => (await call(http.POST('/v1/schedules/{id}/pause', { params: path(id) }))).schedule,
+    resume: async (id: string): Promise<Schedule> => (await call(http.POST('/v1/schedules/{id}/resume', { params: path(id) }))).schedule,
     delete: async (id: string): Promise<void> => {
       await call(http.DELETE('/v1/schedules/{id}', { params: path(id) }));
     },
     /** Runs it now, the same way a scheduled run goes; answers at once with the queued run. */
     trigger: (id: string, call_?: IdempotentCall): Promise<RunStarted> =>
-      call(http.POST('/v1/schedules/{id}/trigger', { params: path(id), headers: idempotencyHeaders(call_) })) as Promise<RunStarted>,
+      call(http.POST('/v1/schedules/{id}/trigger', { params: path(id), headers: idempotencyHeaders(call_) })),
     /** The schedule's runs, newest first, page after page. */
     runs: (id: string, query: { status?: Run['status']; limit?: number } = {}): AsyncGenerator<Run> =>
       everyPage(async (cursor) => {
-        const page = await call(http.GET('/v1/schedules/{id}/runs', { params: { path: { id }, query: { ...query, ...(cursor ? { cursor } : {}) } } as never }));
-        return { data: page.data as Run[], next: page.next_cursor };
+        const page = await call(http.GET('/v1/schedules/{id}/runs', { params: { path: { id }, query: { ...query, ...(cursor ? { cursor } : {}) } } }));
+        return { data: page.data, next: page.next_cursor };
       }),
     /** Stops one of its queued or running runs; a finished one answers 409 `run_finished`. */
     cancelRun: async (id: string, runId: string): Promise<Run> =>
-      (await call(http.POST('/v1/schedules/{id}/runs/{runId}/cancel', { params: { path: { id, runId } } }))).run as Run,
-    run: async (id: string, runId: string): Promise<Run> =>
-      (await call(http.GET('/v1/schedules/{id}/runs/{runId}', { params: { path: { id, runId } } }))).run as Run,
+      (await call(http.POST('/v1/schedules/{id}/runs/{runId}/cancel', { params: { path: { id, runId } } }))).run,
+    run: async (id: string, runId: string): Promise<Run> => (await call(http.GET('/v1/schedules/{id}/runs/{runId}', { params: { path: { id, runId } } }))).run,
     /** What an expression means: the EventBridge expression, a description and the next fire times. */
-    preview: (input: PreviewInput): Promise<Preview> => call(http.POST('/v1/schedules/preview', { body: input })) as Promise<Preview>,
+    preview: (input: PreviewInput): Promise<Preview> => call(http.POST('/v1/schedules/preview', { body: input })),
     /** Plain English ("weekdays at 9:30") to a cron expression, its description and next fire times. */
-    textToCron: (text: string, timezone?: string) =>
-      call(http.GET('/v1/schedules/text-to-cron', { params: { query: { cron: text, ...(timezone ? { timezone } : {}) } } as never })) as unknown as Promise<
-        Record<string, unknown>
-      >,
+    textToCron: (text: string, timezone?: string): Promise<TextToCron> =>
+      call(http.GET('/v1/schedules/text-to-cron', { params: { query: { cron: text, ...(timezone ? { timezone } : {}) } } })),
   };
 
   const runs = {
     /** A one-off run of an agent now (optionally with a `schedule` block that also creates that schedule). */
     create: (input: Record<string, unknown>, call_?: IdempotentCall): Promise<RunStarted> =>
-      call(http.POST('/v1/runs', { body: input, headers: idempotencyHeaders(call_) })) as Promise<RunStarted>,
-    get: async (id: string): Promise<Run> => (await call(http.GET('/v1/runs/{id}', { params: path(id) }))).run as Run,
+      // Typed loosely on purpose: the API also takes its aliases (prompt, agent_id…) and seed 001's {messages} thread.
+      call(http.POST('/v1/runs', { body: input as RunInput, headers: idempotencyHeaders(call_) })),
+    get: async (id: string): Promise<Run> => (await call(http.GET('/v1/runs/{id}', { params: path(id) }))).run,
     /** Stops a queued or running run; a finished one answers 409 `run_finished`. */
-    cancel: async (id: string): Promise<Run> => (await call(http.POST('/v1/runs/{id}/cancel', { params: path(id) }))).run as Run,
+    cancel: async (id: string): Promise<Run> => (await call(http.POST('/v1/runs/{id}/cancel', { params: path(id) }))).run,
   };
 
   const batches = {
     create: async (input: BatchInput, call_?: IdempotentCall): Promise<Batch> =>
-      (await call(http.POST('/v1/batches', { body: input, headers: idempotencyHeaders(call_) }))).batch as Batch,
+      (await call(http.POST('/v1/batches', { body: input, headers: idempotencyHeaders(call_) }))).batch,
     list: (query: { status?: Batch['status']; scheduleId?: string; limit?: number } = {}): AsyncGenerator<Batch> =>
       everyPage(async (cursor) => {
-        const page = await call(http.GET('/v1/batches', { params: { query: { ...query, ...(cursor ? { cursor } : {}) } } as never }));
-        return { data: page.data as Batch[], next: page.next_cursor };
+        const page = await call(http.GET('/v1/batches', { params: { query: { ...query, ...(cursor ? { cursor } : {}) } } }));
+        return { data: page.data, next: page.next_cursor };
       }),
-    get: async (id: string): Promise<Batch> => (await call(http.GET('/v1/batches/{id}', { params: path(id) }))).batch as Batch,
+    get: async (id: string): Promise<Batch> => (await call(http.GET('/v1/batches/{id}', { params: path(id) }))).batch,
     items: (id: string, query: { status?: BatchItem['status']; limit?: number } = {}): AsyncGenerator<BatchItem> =>
       everyPage(async (after) => {
-        const page = await call(http.GET('/v1/batches/{id}/items', { params: { path: { id }, query: { ...query, ...(after ? { after } : {}) } } as never }));
-        return { data: page.data as BatchItem[], next: page.next_after === null ? null : String(page.next_after) };
+        const page = await call(
+          http.GET('/v1/batches/{id}/items', { params: { path: { id }, query: { ...query, ...(after ? { after: Number(after) } : {}) } } }),
+        );
+        return { data: page.data, next: page.next_after === null ? null : String(page.next_after) };
       }),
     append: async (id: string, items: unknown[]): Promise<Batch> =>
-      (await call(http.POST('/v1/batches/{id}/items', { params: path(id), body: { items } as never }))).batch as Batch,
-    start: async (id: string): Promise<Batch> => (await call(http.POST('/v1/batches/{id}/start', { params: path(id) }))).batch as Batch,
-    cancel: async (id: string): Promise<Batch> => (await call(http.POST('/v1/batches/{id}/cancel', { params: path(id) }))).batch as Batch,
-    retry: async (id: string): Promise<Batch> => (await call(http.POST('/v1/batches/{id}/retry', { params: path(id) }))).batch as Batch,
+      (await call(http.POST('/v1/batches/{id}/items', { params: path(id), body: { items: items as BatchItemsInput['items'] } }))).batch,
+    start: async (id: string): Promise<Batch> => (await call(http.POST('/v1/batches/{id}/start', { params: path(id) }))).batch,
+    cancel: async (id: string): Promise<Batch> => (await call(http.POST('/v1/batches/{id}/cancel', { params: path(id) }))).batch,
+    retry: async (id: string): Promise<Batch> => (await call(http.POST('/v1/batches/{id}/retry', { params: path(id) }))).batch,
     update: async (id: string, patch: { maxConcurrency: number }): Promise<Batch> =>
-      (await call(http.PATCH('/v1/batches/{id}', { params: path(id), body: patch as never }))).batch as Batch,
+      (await call(http.PATCH('/v1/batches/{id}', { params: path(id), body: patch }))).batch,
   };
 
   const agents = {
-    create: async (input: AgentInput): Promise<Agent> => (await call(http.POST('/v1/agents', { body: input }))).agent as Agent,
-    list: async (): Promise<Agent[]> => ((await call(http.GET('/v1/agents', {}))) as unknown as { data: Agent[] }).data,
-    get: async (id: string): Promise<Agent> => (await call(http.GET('/v1/agents/{id}', { params: path(id) }))).agent as Agent,
+    create: async (input: AgentInput): Promise<Agent> => (await call(http.POST('/v1/agents', { body: input }))).agent,
+    /** Every agent, page after page. */
+    list: async (): Promise<Agent[]> => {
+      const all: Agent[] = [];
+      const pages = everyPage(async (cursor) => {
+        const page = await call(http.GET('/v1/agents', { params: { query: cursor ? { cursor } : {} } }));
+        return { data: page.data, next: page.next_cursor };
+      });
+      for await (const agent of pages) all.push(agent);
+      return all;
+    },
+    get: async (id: string): Promise<Agent> => (await call(http.GET('/v1/agents/{id}', { params: path(id) }))).agent,
     update: async (id: string, patch: Partial<AgentInput>): Promise<Agent> =>
-      (await call(http.PATCH('/v1/agents/{id}', { params: path(id), body: patch as never }))).agent as Agent,
+      (await call(http.PATCH('/v1/agents/{id}', { params: path(id), body: patch }))).agent,
     delete: async (id: string): Promise<void> => {
       await call(http.DELETE('/v1/agents/{id}', { params: path(id) }));
     },
@@ -167,8 +183,8 @@ export function createClient(options: ClientOptions) {
 
   /** Admin only: call with the deployment's admin key. */
   const apiKeys = {
-    create: (input: { tenantId: string; userId: string; teamId?: string; name: string }) =>
-      call(http.POST('/v1/admin/api-keys', { body: input as never })) as unknown as Promise<{ apiKey: string; keyId: string } & Record<string, unknown>>,
+    create: (input: { tenantId: string; userId: string; teamId?: string; name: string }): Promise<IssuedApiKey> =>
+      call(http.POST('/v1/admin/api-keys', { body: input })),
     revoke: async (keyId: string): Promise<void> => {
       await call(http.DELETE('/v1/admin/api-keys/{keyId}', { params: { path: { keyId } } }));
     },

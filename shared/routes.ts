@@ -8,6 +8,8 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway path syntax: literal segments and {param}. */
   path: string;
+  /** The OpenAPI operationId: the name an SDK user calls it by (createSchedule, listScheduleRuns); unique per route. */
+  operation: string;
   /** Folder under functions/ holding handler.ts. */
   function: string;
   auth: 'tenant' | 'admin' | 'none';
@@ -36,35 +38,66 @@ const list = { ...read, cursorKey: true } as const;
 const agentWrite = { auth: 'tenant', table: 'write' } as const;
 
 const NATIVE_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/health', function: 'get-health', auth: 'none', table: 'read' },
-  { method: 'GET', path: '/openapi.json', function: 'get-openapi', auth: 'none', table: 'none' },
+  { method: 'GET', path: '/health', operation: 'getHealth', function: 'get-health', auth: 'none', table: 'read' },
+  { method: 'GET', path: '/openapi.json', operation: 'getOpenApi', function: 'get-openapi', auth: 'none', table: 'none' },
 
-  { method: 'POST', path: '/v1/schedules', function: 'create-schedule', ...mutate },
-  { method: 'GET', path: '/v1/schedules', function: 'list-schedules', ...list },
-  { method: 'GET', path: '/v1/schedules/text-to-cron', function: 'text-to-cron', auth: 'tenant', table: 'none' },
-  { method: 'POST', path: '/v1/schedules/preview', function: 'preview-schedule', auth: 'tenant', table: 'none' },
-  { method: 'GET', path: '/v1/schedules/{id}', function: 'get-schedule', ...read },
-  { method: 'PATCH', path: '/v1/schedules/{id}', function: 'update-schedule', ...mutate },
-  { method: 'PUT', path: '/v1/schedules/{id}', function: 'update-schedule', ...mutate },
-  { method: 'DELETE', path: '/v1/schedules/{id}', function: 'delete-schedule', ...mutate },
-  { method: 'PATCH', path: '/v1/schedules/{id}/enable', function: 'enable-schedule', ...mutate, invokeRunner: true },
-  { method: 'PATCH', path: '/v1/schedules/{id}/disable', function: 'disable-schedule', ...mutate },
-  { method: 'POST', path: '/v1/schedules/{id}/resume', function: 'enable-schedule', ...mutate, invokeRunner: true },
-  { method: 'POST', path: '/v1/schedules/{id}/pause', function: 'disable-schedule', ...mutate },
-  { method: 'POST', path: '/v1/schedules/{id}/trigger', function: 'trigger-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
-  { method: 'GET', path: '/v1/schedules/{id}/runs', function: 'list-runs', ...list },
-  { method: 'GET', path: '/v1/schedules/{id}/runs/{runId}', function: 'get-schedule-run', ...read },
+  { method: 'POST', path: '/v1/schedules', operation: 'createSchedule', function: 'create-schedule', ...mutate },
+  { method: 'GET', path: '/v1/schedules', operation: 'listSchedules', function: 'list-schedules', ...list },
+  { method: 'GET', path: '/v1/schedules/text-to-cron', operation: 'textToCron', function: 'text-to-cron', auth: 'tenant', table: 'none' },
+  { method: 'POST', path: '/v1/schedules/preview', operation: 'previewSchedule', function: 'preview-schedule', auth: 'tenant', table: 'none' },
+  { method: 'GET', path: '/v1/schedules/{id}', operation: 'getSchedule', function: 'get-schedule', ...read },
+  { method: 'PATCH', path: '/v1/schedules/{id}', operation: 'updateSchedule', function: 'update-schedule', ...mutate },
+  { method: 'PUT', path: '/v1/schedules/{id}', operation: 'putSchedule', function: 'update-schedule', ...mutate },
+  { method: 'DELETE', path: '/v1/schedules/{id}', operation: 'deleteSchedule', function: 'delete-schedule', ...mutate },
+  { method: 'PATCH', path: '/v1/schedules/{id}/enable', operation: 'enableSchedule', function: 'enable-schedule', ...mutate, invokeRunner: true },
+  { method: 'PATCH', path: '/v1/schedules/{id}/disable', operation: 'disableSchedule', function: 'disable-schedule', ...mutate },
+  { method: 'POST', path: '/v1/schedules/{id}/resume', operation: 'resumeSchedule', function: 'enable-schedule', ...mutate, invokeRunner: true },
+  { method: 'POST', path: '/v1/schedules/{id}/pause', operation: 'pauseSchedule', function: 'disable-schedule', ...mutate },
+  {
+    method: 'POST',
+    path: '/v1/schedules/{id}/trigger',
+    operation: 'triggerSchedule',
+    function: 'trigger-schedule',
+    auth: 'tenant',
+    table: 'write',
+    invokeRunner: true,
+  },
+  { method: 'GET', path: '/v1/schedules/{id}/runs', operation: 'listScheduleRuns', function: 'list-runs', ...list },
+  { method: 'GET', path: '/v1/schedules/{id}/runs/{runId}', operation: 'getScheduleRun', function: 'get-schedule-run', ...read },
   // Cancelling a schedule's batch run stops its batch, which may end it (batch.finished).
-  { method: 'POST', path: '/v1/schedules/{id}/runs/{runId}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write', notify: true },
-  { method: 'POST', path: '/v1/schedules/{id}/backfill', function: 'backfill-schedule', auth: 'tenant', table: 'write', invokeRunner: true },
-  { method: 'GET', path: '/v1/schedules/{id}/backfills/{backfillId}', function: 'get-backfill', ...read },
-  { method: 'GET', path: '/v1/schedules/{id}/notifications', function: 'list-notifications', ...read },
-  { method: 'GET', path: '/v1/notification-settings', function: 'get-notification-settings', ...read },
-  { method: 'PUT', path: '/v1/notification-settings', function: 'put-notification-settings', auth: 'tenant', table: 'write' },
+  {
+    method: 'POST',
+    path: '/v1/schedules/{id}/runs/{runId}/cancel',
+    operation: 'cancelScheduleRun',
+    function: 'cancel-run',
+    auth: 'tenant',
+    table: 'write',
+    notify: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/schedules/{id}/backfill',
+    operation: 'backfillSchedule',
+    function: 'backfill-schedule',
+    auth: 'tenant',
+    table: 'write',
+    invokeRunner: true,
+  },
+  { method: 'GET', path: '/v1/schedules/{id}/backfills/{backfillId}', operation: 'getBackfill', function: 'get-backfill', ...read },
+  { method: 'GET', path: '/v1/schedules/{id}/notifications', operation: 'listScheduleNotifications', function: 'list-notifications', ...read },
+  { method: 'GET', path: '/v1/notification-settings', operation: 'getNotificationSettings', function: 'get-notification-settings', ...read },
+  {
+    method: 'PUT',
+    path: '/v1/notification-settings',
+    operation: 'putNotificationSettings',
+    function: 'put-notification-settings',
+    auth: 'tenant',
+    table: 'write',
+  },
 
-  { method: 'POST', path: '/v1/runs', function: 'create-run', ...mutate, invokeRunner: true },
-  { method: 'GET', path: '/v1/runs/{id}', function: 'get-run', ...read },
-  { method: 'POST', path: '/v1/runs/{id}/cancel', function: 'cancel-run', auth: 'tenant', table: 'write', notify: true },
+  { method: 'POST', path: '/v1/runs', operation: 'createRun', function: 'create-run', ...mutate, invokeRunner: true },
+  { method: 'GET', path: '/v1/runs/{id}', operation: 'getRun', function: 'get-run', ...read },
+  { method: 'POST', path: '/v1/runs/{id}/cancel', operation: 'cancelRun', function: 'cancel-run', auth: 'tenant', table: 'write', notify: true },
   // A long-running agent (it answered 202) ends its run: no API key, the per-run callback token is the auth. The
   // Scheduler is for the auto-pause that a failed run may cause (AUTO_DISABLE_AFTER_FAILURES), as in the runner; the
   // runner invoke starts a backfill's next occurrence when the run was a backfill's; the queue takes its notifications;
@@ -72,6 +105,7 @@ const NATIVE_ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: '/v1/callbacks/{handle}',
+    operation: 'completeRunCallback',
     function: 'complete-run-callback',
     auth: 'none',
     table: 'write',
@@ -82,46 +116,63 @@ const NATIVE_ROUTES: readonly Route[] = [
     batchQueue: true,
   },
   // Seed 001 creates a schedule together with a thread (a run now); seed 000 posts scheduled runs to /v1/agent-runs.
-  { method: 'POST', path: '/v1/threads', function: 'create-run', ...mutate, invokeRunner: true },
-  { method: 'POST', path: '/v1/agent-runs', function: 'create-schedule', ...mutate },
+  { method: 'POST', path: '/v1/threads', operation: 'createThread', function: 'create-run', ...mutate, invokeRunner: true },
+  { method: 'POST', path: '/v1/agent-runs', operation: 'createAgentRun', function: 'create-schedule', ...mutate },
 
   // The scheduled-agents API's paths (seed 003), answered in its snake_case shapes by the same functions.
-  { method: 'GET', path: '/agent/schedules', function: 'list-schedules', ...list },
-  { method: 'POST', path: '/agent/schedules', function: 'create-schedule', ...mutate },
-  { method: 'GET', path: '/agent/schedules/{id}', function: 'get-schedule', ...read },
-  { method: 'PUT', path: '/agent/schedules/{id}', function: 'update-schedule', ...mutate },
-  { method: 'DELETE', path: '/agent/schedules/{id}', function: 'delete-schedule', ...mutate },
-  { method: 'POST', path: '/agent/schedules/{id}/pause', function: 'disable-schedule', ...mutate },
-  { method: 'POST', path: '/agent/schedules/{id}/resume', function: 'enable-schedule', ...mutate, invokeRunner: true },
+  { method: 'GET', path: '/agent/schedules', operation: 'listScheduledAgents', function: 'list-schedules', ...list },
+  { method: 'POST', path: '/agent/schedules', operation: 'createScheduledAgent', function: 'create-schedule', ...mutate },
+  { method: 'GET', path: '/agent/schedules/{id}', operation: 'getScheduledAgent', function: 'get-schedule', ...read },
+  { method: 'PUT', path: '/agent/schedules/{id}', operation: 'updateScheduledAgent', function: 'update-schedule', ...mutate },
+  { method: 'DELETE', path: '/agent/schedules/{id}', operation: 'deleteScheduledAgent', function: 'delete-schedule', ...mutate },
+  { method: 'POST', path: '/agent/schedules/{id}/pause', operation: 'pauseScheduledAgent', function: 'disable-schedule', ...mutate },
+  { method: 'POST', path: '/agent/schedules/{id}/resume', operation: 'resumeScheduledAgent', function: 'enable-schedule', ...mutate, invokeRunner: true },
 
   // Batches: one agent task over up to 10,000 items. Routes that start items send them to the batch queue; create and
   // start also reserve the runs in the tenant's budget (table writes). Cancel may end the batch, so it may notify.
-  { method: 'POST', path: '/v1/batches', function: 'create-batch', auth: 'tenant', table: 'write', batchQueue: true, bodyLimitBytes: BATCH_BODY_LIMIT_BYTES },
-  { method: 'GET', path: '/v1/batches', function: 'list-batches', ...list },
-  { method: 'GET', path: '/v1/schedules/batches', function: 'list-batches', ...list },
-  { method: 'GET', path: '/v1/schedules/{id}/batches', function: 'list-batches', ...list },
-  { method: 'GET', path: '/v1/batches/{id}', function: 'get-batch', ...read },
-  { method: 'PATCH', path: '/v1/batches/{id}', function: 'update-batch', auth: 'tenant', table: 'write', batchQueue: true },
-  { method: 'GET', path: '/v1/batches/{id}/items', function: 'list-batch-items', ...read },
-  { method: 'POST', path: '/v1/batches/{id}/items', function: 'append-batch-items', auth: 'tenant', table: 'write', bodyLimitBytes: BATCH_BODY_LIMIT_BYTES },
-  { method: 'GET', path: '/v1/batches/{id}/results', function: 'get-batch-results', ...read },
-  { method: 'POST', path: '/v1/batches/{id}/start', function: 'start-batch', auth: 'tenant', table: 'write', batchQueue: true },
-  { method: 'POST', path: '/v1/batches/{id}/cancel', function: 'cancel-batch', auth: 'tenant', table: 'write', notify: true },
-  { method: 'POST', path: '/v1/batches/{id}/retry', function: 'retry-batch', auth: 'tenant', table: 'write', batchQueue: true },
+  {
+    method: 'POST',
+    path: '/v1/batches',
+    operation: 'createBatch',
+    function: 'create-batch',
+    auth: 'tenant',
+    table: 'write',
+    batchQueue: true,
+    bodyLimitBytes: BATCH_BODY_LIMIT_BYTES,
+  },
+  { method: 'GET', path: '/v1/batches', operation: 'listBatches', function: 'list-batches', ...list },
+  { method: 'GET', path: '/v1/schedules/batches', operation: 'listBatchJobs', function: 'list-batches', ...list },
+  { method: 'GET', path: '/v1/schedules/{id}/batches', operation: 'listScheduleBatches', function: 'list-batches', ...list },
+  { method: 'GET', path: '/v1/batches/{id}', operation: 'getBatch', function: 'get-batch', ...read },
+  { method: 'PATCH', path: '/v1/batches/{id}', operation: 'updateBatch', function: 'update-batch', auth: 'tenant', table: 'write', batchQueue: true },
+  { method: 'GET', path: '/v1/batches/{id}/items', operation: 'listBatchItems', function: 'list-batch-items', ...read },
+  {
+    method: 'POST',
+    path: '/v1/batches/{id}/items',
+    operation: 'appendBatchItems',
+    function: 'append-batch-items',
+    auth: 'tenant',
+    table: 'write',
+    bodyLimitBytes: BATCH_BODY_LIMIT_BYTES,
+  },
+  { method: 'GET', path: '/v1/batches/{id}/results', operation: 'getBatchResults', function: 'get-batch-results', ...read },
+  { method: 'POST', path: '/v1/batches/{id}/start', operation: 'startBatch', function: 'start-batch', auth: 'tenant', table: 'write', batchQueue: true },
+  { method: 'POST', path: '/v1/batches/{id}/cancel', operation: 'cancelBatch', function: 'cancel-batch', auth: 'tenant', table: 'write', notify: true },
+  { method: 'POST', path: '/v1/batches/{id}/retry', operation: 'retryBatch', function: 'retry-batch', auth: 'tenant', table: 'write', batchQueue: true },
 
-  { method: 'POST', path: '/v1/agents', function: 'create-agent', ...agentWrite },
-  { method: 'GET', path: '/v1/agents', function: 'list-agents', ...list },
-  { method: 'GET', path: '/v1/agents/{id}', function: 'get-agent', ...read },
-  { method: 'PATCH', path: '/v1/agents/{id}', function: 'update-agent', ...agentWrite },
-  { method: 'PUT', path: '/v1/agents/{id}', function: 'replace-agent', ...agentWrite },
-  { method: 'DELETE', path: '/v1/agents/{id}', function: 'delete-agent', ...agentWrite },
+  { method: 'POST', path: '/v1/agents', operation: 'createAgent', function: 'create-agent', ...agentWrite },
+  { method: 'GET', path: '/v1/agents', operation: 'listAgents', function: 'list-agents', ...list },
+  { method: 'GET', path: '/v1/agents/{id}', operation: 'getAgent', function: 'get-agent', ...read },
+  { method: 'PATCH', path: '/v1/agents/{id}', operation: 'updateAgent', function: 'update-agent', ...agentWrite },
+  { method: 'PUT', path: '/v1/agents/{id}', operation: 'replaceAgent', function: 'replace-agent', ...agentWrite },
+  { method: 'DELETE', path: '/v1/agents/{id}', operation: 'deleteAgent', function: 'delete-agent', ...agentWrite },
 
-  { method: 'PUT', path: '/v1/secrets/{name}', function: 'put-secret', auth: 'tenant', table: 'write', secrets: true },
-  { method: 'GET', path: '/v1/secrets', function: 'list-secrets', ...list },
-  { method: 'DELETE', path: '/v1/secrets/{name}', function: 'delete-secret', auth: 'tenant', table: 'write', secrets: true },
+  { method: 'PUT', path: '/v1/secrets/{name}', operation: 'putSecret', function: 'put-secret', auth: 'tenant', table: 'write', secrets: true },
+  { method: 'GET', path: '/v1/secrets', operation: 'listSecrets', function: 'list-secrets', ...list },
+  { method: 'DELETE', path: '/v1/secrets/{name}', operation: 'deleteSecret', function: 'delete-secret', auth: 'tenant', table: 'write', secrets: true },
 
-  { method: 'POST', path: '/v1/admin/api-keys', function: 'create-api-key', auth: 'admin', table: 'write' },
-  { method: 'DELETE', path: '/v1/admin/api-keys/{keyId}', function: 'delete-api-key', auth: 'admin', table: 'write' },
+  { method: 'POST', path: '/v1/admin/api-keys', operation: 'createApiKey', function: 'create-api-key', auth: 'admin', table: 'write' },
+  { method: 'DELETE', path: '/v1/admin/api-keys/{keyId}', operation: 'revokeApiKey', function: 'delete-api-key', auth: 'admin', table: 'write' },
 ];
 
 /** Agent Manager's clients (seed 002) call `http://your-host/api/v1/…`: with only the host changed, they reach these. */
@@ -130,11 +181,16 @@ const AGENT_MANAGER_PATHS = /^\/v1\/(schedules|runs|batches)(\/|$)/;
 
 /**
  * Every route: the service's own, then each schedules, runs and batches route again under /api (Agent Manager's
- * prefix), answered by the same function in the same shapes. API Gateway cannot rewrite paths, so they are routes.
+ * prefix), answered by the same function in the same shapes, its operation named with an AgentManager suffix.
+ * API Gateway cannot rewrite paths, so they are routes.
  */
 export const ROUTES: readonly Route[] = [
   ...NATIVE_ROUTES,
-  ...NATIVE_ROUTES.filter((route) => AGENT_MANAGER_PATHS.test(route.path)).map((route) => ({ ...route, path: `${AGENT_MANAGER_PREFIX}${route.path}` })),
+  ...NATIVE_ROUTES.filter((route) => AGENT_MANAGER_PATHS.test(route.path)).map((route) => ({
+    ...route,
+    path: `${AGENT_MANAGER_PREFIX}${route.path}`,
+    operation: `${route.operation}AgentManager`,
+  })),
 ];
 
 /** API Gateway's route key, e.g. "GET /v1/schedules/{id}". */

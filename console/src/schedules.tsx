@@ -1,4 +1,4 @@
-// The schedules table: cadence in words, next run in two zones, status, last run; search, status filter, paging.
+// The schedules table: cadence in words, next run in two zones, status, last run; search, status and agent filters, paging.
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentSchedulesClient, Schedule } from '../../client/index.ts';
 import { ErrorNote, Page, Status, When } from './ui.tsx';
@@ -7,6 +7,8 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
   const [rows, setRows] = useState<Schedule[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [agent, setAgent] = useState('');
+  const [agents, setAgents] = useState<string[]>([]);
   const [search, setSearch] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -14,7 +16,12 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
   const load = async (after: string | null) => {
     setLoading(true);
     try {
-      const query = { limit: 50, ...(after ? { cursor: after } : {}), ...(status ? { enabled: status === 'active' ? 'true' : 'false' } : {}) };
+      const query = {
+        limit: 50,
+        ...(after ? { cursor: after } : {}),
+        ...(status ? { enabled: status === 'active' ? 'true' : 'false' } : {}),
+        ...(agent ? { agentId: agent } : {}),
+      };
       const page = await client.schedules.page(query as never);
       setRows((before) => [...(after ? before : []), ...(page.data as Schedule[])]);
       setCursor(page.next_cursor ?? null);
@@ -25,7 +32,10 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
       setLoading(false);
     }
   };
-  useEffect(() => void load(null), [status]);
+  useEffect(() => void load(null), [status, agent]);
+  useEffect(() => {
+    client.agents.list().then((list) => setAgents(list.map((each) => each.id)), setError);
+  }, []);
 
   const shown = rows.filter((row) => row.name.toLowerCase().includes(search.trim().toLowerCase()));
   return (
@@ -40,6 +50,17 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
             <option value="">all</option>
             <option value="active">active</option>
             <option value="paused">paused</option>
+          </select>
+        </label>
+        <label>
+          Agent{' '}
+          <select value={agent} onChange={(event) => setAgent(event.currentTarget.value)}>
+            <option value="">all</option>
+            {agents.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
           </select>
         </label>
       </div>

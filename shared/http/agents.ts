@@ -6,11 +6,18 @@ import { parseWith } from './validation.ts';
 
 const identity = { object: z.literal('agent'), id: z.string(), createdAt: z.string(), updatedAt: z.string() };
 
+/** "bedrock-agent" → "AgentBedrockAgent": each kind's view is a component, so the document maps kind to it. */
+const componentOf = (kind: string): string => `Agent${kind.replace(/(^|-)([a-z])/g, (_match, _dash, letter: string) => letter.toUpperCase())}`;
+
 /** Each kind's settings as defined, plus identity and dates; tenant and version stay inside. */
-const [first, ...rest] = AgentDefinition.def.options.map((definition) => z.extend(definition, identity));
+const [first, ...rest] = AgentDefinition.def.options.map((definition) =>
+  z.extend(definition, identity).check(z.meta({ id: componentOf(definition.shape.kind.def.values[0]!) })),
+);
 const KIND_VIEWS = [first!, ...rest] as const;
 
-export const AgentView = z.discriminatedUnion('kind', KIND_VIEWS).check(z.meta({ id: 'Agent' }));
+export const AgentView = z
+  .discriminatedUnion('kind', KIND_VIEWS)
+  .check(z.meta({ id: 'Agent', description: 'An agent: its kind (http, openai, bedrock, bedrock-agent, lambda, command) says which settings it has.' }));
 export type AgentViewShape = z.infer<typeof AgentView>;
 
 const FIELDS_BY_KIND = new Map<string, string[]>(

@@ -2,15 +2,7 @@
 import * as z from 'zod/mini';
 import { AppendItemsSchema, BatchInputSchema, BatchItemsQuery, BatchListQuery, BatchPatchSchema, BatchResultsQuery } from './batches.ts';
 import { BatchItemView, BatchResultLine, BatchView } from './batch-views.ts';
-
-/** The shape of openapi.ts' operations (kept here too, so neither file imports the other's types in a cycle). */
-export interface BatchOperation {
-  summary: string;
-  body?: z.ZodMiniType;
-  query?: z.ZodMiniObject;
-  success: { status: number; schema?: z.ZodMiniType; description: string; contentType?: string };
-  also?: Array<{ status: number; schema?: z.ZodMiniType; description: string; contentType?: string }>;
-}
+import type { Operation } from './openapi-schemas.ts';
 
 const BatchEnvelope = z.object({ batch: BatchView }).check(z.meta({ id: 'BatchEnvelope' }));
 const BatchList = z
@@ -28,7 +20,7 @@ const BatchItemList = z
 const BUDGET = { status: 402, description: 'The monthly run budget cannot take the items; nothing started' };
 const ENDED = { status: 409, description: 'Not possible in the batch’s state (details.status says which), or it changed meanwhile: read it again' };
 
-export const BATCH_OPERATIONS: Record<string, BatchOperation> = {
+export const BATCH_OPERATIONS: Record<string, Operation> = {
   'create-batch': {
     summary:
       'Run one agent task over up to 10,000 items ({{item}} / {{item.field}} placeholders), every item checked first; bodies up to 5 MiB. An Idempotency-Key header answers a retry with the same batch',
@@ -43,6 +35,7 @@ export const BATCH_OPERATIONS: Record<string, BatchOperation> = {
       BUDGET,
       { status: 409, description: 'The Idempotency-Key was already used with another body' },
     ],
+    idempotent: true,
   },
   'list-batches': {
     summary:
@@ -63,7 +56,16 @@ export const BATCH_OPERATIONS: Record<string, BatchOperation> = {
     summary:
       'The finished items as JSON Lines, in index order: at most `limit` lines (default and most 1,000, fewer when outputs are large); when more remain, Link: <…?after=N>; rel="next" and X-Next-After: N',
     query: BatchResultsQuery,
-    success: { status: 200, schema: BatchResultLine, contentType: 'application/x-ndjson', description: 'One JSON object per line, one line per finished item' },
+    success: {
+      status: 200,
+      schema: BatchResultLine,
+      contentType: 'application/x-ndjson',
+      description: 'One JSON object per line, one line per finished item',
+      headers: {
+        Link: { description: 'When more lines remain: <…/results?after=N>; rel="next"', schema: { type: 'string' } },
+        'X-Next-After': { description: 'When more lines remain: the ?after= of the next page', schema: { type: 'integer' } },
+      },
+    },
   },
   'append-batch-items': {
     summary: 'Append items to a draft batch (bodies up to 5 MiB), checked against its task; the batch holds at most 10,000',

@@ -1,275 +1,60 @@
 // The OpenAPI 3.1 document: request and response schemas from the domain's zod schemas, paths from the route table.
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { ZodObject } from 'zod';
 import * as z from 'zod/mini';
-import { AgentDefinition } from '../domain/agent.ts';
-import { AgentView } from './agents.ts';
-import { BackfillInput, BackfillView } from './backfills.ts';
-import { CallbackInput } from './callbacks.ts';
-import { NotificationDeliveryList, NotificationListQuery, NotificationSettingsInput, NotificationSettingsView } from './notifications.ts';
-import { CreateApiKeyInput } from './api-keys.ts';
-import { PreviewInput } from './preview.ts';
-import { PutSecretInput } from './secrets.ts';
-import { RunView } from './runs.ts';
-import { ScheduleListQuery, ScheduleView } from './schedules.ts';
-import { ScheduleFields } from '../domain/schedule.ts';
 import { ROUTES, type Route } from '../routes.ts';
-import { BATCH_OPERATIONS } from './batch-openapi.ts';
+import { REQUEST_ID_HEADER } from './api-handler.ts';
 import { classicTwin } from './openapi-classic.ts';
+import { OPERATIONS } from './openapi-operations.ts';
+import { type DocumentedResponse, ErrorBody, GatewayError, type Operation, ScheduledAgent, ScheduledAgentList } from './openapi-schemas.ts';
 
-const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string().check(z.meta({ example: 'invalid_request' })),
-      message: z.string().check(z.meta({ example: 'cronExpression: "0 9 1 * 1" restricts both day-of-month and day-of-week…' })),
-      details: z.optional(z.record(z.string(), z.unknown())),
-    }),
-  })
-  .check(z.meta({ id: 'Error' }));
+/** The header API Gateway names its request id in, on AWS; its own refusals carry only this one. */
+const GATEWAY_REQUEST_ID_HEADER = 'apigw-requestid';
+const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
-const ScheduleInput = ScheduleFields.check(
-  z.meta({
-    id: 'ScheduleInput',
-    description: 'Aliases accepted: prompt/message → task, cron_schedule/cadence → cronExpression, active → enabled, chat_id → agentId.',
-  }),
-);
-const ScheduleEnvelope = z.object({ schedule: ScheduleView }).check(z.meta({ id: 'ScheduleEnvelope' }));
-const ScheduleListBody = z
-  .object({
-    object: z.literal('list'),
-    data: z.array(ScheduleView),
-    has_more: z.boolean(),
-    total_count: z.nullable(z.number().check(z.int())),
-    stats: z.object({ total: z.number().check(z.int()), enabled: z.number().check(z.int()), disabled: z.number().check(z.int()) }),
-    next_cursor: z.nullable(z.string()),
-  })
-  .check(z.meta({ id: 'ScheduleList' }));
-const AgentEnvelope = z.object({ agent: AgentView }).check(z.meta({ id: 'AgentEnvelope' }));
-const ScheduledAgent = z
-  .catchall(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      cron_schedule: z.nullable(z.string()),
-      enabled: z.boolean(),
-      prompt: z.string(),
-      last_spawn_error: z.nullable(z.string()),
-      created_at: z.string(),
-      updated_at: z.string(),
-    }),
-    z.unknown(),
-  )
-  .check(
-    z.meta({
-      id: 'ScheduledAgent',
-      description: 'The scheduled-agents API shape: every schedule field in snake_case, plus cron_schedule, prompt and last_spawn_error.',
-    }),
-  );
-const ScheduledAgentList = z
-  .catchall(z.object({ object: z.literal('list'), data: z.array(ScheduledAgent), has_more: z.boolean(), next_cursor: z.nullable(z.string()) }), z.unknown())
-  .check(z.meta({ id: 'ScheduledAgentList' }));
-const ToolhouseEnvelope = z
-  .object({ data: z.record(z.string(), z.unknown()).check(z.meta({ description: 'snake_case schedule with cadence and active' })), schedule: ScheduleView })
-  .check(z.meta({ id: 'ToolhouseScheduleEnvelope' }));
-const SecretView = z
-  .object({
-    object: z.literal('secret'),
-    name: z.string(),
-    reference: z.string().check(z.meta({ example: 'secret:openai-key' })),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .check(z.meta({ id: 'Secret' }));
-const SecretEnvelope = z.object({ secret: SecretView }).check(z.meta({ id: 'SecretEnvelope' }));
-const SecretList = z
-  .object({ object: z.literal('list'), data: z.array(SecretView), has_more: z.boolean(), next_cursor: z.nullable(z.string()) })
-  .check(z.meta({ id: 'SecretList' }));
-const RunEnvelope = z.object({ run: RunView }).check(z.meta({ id: 'RunEnvelope' }));
-const RunList = z
-  .object({ object: z.literal('list'), data: z.array(RunView), has_more: z.boolean(), next_cursor: z.nullable(z.string()) })
-  .check(z.meta({ id: 'RunList' }));
-const Triggered = z
-  .object({ run: RunView, thread: z.object({ id: z.string(), status: z.string() }), message: z.string(), schedule: z.optional(ScheduleView) })
-  .check(z.meta({ id: 'RunStarted' }));
-const BackfillEnvelope = z.object({ backfill: BackfillView }).check(z.meta({ id: 'BackfillEnvelope' }));
-const Preview = z
-  .object({
-    scheduleType: z.enum(['recurring', 'one-time']),
-    cronExpression: z.optional(z.string()),
-    scheduledTime: z.optional(z.string()),
-    timezone: z.string(),
-    schedulerExpression: z.string(),
-    schedulerTimezone: z.string(),
-    description: z.string(),
-    nextRuns: z.array(z.string()),
-  })
-  .check(z.meta({ id: 'Preview' }));
+const ref = (kind: 'headers' | 'parameters' | 'schemas', name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
-interface Response {
-  status: number;
-  schema?: z.ZodMiniType;
-  description: string;
-  /** Default application/json (GET …/results answers JSON Lines). */
-  contentType?: string;
-}
+/** The service's envelope, or API Gateway's own {message} where both may answer. */
+const ERROR_OR_GATEWAY = { oneOf: [ref('schemas', 'Error'), ref('schemas', 'GatewayError')] };
 
-interface Operation {
-  summary: string;
-  body?: z.ZodMiniType;
-  query?: z.ZodMiniObject;
-  success: Response;
-  /** Other answers than the usual errors: alternative successes, 402, 409, 503. */
-  also?: Response[];
-}
-
-const CONFLICT = { status: 409, description: 'Conflict: a reused Idempotency-Key with another body, a taken id, or a schedule that kept changing' };
-const SCHEDULER_DOWN = { status: 503, description: 'EventBridge Scheduler failed; the change was undone, retry' };
-const BUDGET = { status: 402, description: 'The monthly run budget is used up' };
-
-const OPERATIONS: Record<string, Operation> = {
-  'get-health': {
-    summary: 'Liveness, and whether storage answers',
-    success: { status: 200, schema: z.object({ status: z.literal('ok'), storage: z.literal('ok') }), description: 'Up' },
-    also: [{ status: 503, description: 'Up, but DynamoDB does not answer: {status: "degraded", storage: "unavailable", error}' }],
-  },
-  'get-openapi': { summary: 'This document', success: { status: 200, description: 'OpenAPI 3.1' } },
-  'create-schedule': {
-    summary: 'Create a schedule (Idempotency-Key header makes retries safe)',
-    body: ScheduleInput,
-    success: { status: 201, schema: ScheduleEnvelope, description: 'Created' },
-    also: [
-      {
-        status: 200,
-        schema: ToolhouseEnvelope,
-        description: 'Created, answered in Toolhouse’s shape because the body used its names (cadence, chat_id, active)',
-      },
-      CONFLICT,
-      SCHEDULER_DOWN,
-    ],
-  },
-  'list-schedules': {
-    summary: 'List schedules, sorted by name',
-    query: ScheduleListQuery,
-    success: { status: 200, schema: ScheduleListBody, description: 'A page' },
-  },
-  'text-to-cron': {
-    summary: 'Plain English to cron',
-    query: z.object({ cron: z.string().check(z.meta({ example: 'sundays at 5pm UTC' })), timezone: z.optional(z.string()) }),
-    success: { status: 200, description: '{data, cronExpression, timezone, description, nextRuns}' },
-  },
-  'preview-schedule': {
-    summary: 'Preview a cron or one-time instant',
-    body: PreviewInput,
-    success: { status: 200, schema: Preview, description: 'The preview' },
-  },
-  'get-schedule': { summary: 'Get a schedule', success: { status: 200, schema: ScheduleEnvelope, description: 'The schedule' } },
-  'update-schedule': {
-    summary: 'Change a schedule (PATCH and PUT merge the given fields)',
-    body: ScheduleInput,
-    success: { status: 200, schema: ScheduleEnvelope, description: 'Changed' },
-    also: [CONFLICT, SCHEDULER_DOWN],
-  },
-  'delete-schedule': {
-    summary: 'Delete a schedule and its EventBridge schedule',
-    success: { status: 204, description: 'Deleted' },
-    also: [CONFLICT, SCHEDULER_DOWN],
-  },
-  'enable-schedule': {
-    summary: 'Enable (resume) a schedule',
-    success: { status: 200, schema: ScheduleEnvelope, description: 'Enabled' },
-    also: [CONFLICT, SCHEDULER_DOWN],
-  },
-  'disable-schedule': {
-    summary: 'Disable (pause) a schedule',
-    success: { status: 200, schema: ScheduleEnvelope, description: 'Disabled' },
-    also: [CONFLICT, SCHEDULER_DOWN],
-  },
-  'trigger-schedule': {
-    summary: 'Run a schedule now (same runner as scheduled runs; an Idempotency-Key header answers a retry with the same run)',
-    success: {
-      status: 202,
-      schema: Triggered,
-      description: 'Queued (or, for a repeated Idempotency-Key, the run it queued: header Idempotent-Replayed: true)',
+/** The errors every route may answer besides its own (operation.also); the status API Gateway may send itself is marked. */
+function usualErrors(route: Route, params: string[]): Array<DocumentedResponse & { gateway?: 'only' | 'also' }> {
+  const limit = route.bodyLimitBytes ? `${route.bodyLimitBytes / (1024 * 1024)} MiB` : '256 KiB';
+  return [
+    { status: 400, description: 'Bad input: which field and why' },
+    ...(route.auth === 'none'
+      ? []
+      : [
+          {
+            status: 401,
+            gateway: 'also' as const,
+            description:
+              'Missing or unknown API key. On AWS, API Gateway answers a request without an Authorization header itself: {"message": "Unauthorized"} (GatewayError); the local server answers in the Error envelope (code unauthorized).',
+          },
+          {
+            status: 403,
+            gateway: 'also' as const,
+            description:
+              'Wrong kind of key: the admin key on a tenant route, or a tenant key on an admin route (Error, code forbidden). On AWS, API Gateway refuses a key the authorizer does not accept (unknown, revoked, malformed) itself: {"message": "Forbidden"} (GatewayError).',
+          },
+        ]),
+    ...(params.length ? [{ status: 404, description: 'Not found (also for another tenant’s ids)' }] : []),
+    { status: 413, description: `Body over ${limit}` },
+    {
+      status: 429,
+      gateway: 'only' as const,
+      description:
+        'Throttled by API Gateway on AWS (the stage’s rate or burst limit): {"message": "Too Many Requests"} (GatewayError); retry after a pause. The local server does not throttle.',
     },
-    also: [BUDGET, CONFLICT, { status: 503, description: 'The runner could not be started; the run is recorded as failed' }],
-  },
-  'list-runs': { summary: 'A schedule’s runs, newest first', success: { status: 200, schema: RunList, description: 'A page' } },
-  'get-schedule-run': { summary: 'One run of a schedule, with its output', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
-  'backfill-schedule': {
-    summary: "Run the schedule's past occurrences in [from, to), one at a time; an occurrence that already ran is not run again",
-    body: BackfillInput,
-    success: { status: 202, schema: BackfillEnvelope, description: 'Started: its progress (its first run is queued), or done when every occurrence had run' },
-    also: [BUDGET],
-  },
-  'get-backfill': { summary: 'A backfill’s progress', success: { status: 200, schema: BackfillEnvelope, description: 'The backfill' } },
-  'list-notifications': {
-    summary: 'A schedule’s recent webhook deliveries, newest first: status, attempts, last response code and error',
-    query: NotificationListQuery,
-    success: { status: 200, schema: NotificationDeliveryList, description: 'The deliveries' },
-  },
-  'get-notification-settings': {
-    summary: 'The tenant default: webhooks of every schedule whose notify is null',
-    success: { status: 200, schema: NotificationSettingsView, description: 'The tenant default' },
-  },
-  'put-notification-settings': {
-    summary: 'Replace the tenant default webhooks',
-    body: NotificationSettingsInput,
-    success: { status: 200, schema: NotificationSettingsView, description: 'Replaced' },
-  },
-  'create-run': {
-    summary:
-      'Run an agent once now; a schedule block also creates that schedule (also POST /v1/threads with messages). An Idempotency-Key header answers a retry with the same run',
-    body: z.record(z.string(), z.unknown()),
-    success: { status: 202, schema: Triggered, description: 'Queued' },
-    also: [BUDGET, CONFLICT],
-  },
-  'get-run': { summary: 'A one-off run started with POST /v1/runs', success: { status: 200, schema: RunEnvelope, description: 'The run' } },
-  'cancel-run': {
-    summary: 'Cancel a queued or running run: it ends "cancelled" (a running agent call is aborted within seconds)',
-    success: { status: 200, schema: RunEnvelope, description: 'Cancelled' },
-    also: [{ status: 409, description: 'The run has already ended: code run_finished, details.status says how' }],
-  },
-  'complete-run-callback': {
-    summary:
-      'A long-running agent (it answered 202 Accepted) ends its run: the callbackUrl it was given, with "Authorization: Bearer <callbackToken>" (no API key)',
-    body: CallbackInput,
-    success: { status: 200, schema: RunEnvelope, description: 'Recorded: the run as it ended' },
-    also: [
-      { status: 401, description: 'Missing or wrong callback token (whether or not the run exists)' },
-      { status: 409, description: 'The run has already ended (run_finished, details.status), or its deadline passed (deadline_passed: it ended timed_out)' },
-    ],
-  },
-  'create-agent': {
-    summary: 'Define an agent',
-    body: AgentDefinition,
-    success: { status: 201, schema: AgentEnvelope, description: 'Created' },
-    also: [CONFLICT],
-  },
-  'list-agents': { summary: 'List agents', success: { status: 200, description: 'A page' } },
-  'get-agent': { summary: 'Get an agent', success: { status: 200, schema: AgentEnvelope, description: 'The agent' } },
-  'update-agent': {
-    summary: 'Change an agent (merge)',
-    body: z.record(z.string(), z.unknown()),
-    success: { status: 200, schema: AgentEnvelope, description: 'Changed' },
-  },
-  'replace-agent': { summary: 'Replace an agent', body: AgentDefinition, success: { status: 200, schema: AgentEnvelope, description: 'Replaced' } },
-  'delete-agent': { summary: 'Delete an agent', success: { status: 204, description: 'Deleted' } },
-  'create-api-key': {
-    summary: 'Issue an API key (admin key only); the key is shown once',
-    body: CreateApiKeyInput,
-    success: { status: 201, description: '{apiKey, keyId, tenantId, userId, teamId, name, createdAt}' },
-  },
-  'put-secret': {
-    summary: 'Store an agent secret (write-only; agents reference it as secret:NAME)',
-    body: PutSecretInput,
-    success: { status: 201, schema: SecretEnvelope, description: 'Stored' },
-    also: [{ status: 200, schema: SecretEnvelope, description: 'Replaced' }],
-  },
-  'list-secrets': { summary: 'List the names of your agent secrets (never their values)', success: { status: 200, schema: SecretList, description: 'A page' } },
-  'delete-secret': { summary: 'Delete an agent secret', success: { status: 204, description: 'Deleted' } },
-  'delete-api-key': { summary: 'Revoke an API key (admin key only)', success: { status: 204, description: 'Revoked' } },
-  ...BATCH_OPERATIONS,
-};
+    {
+      status: 500,
+      gateway: 'also' as const,
+      description:
+        'Our fault; the message carries a request id. On AWS, a function that crashes or times out is answered by API Gateway: {"message": "Internal Server Error"} (GatewayError).',
+    },
+  ];
+}
 
 /** The /agent/schedules routes answer in the scheduled-agents API's snake_case shapes. */
 function inDialect(route: Route, operation: Operation): Operation {
@@ -284,53 +69,74 @@ function inDialect(route: Route, operation: Operation): Operation {
   };
 }
 
+/** One answer: its body schema, x-request-id always, apigw-requestid where API Gateway may answer, Idempotent-Replayed on a replayable success. */
+function responseOf(response: DocumentedResponse & { gateway?: 'only' | 'also' }, idempotent: boolean): ResponseConfig {
+  const schema = response.gateway === 'only' ? GatewayError : response.schema;
+  const content = schema
+    ? { [response.contentType ?? 'application/json']: { schema: classicTwin(schema) } }
+    : response.status >= 400
+      ? { 'application/json': { schema: response.gateway ? ERROR_OR_GATEWAY : classicTwin(ErrorBody) } }
+      : undefined;
+  return {
+    description: response.description,
+    headers: {
+      [REQUEST_ID_HEADER]: ref('headers', 'RequestId'),
+      ...(response.gateway ? { [GATEWAY_REQUEST_ID_HEADER]: ref('headers', 'ApiGatewayRequestId') } : {}),
+      ...(idempotent && response.status < 300 ? { [IDEMPOTENT_REPLAYED_HEADER]: ref('headers', 'IdempotentReplayed') } : {}),
+      ...response.headers,
+    },
+    ...(content ? { content } : {}),
+  };
+}
+
 function register(registry: OpenAPIRegistry, route: Route): void {
   const known = OPERATIONS[route.function];
   if (!known) throw new Error(`No OpenAPI operation for function ${route.function}`);
   const operation = inDialect(route, known);
+  const idempotent = operation.idempotent ?? false;
   const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-  const errors = Object.fromEntries(
-    [
-      [400, 'Bad input: which field and why'],
-      ...(route.auth === 'none'
-        ? []
-        : [
-            [401, 'Missing or unknown API key'],
-            [403, 'Wrong kind of key'],
-          ]),
-      ...(params.length ? [[404, 'Not found (also for another tenant’s ids)']] : []),
-      [413, route.bodyLimitBytes ? `Body over ${route.bodyLimitBytes / (1024 * 1024)} MiB` : 'Body over 256 KiB'],
-      [500, 'Our fault; the message carries a request id'],
-    ].map(([status, description]) => [
-      String(status),
-      { description: String(description), content: { 'application/json': { schema: classicTwin(ErrorBody) } } },
-    ]),
-  );
+  const answers = [...usualErrors(route, params), operation.success, ...(operation.also ?? [])];
   registry.registerPath({
     method: route.method.toLowerCase() as 'get',
     path: route.path,
-    operationId: `${route.method.toLowerCase()}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase())}`,
+    operationId: route.operation,
     summary: operation.summary,
     ...(route.auth === 'none' ? { security: [] } : {}),
+    ...(idempotent ? { parameters: [ref('parameters', 'IdempotencyKey')] } : {}),
     request: {
       ...(params.length ? { params: classicTwin(z.object(Object.fromEntries(params.map((name) => [name, z.string()])))) as ZodObject } : {}),
       ...(operation.query ? { query: classicTwin(operation.query) as ZodObject } : {}),
-      ...(operation.body ? { body: { content: { 'application/json': { schema: classicTwin(operation.body) } } } } : {}),
+      ...(operation.body ? { body: { required: true, content: { 'application/json': { schema: classicTwin(operation.body) } } } } : {}),
     },
-    responses: {
-      ...errors,
-      ...Object.fromEntries(
-        [operation.success, ...(operation.also ?? [])].map((response) => [
-          String(response.status),
-          {
-            description: response.description,
-            ...(response.schema || response.status >= 400
-              ? { content: { [response.contentType ?? 'application/json']: { schema: classicTwin(response.schema ?? ErrorBody) } } }
-              : {}),
-          },
-        ]),
-      ),
-    },
+    // A later answer of the same status (the operation's own) replaces a usual one.
+    responses: Object.fromEntries(answers.map((answer) => [String(answer.status), responseOf(answer, idempotent)])),
+  });
+}
+
+function registerComponents(registry: OpenAPIRegistry): void {
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from POST /v1/admin/api-keys' });
+  registry.registerComponent('headers', 'RequestId', {
+    description:
+      'The request id (API Gateway’s, on AWS): on every answer of the service, success or error; quote it when you report a problem. API Gateway’s own {"message"} answers (GatewayError) carry apigw-requestid instead.',
+    schema: { type: 'string' },
+    example: 'Kd9xQhVtoAMEbXw=',
+  });
+  registry.registerComponent('headers', 'ApiGatewayRequestId', {
+    description: 'On AWS only: API Gateway’s request id, the one header its own answers (GatewayError) carry.',
+    schema: { type: 'string' },
+  });
+  registry.registerComponent('headers', 'IdempotentReplayed', {
+    description: 'Present ("true") when a repeated Idempotency-Key answered with what its first request did, rather than doing it again.',
+    schema: { type: 'string', enum: ['true'] },
+  });
+  registry.registerComponent('parameters', 'IdempotencyKey', {
+    name: IDEMPOTENCY_KEY_HEADER,
+    in: 'header',
+    required: false,
+    description:
+      'Makes a retry safe: for 24 hours, the same key with the same body answers what the first request did (Idempotent-Replayed: true); with another body, 409.',
+    schema: { type: 'string', pattern: '^[!-~]{1,255}$', maxLength: 255 },
+    example: 'daily-report-2026-11-20',
   });
 }
 
@@ -339,7 +145,7 @@ let document: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
 export function openApiDocument() {
   if (document) return document;
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from POST /v1/admin/api-keys' });
+  registerComponents(registry);
   for (const route of ROUTES) register(registry, route);
   document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -87,19 +87,20 @@ export const RunListQuery = z.strictObject({
 
 export const parseRunListQuery = (raw: unknown): RunListParams => parseWith(RunListQuery, raw);
 
-/** POST /v1/runs' body (and seed 001's POST /v1/threads). */
-const RunBody = z
-  .strictObject({
-    task: z.string().check(
-      minChars(1, 'task is required: what the agent should do'),
-      z.refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
-    ),
-    agentId: z.optional(z.nullable(z.string().check(maxChars(64)))),
-    environmentId: z.optional(z.nullable(z.string().check(maxChars(128)))),
-    metadata: z.optional(z.nullable(storableMetadata())),
-    schedule: z.optional(z.record(z.string(), z.unknown())),
-  })
-  .check(z.meta({ id: 'RunInput' }));
+/** POST /v1/runs' body (and seed 001's POST /v1/threads), after aliases; the document's RunInput extends it. */
+export const RunFields = z.strictObject({
+  task: z.string().check(
+    minChars(1, 'task is required: what the agent should do'),
+    z.refine((value) => Buffer.byteLength(value) <= 32 * 1024, 'task must be at most 32 KiB'),
+    z.meta({ description: 'What the agent is asked to do (≤ 32 KiB). Aliases: prompt, message.' }),
+  ),
+  agentId: z
+    .optional(z.nullable(z.string().check(maxChars(64))))
+    .check(z.meta({ description: 'The agent to run (GET /v1/agents); omitted: the deployment default.' })),
+  environmentId: z.optional(z.nullable(z.string().check(maxChars(128)))),
+  metadata: z.optional(z.nullable(storableMetadata())),
+  schedule: z.optional(z.record(z.string(), z.unknown())),
+});
 
 /** Seed 001's thread shape: the last user message is the task; `schedule.type` is the scheduleType. */
 function fromThreadShape(raw: Record<string, unknown>): Record<string, unknown> {
@@ -115,7 +116,7 @@ function fromThreadShape(raw: Record<string, unknown>): Record<string, unknown> 
 /** The run request, and its `schedule` block as a schedule that inherits the run's task and agent unless it names its own. */
 export function parseRunRequest(raw: unknown): RunRequest {
   const { body } = normalizeAliases(raw);
-  const input = parseWith(RunBody, fromThreadShape(body));
+  const input = parseWith(RunFields, fromThreadShape(body));
   if (!input.schedule) return { ...input, schedule: undefined };
   const { type, ...scheduleFields } = input.schedule;
   const schedule = parseScheduleInput({

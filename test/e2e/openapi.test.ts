@@ -1,10 +1,14 @@
-// The published API description and the liveness check, both served without a key.
+// The published API description and the liveness check, both served without a key; and the request id on every answer.
+import { connect } from 'node:net';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#shared/routes.ts';
-import { httpAgent, startE2eServer, type ApiResponse, type E2eServer } from './harness.ts';
+import { httpAgent, startE2eServer, type ApiResponse, type E2eServer, type RequestOptions } from './harness.ts';
+import { declaredSchema, schemaProblems } from './support/openapi-schema.ts';
 
 let e2e: E2eServer;
+/** The local server's request ids (API Gateway's on AWS). */
+const REQUEST_ID = /^[0-9a-f-]{36}$/;
 
 beforeAll(async () => {
   e2e = await startE2eServer();
@@ -70,26 +74,119 @@ describe('GET /openapi.json', () => {
     }
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
-});
 
-/** Required keys the body lacks, following $ref, object properties and array items of the documented schema. */
-function missingRequired(doc: any, schema: any, value: unknown, at = 'body'): string[] {
-  if (!schema || value === null || value === undefined) return [];
-  if (schema.$ref) return missingRequired(doc, doc.components.schemas[String(schema.$ref).split('/').pop()!], value, at);
-  const options = schema.anyOf ?? schema.oneOf;
-  if (options) {
-    const results = options.map((option: any) => missingRequired(doc, option, value, at));
-    return results.find((result: string[]) => result.length === 0) ?? results[0] ?? [];
-  }
-  if (Array.isArray(value)) return value.flatMap((item, index) => missingRequired(doc, schema.items, item, `${at}[${index}]`));
-  if (typeof value !== 'object') return [];
-  const record = value as Record<string, unknown>;
-  const missing = (schema.required ?? []).filter((key: string) => !(key in record)).map((key: string) => `${at}.${key}`);
-  for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    if (key in record) missing.push(...missingRequired(doc, property, record[key], `${at}.${key}`));
-  }
-  return missing;
-}
+  const operations = () =>
+    Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        at: `${method.toUpperCase()} ${path}`,
+        operation,
+        responses: Object.entries<any>(operation.responses),
+      })),
+    );
+  const resolved = (schema: any): any => (schema?.$ref ? doc.components.schemas[String(schema.$ref).split('/').pop()!] : schema);
+
+  it('types the body of every 2xx answer (a 204 has none)', () => {
+    const untyped = operations().flatMap(({ at, responses }) =>
+      responses
+        .filter(([status]) => status.startsWith('2'))
+        .flatMap(([status, response]) => {
+          const media = Object.values<any>(response.content ?? {});
+          if (status === '204') return media.length ? [`${at} ${status}: a body`] : [];
+          if (!media.length) return [`${at} ${status}: no body`];
+          return media
+            .filter(({ schema }) => !resolved(schema) || Object.keys(resolved(schema)).length === 0 || resolved(schema).not)
+            .map(() => `${at} ${status}`);
+        }),
+    );
+    expect(untyped).toEqual([]);
+  });
+
+  it('names each operation as a user calls it, once', () => {
+    const ids = operations().map(({ operation }) => operation.operationId as string);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z]+$/);
+    for (const route of ROUTES) expect(doc.paths[route.path][route.method.toLowerCase()].operationId).toBe(route.operation);
+    const idOf = (method: string, path: string) => doc.paths[path][method].operationId;
+    expect({
+      trigger: idOf('post', '/v1/schedules/{id}/trigger'),
+      patch: idOf('patch', '/v1/schedules/{id}'),
+      put: idOf('put', '/v1/schedules/{id}'),
+      runs: idOf('get', '/v1/schedules/{id}/runs'),
+      cancel: idOf('post', '/v1/schedules/{id}/runs/{runId}/cancel'),
+      cron: idOf('get', '/v1/schedules/text-to-cron'),
+      agents: idOf('get', '/v1/agents'),
+      key: idOf('post', '/v1/admin/api-keys'),
+      revoke: idOf('delete', '/v1/admin/api-keys/{keyId}'),
+      document: idOf('get', '/openapi.json'),
+      agentManager: idOf('post', '/api/v1/schedules'),
+      scheduledAgents: idOf('get', '/agent/schedules'),
+    }).toEqual({
+      trigger: 'triggerSchedule',
+      patch: 'updateSchedule',
+      put: 'putSchedule',
+      runs: 'listScheduleRuns',
+      cancel: 'cancelScheduleRun',
+      cron: 'textToCron',
+      agents: 'listAgents',
+      key: 'createApiKey',
+      revoke: 'revokeApiKey',
+      document: 'getOpenApi',
+      agentManager: 'createScheduleAgentManager',
+      scheduledAgents: 'listScheduledAgents',
+    });
+  });
+
+  it('declares Idempotency-Key on the routes that honour it, and Idempotent-Replayed on their successes', () => {
+    const honour = new Set(['create-schedule', 'trigger-schedule', 'create-run', 'create-batch']);
+    for (const route of ROUTES) {
+      const operation = doc.paths[route.path][route.method.toLowerCase()];
+      const at = `${route.method} ${route.path}`;
+      const declared = (operation.parameters ?? []).some((parameter: any) => parameter.$ref === '#/components/parameters/IdempotencyKey');
+      expect(declared, at).toBe(honour.has(route.function));
+      for (const [status, response] of Object.entries<any>(operation.responses)) {
+        if (status.startsWith('2')) expect(Boolean(response.headers?.['Idempotent-Replayed']), `${at} ${status}`).toBe(honour.has(route.function));
+      }
+    }
+    expect(doc.components.parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header', required: false });
+  });
+
+  it("declares x-request-id on every answer, and API Gateway's own {message} errors where it may send them", () => {
+    const gatewayOrEnvelope = { oneOf: [{ $ref: '#/components/schemas/Error' }, { $ref: '#/components/schemas/GatewayError' }] };
+    for (const { at, operation, responses } of operations()) {
+      const gatewayAnswers = operation.security?.length === 0 ? ['429', '500'] : ['401', '403', '429', '500'];
+      for (const [status, response] of responses) {
+        expect(response.headers?.['x-request-id'], `${at} ${status}`).toEqual({ $ref: '#/components/headers/RequestId' });
+        expect(Boolean(response.headers['apigw-requestid']), `${at} ${status}`).toBe(gatewayAnswers.includes(status));
+      }
+      const schemaOf = (status: string) => operation.responses[status]?.content['application/json'].schema;
+      expect(schemaOf('429'), at).toEqual({ $ref: '#/components/schemas/GatewayError' });
+      expect(schemaOf('500'), at).toEqual(gatewayOrEnvelope);
+      if (operation.security?.length === 0) continue;
+      expect([schemaOf('401'), schemaOf('403')], at).toEqual([gatewayOrEnvelope, gatewayOrEnvelope]);
+    }
+    for (const [status, message] of [
+      [401, 'Unauthorized'],
+      [403, 'Forbidden'],
+      [429, 'Too Many Requests'],
+      [500, 'Internal Server Error'],
+    ] as const) {
+      expect(schemaProblems(doc, declaredSchema(doc, 'GET', '/v1/schedules', status), { message }), message).toEqual([]);
+    }
+  });
+
+  it('requires every request body, and declares the query of every list', () => {
+    for (const { at, operation } of operations()) if (operation.requestBody) expect(operation.requestBody.required, at).toBe(true);
+    const queryOf = (path: string) =>
+      doc.paths[path].get.parameters.filter((parameter: any) => parameter.in === 'query').map((parameter: any) => parameter.name);
+    expect(queryOf('/v1/schedules/{id}/runs')).toEqual(['limit', 'cursor', 'status']);
+    expect(queryOf('/v1/agents')).toEqual(['limit', 'cursor']);
+    expect(queryOf('/v1/secrets')).toEqual(['limit', 'cursor']);
+    expect(doc.paths['/v1/runs'].post.requestBody.content['application/json'].schema).toEqual({
+      anyOf: [{ $ref: '#/components/schemas/RunInput' }, { $ref: '#/components/schemas/ThreadInput' }],
+    });
+    expect(doc.components.schemas.Agent.discriminator.propertyName).toBe('kind');
+  });
+});
 
 describe('what /openapi.json says each route answers', () => {
   let doc: any;
@@ -110,6 +207,16 @@ describe('what /openapi.json says each route answers', () => {
       ids[name] = created.json.id;
     }
     expect((await e2e.request('POST', '/v1/schedules', { body: v1Body, headers: { 'Idempotency-Key': 'doc-key-1' } })).status).toBe(201);
+    const runnable = await e2e.request('POST', '/v1/schedules', { body: { ...v1Body, name: 'Runnable', agentId: 'doc_agent' } });
+    ids.runnable = runnable.json.schedule.id;
+  });
+
+  /** A call to `target` (a path, or one built once the server and the ids exist) documented under `path`. */
+  const answer = (what: string, method: string, path: string, target: string | (() => string), options?: RequestOptions | (() => RequestOptions)) => ({
+    what,
+    method,
+    path,
+    call: () => e2e.request(method, typeof target === 'string' ? target : target(), typeof options === 'function' ? options() : options),
   });
 
   const calls: Array<{ what: string; method: string; path: string; call: () => Promise<ApiResponse> }> = [
@@ -196,6 +303,19 @@ describe('what /openapi.json says each route answers', () => {
       path: '/v1/admin/api-keys',
       call: () => e2e.request('POST', '/v1/admin/api-keys', { key: e2e.server.adminKey, body: { tenantId: 'docs', userId: 'd', name: 'docs' } }),
     },
+    answer('an agent list', 'GET', '/v1/agents', '/v1/agents?limit=10'),
+    answer('an agent patch', 'PATCH', '/v1/agents/{id}', '/v1/agents/doc_agent', { body: { name: 'Renamed', description: null } }),
+    answer('a secret put', 'PUT', '/v1/secrets/{name}', '/v1/secrets/doc-secret', { body: { value: 's3cret' } }),
+    answer('a secret list', 'GET', '/v1/secrets', '/v1/secrets'),
+    answer('a rate preview', 'POST', '/v1/schedules/preview', '/v1/schedules/preview', { body: { rate: '90 minutes' } }),
+    answer('a trigger', 'POST', '/v1/schedules/{id}/trigger', () => `/v1/schedules/${ids.runnable}/trigger`, { headers: { 'Idempotency-Key': 'doc-trigger' } }),
+    answer('a schedule’s runs', 'GET', '/v1/schedules/{id}/runs', () => `/v1/schedules/${ids.runnable}/runs?limit=5`),
+    answer('a run', 'POST', '/v1/runs', '/v1/runs', { body: { task: 'Once', agentId: 'doc_agent' } }),
+    answer('a thread (seed 001)', 'POST', '/v1/threads', '/v1/threads', { body: { agentId: 'doc_agent', messages: [{ role: 'user', content: 'Hi' }] } }),
+    answer('the health check', 'GET', '/health', '/health', { key: null }),
+    answer('the document', 'GET', '/openapi.json', '/openapi.json', { key: null }),
+    answer('a request without a key', 'GET', '/v1/schedules', '/v1/schedules', { key: null }),
+    answer('a tenant route called with the admin key', 'GET', '/v1/agents', '/v1/agents', () => ({ key: e2e.server.adminKey })),
   ];
 
   it.each(calls.map((entry) => [entry.what, entry.method, entry.path, entry] as const))(
@@ -204,10 +324,48 @@ describe('what /openapi.json says each route answers', () => {
       const response = await call();
       const operation = doc.paths[path][method.toLowerCase()];
       expect(Object.keys(operation.responses), `answered ${response.status}: ${response.text.slice(0, 200)}`).toContain(String(response.status));
-      const schema = operation.responses[String(response.status)].content?.['application/json']?.schema;
-      expect(missingRequired(doc, schema, response.json)).toEqual([]);
+      expect(schemaProblems(doc, declaredSchema(doc, method, path, response.status), response.json)).toEqual([]);
+      expect(response.headers.get('x-request-id'), 'x-request-id').toMatch(REQUEST_ID);
     },
   );
+
+  it('answers a repeated Idempotency-Key with the same run and Idempotent-Replayed: true, as declared', async () => {
+    const send = () => e2e.request('POST', `/v1/schedules/${ids.runnable}/trigger`, { headers: { 'Idempotency-Key': 'doc-replay' } });
+    const [first, again] = [await send(), await send()];
+    expect([first.status, again.status]).toEqual([202, 202]);
+    expect(again.json.run.id).toBe(first.json.run.id);
+    expect([first.headers.get('idempotent-replayed'), again.headers.get('idempotent-replayed')]).toEqual([null, 'true']);
+    expect(doc.paths['/v1/schedules/{id}/trigger'].post.responses['202'].headers['Idempotent-Replayed']).toBeDefined();
+  });
+});
+
+describe('x-request-id', () => {
+  it('is on every answer, also those the local server gives before any function runs', async () => {
+    const answers = [
+      await e2e.request('GET', '/v1/nowhere'),
+      await e2e.request('DELETE', '/v1/schedules'),
+      await e2e.request('POST', '/v1/schedules', { rawBody: '{"name": ' }),
+      await e2e.request('POST', '/v1/schedules', { rawBody: JSON.stringify({ task: 'x'.repeat(300 * 1024) }) }),
+      await e2e.request('DELETE', '/v1/agents/doc_agent_missing'),
+    ];
+    expect(answers.map((response) => response.status)).toEqual([404, 405, 400, 413, 404]);
+    const requestIds = answers.map((response) => response.headers.get('x-request-id'));
+    for (const requestId of requestIds) expect(requestId).toMatch(REQUEST_ID);
+    expect(new Set(requestIds).size).toBe(answers.length);
+  });
+
+  it('is on the answer to a request Node cannot parse', async () => {
+    const { port } = new URL(e2e.url);
+    const raw = await new Promise<string>((done, fail) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => done(text));
+      socket.on('error', fail);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/);
+  });
 });
 
 describe('GET /health', () => {
