@@ -6,6 +6,7 @@ import { chmodSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { PROJECT_ROOT, bundleFunction } from './bundling.ts';
+import { CONSOLE_FUNCTION, copyConsoleInto } from './console-build.ts';
 import { allFunctionSpecs } from './functions.ts';
 
 export const DIST = join(PROJECT_ROOT, 'dist');
@@ -59,6 +60,7 @@ export async function buildPackage(): Promise<Record<string, unknown>> {
   const folders = allFunctionSpecs().map((spec) => spec.name);
   const bundlesStarted = Date.now();
   for (const folder of folders) await bundleFunction(folder, join(DIST, 'bundles', folder));
+  copyConsoleInto(join(DIST, 'bundles', CONSOLE_FUNCTION));
   return {
     dist: DIST,
     entriesMs,

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
+import { CONSOLE_FUNCTION, copyConsoleInto } from './console-build.ts';
 import type { BuildOptions } from 'esbuild';
 
 /** The checkout's root (package.json, package-lock.json, functions/, shared/). */
@@ -94,6 +95,8 @@ export function functionCode(functionFolder: string): Code {
           // Loaded only here, never by an installed package. Synchronous: constructs are built synchronously.
           const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
           esbuild.buildSync(esbuildOptionsFor(functionFolder, join(outputDir, 'index.mjs')));
+          // The console's function serves the built console from beside its bundle.
+          if (functionFolder === CONSOLE_FUNCTION) copyConsoleInto(outputDir);
           return true;
         },
       },

@@ -45,6 +45,8 @@ export const NOTIFIER_FUNCTION = 'deliver-notifications';
 export const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
   '/health': "liveness for load balancers and the API's own OpenAPI document; it reads no data.",
   '/openapi.json': "liveness for load balancers and the API's own OpenAPI document; it reads no data.",
+  '/console': 'the web console: static files only (it signs in with an API key in the browser); it reads no data.',
+  '/console/assets/{file}': 'the web console: static files only (it signs in with an API key in the browser); it reads no data.',
   '/v1/callbacks/{handle}':
     'a long-running agent finishes its own run here with the per-run token it was given (an HMAC under the signing secret, checked in the function); no API key is involved.',
 };

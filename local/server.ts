@@ -13,7 +13,7 @@ import type { ScheduledEvent } from '#shared/ports/scheduler-mirror.ts';
 import { matchRoute, pathExists } from '#shared/routes.ts';
 import { hashKey, sameHash } from '#shared/use-cases/resolve-api-key.ts';
 import { lockDataDir, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
-import { ensureConsoleBuilt, isConsoleRequest, serveConsole } from './console-assets.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../infra/console-build.ts';
 import { answerAsDemoAgent, DEMO_AGENT_ID, installDemoAgent, isDemoAgentRequest } from './demo-agent.ts';
 import { localKeys } from './keys.ts';
 import { HELP, JVM_RESTARTS } from './help.ts';
@@ -83,6 +83,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   process.env[ENV.adminKey] = keys.adminKey;
   process.env[ENV.signingSecret] = keys.signingSecret;
   process.env[ENV.cursorKey] = keys.cursorKey;
+  process.env[ENV.consoleAssetsDir] = CONSOLE_DIST;
   process.env.AWS_REGION ??= 'local';
 
   // Imported only now: the wiring reads the environment set above.
@@ -218,10 +219,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         400,
         errorBody('bad_request', `The request target "${String(request.url).slice(0, 100)}" is not a valid path.`, 'Send a path such as /v1/schedules.'),
       );
-    }
-    if (isConsoleRequest(method, url.pathname)) {
-      request.resume();
-      return serveConsole(url.pathname, response, { 'x-request-id': requestId });
     }
     if (options.demoAgent && isDemoAgentRequest(request, url.pathname))
       return answerAsDemoAgent(await readBody(request).then((read) => (read === 'too_large' ? '' : read)), response);

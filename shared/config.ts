@@ -51,6 +51,7 @@ export const ENV = {
   batchQueueUrl: 'BATCH_QUEUE_URL',
   modelPrices: 'MODEL_PRICES',
   runnerMemory: 'RUNNER_MEMORY_MB',
+  consoleAssetsDir: 'CONSOLE_ASSETS_DIR',
 } as const;
 
 /** EventBridge Scheduler target settings, read by every function that writes Scheduler schedules. */
@@ -64,7 +65,15 @@ export const SCHEDULER_ENV = {
 } as const;
 
 /** Variables only the local server sets (DynamoDB Local, keys in plain text); never set on AWS. */
-export const LOCAL_ONLY_ENV: readonly string[] = [ENV.dynamoEndpoint, ENV.adminKey, ENV.signingSecret, ENV.cursorKey, ENV.agentSecretEnvNames];
+export const LOCAL_ONLY_ENV: readonly string[] = [
+  ENV.dynamoEndpoint,
+  ENV.adminKey,
+  ENV.signingSecret,
+  ENV.cursorKey,
+  ENV.agentSecretEnvNames,
+  // The console's built files: console/dist locally; on AWS they sit beside the function's bundle.
+  ENV.consoleAssetsDir,
+];
 
 const SETTINGS_ENV = [ENV.minInterval, ENV.defaultAgent, ENV.runRetentionDays, ENV.autoDisable, ENV.runQuotas, ENV.agentSecretsPrefix, ENV.modelPrices];
 

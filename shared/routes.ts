@@ -40,6 +40,8 @@ const agentWrite = { auth: 'tenant', table: 'write' } as const;
 const NATIVE_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', operation: 'getHealth', function: 'get-health', auth: 'none', table: 'read' },
   { method: 'GET', path: '/openapi.json', operation: 'getOpenApi', function: 'get-openapi', auth: 'none', table: 'none' },
+  { method: 'GET', path: '/console', operation: 'getConsole', function: 'get-console', auth: 'none', table: 'none' },
+  { method: 'GET', path: '/console/assets/{file}', operation: 'getConsoleAsset', function: 'get-console', auth: 'none', table: 'none' },
 
   { method: 'POST', path: '/v1/schedules', operation: 'createSchedule', function: 'create-schedule', ...mutate },
   { method: 'GET', path: '/v1/schedules', operation: 'listSchedules', function: 'list-schedules', ...list },

@@ -49,8 +49,8 @@ describe('cdk-nag AwsSolutions', () => {
       counts[rule] = (counts[rule] ?? 0) + 1;
     }
     expect(counts).toEqual({
-      // X-Ray: one per function (48).
-      'AwsSolutions-IAM5[Resource::*]': 48,
+      // X-Ray: one per function (49).
+      'AwsSolutions-IAM5[Resource::*]': 49,
       // The routes that change schedules (6 folders), the agent callback route (auto-pause) and the runner.
       'AwsSolutions-IAM5[Resource::<schedules of the group>]': 8,
       // The runner reads agent secrets; PUT and DELETE /v1/secrets/{name} write them.
@@ -60,8 +60,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*]': 1,
       // The Scheduler role invoking the sweeper (LambdaInvoke grants ARN and ARN:*).
       'AwsSolutions-IAM5[Resource::<ServiceSweeperFunction049D0420.Arn>:*]': 1,
-      // /health, /openapi.json and the agent callback route (its per-run token is the auth).
-      'AwsSolutions-APIG4': 3,
+      // /health, /openapi.json, the console's two routes (static files) and the agent callback route (its per-run token is the auth).
+      'AwsSolutions-APIG4': 5,
       'AwsSolutions-SQS3': 1,
       'AwsSolutions-SMG4': 3,
     });

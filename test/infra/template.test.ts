@@ -384,7 +384,15 @@ describe('api', () => {
     }
   });
 
-  it('authorizes every route with the API key authorizer except /health and /openapi.json', () => {
+  it('serves the web console at GET /console and /console/assets/{file}: public, one function, no data access', () => {
+    const routes = reader.ofType('AWS::ApiGatewayV2::Route').map(([, { Properties }]) => Properties!.RouteKey as string);
+    expect(routes).toEqual(expect.arrayContaining(['GET /console', 'GET /console/assets/{file}']));
+    expect(PUBLIC_ROUTE_PATHS).toEqual(expect.arrayContaining(['/console', '/console/assets/{file}']));
+    const spec = allFunctionSpecs().find((each) => each.name === 'get-console')!;
+    expect(spec.access).toMatchObject({ table: 'none', scheduler: 'none', secrets: false, invokeRunner: false });
+  });
+
+  it('authorizes every route with the API key authorizer except /health, /openapi.json and the console', () => {
     const [authorizerId] = reader.only('AWS::ApiGatewayV2::Authorizer');
     for (const [, { Properties: route }] of reader.ofType('AWS::ApiGatewayV2::Route')) {
       const path = (route!.RouteKey as string).split(' ')[1]!;
