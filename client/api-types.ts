@@ -4777,6 +4777,8 @@ export interface operations {
                 limit?: number;
                 offset?: number | null;
                 scheduleType?: "recurring" | "one-time";
+                /** @description Only the caller's own schedules (user) or their team's (team); both by default. */
+                scope?: "user" | "team";
             };
             header?: never;
             path?: never;

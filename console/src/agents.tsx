@@ -1,4 +1,4 @@
-// Agents: the list, a new http agent, and a test button that runs one once with a task typed here (POST /v1/runs).
+// Agents: the list, a new http agent, editing one, and a test button that runs one once with a task typed here (POST /v1/runs).
 import { useEffect, useState } from 'preact/hooks';
 import type { Agent, AgentSchedulesClient, Run } from '../../client/index.ts';
 import { ErrorNote, FieldError, Output, Page, Status } from './ui.tsx';
@@ -41,6 +41,47 @@ function TestRun({ client, agentId }: { client: AgentSchedulesClient; agentId: s
   );
 }
 
+/** Renames an agent or points an http agent elsewhere (PATCH: only what changed). */
+function EditAgent({ client, agent, onSaved }: { client: AgentSchedulesClient; agent: Agent; onSaved: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState(agent.name);
+  const [url, setUrl] = useState((agent as { url?: string }).url ?? '');
+  const [error, setError] = useState<unknown>(null);
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        Edit
+      </button>
+    );
+  const save = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const http = (agent as { kind: string }).kind === 'http';
+      await client.agents.update(agent.id, { name, ...(http ? { url } : {}) } as never);
+      setOpen(false);
+      setError(null);
+      onSaved();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form class="form" onSubmit={save} aria-label={`Edit ${agent.id}`}>
+      <label>
+        Name <input required value={name} onInput={(event) => setName(event.currentTarget.value)} />
+      </label>
+      {(agent as { kind: string }).kind === 'http' ? (
+        <label>
+          URL <input required value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
+        </label>
+      ) : null}
+      <FieldError error={error} field="url" />
+      <ErrorNote error={error} />
+      <button type="submit">Save agent</button>
+    </form>
+  );
+}
+
 export function AgentsPage({ client }: { client: AgentSchedulesClient }) {
   const [agents, setAgents] = useState<Agent[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -69,6 +110,7 @@ export function AgentsPage({ client }: { client: AgentSchedulesClient }) {
           <h2>
             {agent.name} <code class="muted">{agent.id}</code> <span class="muted">({(agent as { kind: string }).kind})</span>
           </h2>
+          <EditAgent client={client} agent={agent} onSaved={() => void load()} />
           <TestRun client={client} agentId={agent.id} />
         </section>
       ))}

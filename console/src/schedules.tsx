@@ -1,4 +1,4 @@
-// The schedules table: cadence in words, next run in two zones, status, last run; search, status and agent filters, paging.
+// The schedules table: cadence in words, next run in two zones, status, last run; search, status, owner and agent filters, paging.
 import { useEffect, useState } from 'preact/hooks';
 import type { AgentSchedulesClient, Schedule } from '../../client/index.ts';
 import { ErrorNote, Page, Status, When } from './ui.tsx';
@@ -8,6 +8,7 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const [agent, setAgent] = useState('');
+  const [scope, setScope] = useState('');
   const [agents, setAgents] = useState<string[]>([]);
   const [search, setSearch] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -21,6 +22,7 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
         ...(after ? { cursor: after } : {}),
         ...(status ? { enabled: status === 'active' ? 'true' : 'false' } : {}),
         ...(agent ? { agentId: agent } : {}),
+        ...(scope ? { scope } : {}),
       };
       const page = await client.schedules.page(query as never);
       setRows((before) => [...(after ? before : []), ...(page.data as Schedule[])]);
@@ -32,7 +34,7 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
       setLoading(false);
     }
   };
-  useEffect(() => void load(null), [status, agent]);
+  useEffect(() => void load(null), [status, agent, scope]);
   useEffect(() => {
     client.agents.list().then((list) => setAgents(list.map((each) => each.id)), setError);
   }, []);
@@ -50,6 +52,14 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
             <option value="">all</option>
             <option value="active">active</option>
             <option value="paused">paused</option>
+          </select>
+        </label>
+        <label>
+          Owner{' '}
+          <select value={scope} onChange={(event) => setScope(event.currentTarget.value)}>
+            <option value="">mine and my team’s</option>
+            <option value="user">mine</option>
+            <option value="team">my team’s</option>
           </select>
         </label>
         <label>

@@ -244,6 +244,7 @@ export const ScheduleListQuery = z.strictObject({
   appId: z.optional(z.string().check(maxChars(128))),
   scheduleType: z.optional(z.enum(['recurring', 'one-time'])),
   enabled: z.optional(booleanText),
+  scope: z.optional(z.enum(['user', 'team'])).check(z.meta({ description: "Only the caller's own schedules (user) or their team's (team); both by default." })),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_LIST_LIMIT)), 20),
   offset: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(MAX_LIST_OFFSET))),
   cursor: z.optional(z.string().check(maxChars(2048))),

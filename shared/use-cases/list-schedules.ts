@@ -16,6 +16,8 @@ export interface ScheduleListParams {
   appId?: string | undefined;
   scheduleType?: 'recurring' | 'one-time' | undefined;
   enabled?: boolean | undefined;
+  /** Only the caller's own schedules ('user') or their team's ('team'); both when absent. */
+  scope?: 'user' | 'team' | undefined;
   limit: number;
   offset?: number | undefined;
   cursor?: string | undefined;
@@ -45,9 +47,11 @@ export async function listSchedules(
     scheduleType: query.scheduleType,
     enabled: query.enabled,
   };
-  const scopes = visibleScopes(principal);
-  const binding = JSON.stringify([principal.tenantId, principal.userId, principal.teamId ?? null, filters]);
+  const scopes = visibleScopes(principal).filter((scope) => query.scope === undefined || scope.startsWith(`${query.scope}#`));
+  const binding = JSON.stringify([principal.tenantId, principal.userId, principal.teamId ?? null, filters, query.scope ?? null]);
   let after = query.cursor === undefined ? undefined : deps.cursors.decode(query.cursor, binding);
+  // scope=team for a caller in no team: nothing to list.
+  if (scopes.length === 0) return { items: [], hasMore: false, nextCursor: null, totalCount: 0, stats: { total: 0, enabled: 0, disabled: 0 } };
 
   // An offset is walked in pages of keys; MAX_LIST_OFFSET and the page bound keep that a fixed cost too.
   let exhausted = false;

@@ -103,6 +103,11 @@ describe('the console', () => {
     await page.getByText('No schedules yet').waitFor();
     await page.getByLabel('Agent').selectOption('');
     await row.waitFor();
+    // The local key is in no team: its team's list is empty, its own holds the schedule.
+    await page.getByLabel('Owner').selectOption('team');
+    await page.getByText('No schedules yet').waitFor();
+    await page.getByLabel('Owner').selectOption('user');
+    await row.waitFor();
   });
 
   it('shows it on the 7-day calendar, in the hours it fires', async () => {
@@ -190,6 +195,15 @@ describe('the console', () => {
     await demo.getByLabel('Task for a test run').fill('Check the inbox');
     await demo.getByRole('button', { name: 'Test' }).click();
     await expect.poll(() => demo.locator('pre.output').textContent(), { timeout: 15_000 }).toContain('I was asked "Check the inbox"');
+  });
+
+  it('edits an agent', async () => {
+    const broken = page.getByRole('region', { name: 'Agent broken' });
+    await broken.getByRole('button', { name: 'Edit' }).click();
+    await broken.getByLabel('Name').fill('Broken on purpose');
+    await broken.getByRole('button', { name: 'Save agent' }).click();
+    await broken.getByRole('heading', { name: /Broken on purpose/ }).waitFor();
+    expect((await e2e.request('GET', '/v1/agents/broken')).json.agent.name).toBe('Broken on purpose');
   });
 
   it('fits a 375 px wide phone: no page-wide horizontal scroll', async () => {

@@ -247,3 +247,25 @@ describe('keys and roles', () => {
     expect((await e2e.request('GET', '/v1/schedules', { key: alice })).status).toBe(200);
   });
 });
+
+describe('the list filtered by owner scope', () => {
+  const names = async (key: string, scope?: string) =>
+    ((await e2e.request('GET', `/v1/schedules${scope ? `?scope=${scope}` : ''}`, { key })).json.data as Array<{ name: string }>).map((each) => each.name);
+
+  it('lists only the caller’s own schedules (scope=user) or only the team’s (scope=team), both by default', async () => {
+    expect(await names(alice)).toEqual(['Alice personal digest', 'Ops team report']);
+    expect(await names(alice, 'user')).toEqual(['Alice personal digest']);
+    expect(await names(alice, 'team')).toEqual(['Ops team report']);
+    // Carol shares the team, not Alice's own schedules.
+    expect(await names(carol, 'user')).toEqual([]);
+    expect(await names(carol, 'team')).toEqual(['Ops team report']);
+  });
+
+  it('answers a caller in no team an empty team list, and refuses another scope', async () => {
+    const none = await e2e.request('GET', '/v1/schedules?scope=team', { key: dave });
+    expect(none.json).toMatchObject({ data: [], has_more: false, total_count: 0 });
+    const bad = await e2e.request('GET', '/v1/schedules?scope=everyone', { key: dave });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details.field).toBe('scope');
+  });
+});
