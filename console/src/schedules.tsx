@@ -81,6 +81,7 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
             <tr>
               <th>Name</th>
               <th>Cadence</th>
+              <th>Timezone</th>
               <th>Next run</th>
               <th>Status</th>
               <th>Last run</th>
@@ -94,6 +95,7 @@ export function SchedulesPage({ client }: { client: AgentSchedulesClient }) {
                   <a href={`#/schedules/${schedule.id}`}>{schedule.name}</a>
                 </td>
                 <td>{schedule.cronDescription}</td>
+                <td>{schedule.timezone}</td>
                 <td>
                   <When at={schedule.nextRunAt} zone={schedule.timezone} />
                 </td>

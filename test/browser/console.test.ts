@@ -215,6 +215,23 @@ describe('the console', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('deletes a schedule after asking, and signs out', async () => {
+    const schedule = await e2e.request('POST', '/v1/schedules', { body: { name: 'Short-lived', task: 't', cronExpression: '0 9 * * *' } });
+    const id = schedule.json.schedule.id as string;
+    await page.goto(`${e2e.url}/console/#/schedules/${id}`);
+    // The first confirmation is declined: nothing is deleted; the second is accepted.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    expect((await e2e.request('GET', `/v1/schedules/${id}`)).status).toBe(200);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Schedules' }).waitFor();
+    expect((await e2e.request('GET', `/v1/schedules/${id}`)).status).toBe(404);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+
   it('sent no request to any host but the API', () => {
     const origin = new URL(e2e.url).origin;
     expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:'))).toEqual([]);
