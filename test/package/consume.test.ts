@@ -189,7 +189,9 @@ describe('the same app from this checkout (source mode: every function bundled a
     // execFileSync throws on a non-zero exit; the CLI's own messages go to stdout or stderr depending on CI.
     execFileSync(CDK, ['synth', '--quiet', '--output', out], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
     figures.sourceSynthMs = Date.now() - started;
-    const templates = readdirSync(out).filter((name) => name.endsWith('.template.json'));
+    const templates = readdirSync(out)
+      .filter((name) => name.endsWith('.template.json'))
+      .sort();
     expect(templates).toEqual(['AgentSchedules-dev-Data.template.json', 'AgentSchedules-dev-Service.template.json']);
   });
 });
