@@ -1915,7 +1915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Body over 256 KiB */
@@ -1990,7 +1990,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Body over 256 KiB */

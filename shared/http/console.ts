@@ -28,11 +28,16 @@ export async function consoleAnswer(files: ConsoleFiles, asset: string | undefin
   const name = asset === undefined ? 'index.html' : ASSET.test(asset) && !asset.includes('..') ? `assets/${asset}` : undefined;
   const body = name === undefined ? undefined : await files(name);
   if (body === undefined) {
-    return {
-      statusCode: 404,
-      headers: { ...CONSOLE_HEADERS, 'content-type': 'text/plain; charset=utf-8' },
-      body: asset === undefined ? 'The console is not built into this deployment.' : 'Not found.',
-    };
+    // In the API's own error envelope, like every other 4xx.
+    const error =
+      asset === undefined
+        ? {
+            code: 'not_found',
+            message: 'The console is not built into this deployment.',
+            details: { hint: 'Deploy from the package, or synth from a checkout (either builds it).' },
+          }
+        : { code: 'not_found', message: `No console file "${asset.slice(0, 100)}".`, details: { hint: 'Open /console: it names its current files.' } };
+    return { statusCode: 404, headers: { ...CONSOLE_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify({ error }) };
   }
   const extension = name!.slice(name!.lastIndexOf('.') + 1);
   return {

@@ -47,7 +47,7 @@ export const OPERATIONS: Record<string, Operation> = {
   'get-console': {
     summary: 'The web console (index.html at /console, hashed files under /console/assets/)',
     success: { status: 200, schema: z.string(), contentType: 'text/html', description: 'The page or file (text/javascript and text/css for assets)' },
-    also: [{ status: 404, schema: z.string(), contentType: 'text/plain', description: 'No such file, or the console is not built into this deployment' }],
+    also: [{ status: 404, description: 'No such file, or the console is not built into this deployment' }],
   },
   'create-schedule': {
     summary: 'Create a schedule (Idempotency-Key header makes retries safe)',

@@ -60,8 +60,11 @@ describe('GET /console', () => {
     expect(answer.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' });
   });
 
-  it('answers 404 for a missing asset and for any name that is not a plain asset file', async () => {
-    expect((await get('/console/assets/nope.js', 'nope.js')).statusCode).toBe(404);
+  it('answers 404 in the API error envelope for a missing asset and for any name that is not a plain asset file', async () => {
+    const missing = await get('/console/assets/nope.js', 'nope.js');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers!['content-type']).toBe('application/json');
+    expect(JSON.parse(missing.body!)).toMatchObject({ error: { code: 'not_found', message: 'No console file "nope.js".' } });
     for (const name of ['../secret.txt', '..%2Fsecret.txt', 'secret.txt', '..', 'index.html']) {
       expect((await get(`/console/assets/${name}`, name)).statusCode, name).toBe(404);
     }
