@@ -16,7 +16,8 @@ const ENTRIES: Array<{ entry: string; out: string; external: string[]; define?: 
   {
     entry: 'infra/index.ts',
     out: 'index.mjs',
-    external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'esbuild'],
+    // esbuild and vite build from source in a checkout only; an installed package never loads them.
+    external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'esbuild', 'vite'],
     define: { __AGENT_SCHEDULES_PREBUILT__: 'true' },
   },
   { entry: 'client/index.ts', out: 'client.mjs', external: ['openapi-fetch'] },
