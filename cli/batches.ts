@@ -1,7 +1,7 @@
 // `agent-schedules batches …` (one task over many inputs) and `agent-schedules keys …` (admin: API keys).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Batch, BatchInput, BatchItem } from '../client/index.ts';
+import { take, type Batch, type BatchInput, type BatchItem } from '../client/index.ts';
 import type { Cli, RunAction } from './context.ts';
 import { details, table, type Column } from './render.ts';
 import { usage } from './schedules.ts';
@@ -63,12 +63,8 @@ export function registerBatches(program: Command, cli: Cli, run: RunAction): voi
     .option('--limit <n>', 'at most this many', '50')
     .action((flags: { status?: Batch['status']; schedule?: string; limit: string }) =>
       run(async () => {
-        const found: Batch[] = [];
         const query = { ...(flags.status ? { status: flags.status } : {}), ...(flags.schedule ? { scheduleId: flags.schedule } : {}) };
-        for await (const batch of cli.client().batches.list(query)) {
-          found.push(batch);
-          if (found.length >= Number(flags.limit)) break;
-        }
+        const found = await take(cli.client().batches.list(query), Number(flags.limit));
         cli.print(found, (rows) => (rows.length === 0 ? 'No batches.' : table(rows, BATCH_COLUMNS)));
       }),
     );

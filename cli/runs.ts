@@ -1,6 +1,6 @@
 // `agent-schedules runs …`: a schedule's run history, one run with its output, following new runs, and cancelling.
 import type { Command } from 'commander';
-import type { AgentSchedulesClient, Run } from '../client/index.ts';
+import { isFinalRun, take, type AgentSchedulesClient, type Run } from '../client/index.ts';
 import type { Cli, RunAction } from './context.ts';
 import { details, duration, table, type Column } from './render.ts';
 
@@ -13,8 +13,6 @@ export const RUN_COLUMNS: Column<Run>[] = [
   { header: 'DURATION', value: (r) => duration(r.durationMs) },
   { header: 'ERROR', value: (r) => (r.error ? `${r.error.kind}: ${r.error.message}` : r.reason) },
 ];
-
-const FINAL = new Set<Run['status']>(['succeeded', 'failed', 'timed_out', 'skipped', 'cancelled']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,7 +30,7 @@ export async function followRun(
   const until = Date.now() + timeoutMs;
   for (;;) {
     const run = await readRun(client, started.id, started.scheduleId);
-    if (FINAL.has(run.status) || Date.now() > until) return run;
+    if (isFinalRun(run.status) || Date.now() > until) return run;
     await sleep(intervalMs);
   }
 }
@@ -68,11 +66,7 @@ export function registerRuns(program: Command, cli: Cli, run: RunAction): void {
     .option('--limit <n>', 'at most this many', '20')
     .action((scheduleId: string, flags: { status?: Run['status']; limit: string }) =>
       run(async () => {
-        const found: Run[] = [];
-        for await (const item of cli.client().schedules.runs(scheduleId, flags.status ? { status: flags.status } : {})) {
-          found.push(item);
-          if (found.length >= Number(flags.limit)) break;
-        }
+        const found = await take(cli.client().schedules.runs(scheduleId, flags.status ? { status: flags.status } : {}), Number(flags.limit));
         cli.print(found, (rows) => (rows.length === 0 ? 'No runs yet.' : table(rows, RUN_COLUMNS)));
       }),
     );
@@ -94,12 +88,7 @@ export function registerRuns(program: Command, cli: Cli, run: RunAction): void {
         const client = cli.client();
         const seen = new Map<string, string>();
         const latest = async (count: number) => {
-          const found: Run[] = [];
-          for await (const item of client.schedules.runs(scheduleId, { limit: Math.min(count, 100) })) {
-            found.push(item);
-            if (found.length >= count) break;
-          }
-          return found.reverse();
+          return (await take(client.schedules.runs(scheduleId, { limit: Math.min(count, 100) }), count)).reverse();
         };
         const emit = (items: Run[]) => {
           for (const item of items) {

@@ -1,7 +1,7 @@
 // `agent-schedules schedules …`: list, read, create, change, pause, resume, trigger and delete schedules.
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { Schedule, ScheduleInput } from '../client/index.ts';
+import { take, type Schedule, type ScheduleInput } from '../client/index.ts';
 import type { Cli, RunAction } from './context.ts';
 import { details, table, type Column } from './render.ts';
 import { followRun, RUN_COLUMNS } from './runs.ts';
@@ -108,12 +108,8 @@ export function registerSchedules(program: Command, cli: Cli, run: RunAction): v
     .option('--limit <n>', 'stop after this many', '1000')
     .action((flags: { agent?: string; status?: string; limit: string }) =>
       run(async () => {
-        const found: Schedule[] = [];
         const query = { ...(flags.agent ? { agentId: flags.agent } : {}), ...(flags.status ? { enabled: flags.status === 'enabled' ? 'true' : 'false' } : {}) };
-        for await (const schedule of cli.client().schedules.list(query as never)) {
-          found.push(schedule);
-          if (found.length >= Number(flags.limit)) break;
-        }
+        const found = await take(cli.client().schedules.list(query as never), Number(flags.limit));
         cli.print(found, (rows) => (rows.length === 0 ? 'No schedules.' : table(rows, SCHEDULE_COLUMNS)));
       }),
     );

@@ -205,6 +205,20 @@ export function createClient(options: ClientOptions) {
 
 export type AgentSchedulesClient = ReturnType<typeof createClient>;
 
+/** A run that has ended (succeeded, failed, timed_out, skipped, cancelled): nothing about it changes any more. */
+export const isFinalRun = (status: Run['status']): boolean => status !== 'queued' && status !== 'running';
+
+/** The first `limit` items of a list, fetching pages only as far as needed. */
+export async function take<T>(items: AsyncIterable<T>, limit: number): Promise<T[]> {
+  const found: T[] = [];
+  if (limit <= 0) return found;
+  for await (const item of items) {
+    found.push(item);
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
 /** True when `error` is the SDK's error with this code (e.g. `isApiError(error, 'not_found')`). */
 export function isApiError(error: unknown, code?: string): error is AgentSchedulesError {
   return error instanceof AgentSchedulesError && (code === undefined || error.code === code);

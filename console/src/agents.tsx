@@ -1,9 +1,8 @@
 // Agents: the list, a new http agent, editing one, and a test button that runs one once with a task typed here (POST /v1/runs).
 import { useEffect, useState } from 'preact/hooks';
-import type { Agent, AgentSchedulesClient, Run } from '../../client/index.ts';
+import { isFinalRun, type Agent, type AgentSchedulesClient, type Run } from '../../client/index.ts';
 import { ErrorNote, FieldError, Output, Page, Status } from './ui.tsx';
 
-const FINAL = new Set(['succeeded', 'failed', 'timed_out', 'skipped', 'cancelled']);
 
 function TestRun({ client, agentId }: { client: AgentSchedulesClient; agentId: string }) {
   const [task, setTask] = useState('Say hello');
@@ -15,7 +14,7 @@ function TestRun({ client, agentId }: { client: AgentSchedulesClient; agentId: s
       setError(null);
       let current = (await client.runs.create({ agentId, task })).run as Run;
       setRun(current);
-      while (!FINAL.has(current.status)) {
+      while (!isFinalRun(current.status)) {
         await new Promise((resolve) => setTimeout(resolve, 500));
         current = await client.runs.get(current.id);
         setRun(current);
@@ -34,7 +33,7 @@ function TestRun({ client, agentId }: { client: AgentSchedulesClient; agentId: s
       {run ? (
         <div>
           <Status value={run.status} /> {run.error ? `${run.error.kind}: ${run.error.message}` : null}
-          {FINAL.has(run.status) && run.output ? <Output text={run.output} /> : null}
+          {isFinalRun(run.status) && run.output ? <Output text={run.output} /> : null}
         </div>
       ) : null}
     </form>

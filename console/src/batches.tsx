@@ -1,6 +1,6 @@
 // Batches: the list with progress bars, counts and cost; a batch's page with live progress, its items, cancel and retry.
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentSchedulesClient, Batch, BatchItem } from '../../client/index.ts';
+import { take, type AgentSchedulesClient, type Batch, type BatchItem } from '../../client/index.ts';
 import { ErrorNote, Page, Status, When } from './ui.tsx';
 
 const RUNNING = new Set(['queued', 'running']);
@@ -20,12 +20,7 @@ export function BatchesPage({ client }: { client: AgentSchedulesClient }) {
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     (async () => {
-      const found: Batch[] = [];
-      for await (const batch of client.batches.list({ limit: 50 })) {
-        found.push(batch);
-        if (found.length >= 50) break;
-      }
-      setBatches(found);
+      setBatches(await take(client.batches.list({ limit: 50 }), 50));
     })().catch(setError);
   }, []);
   return (
@@ -77,11 +72,7 @@ export function BatchPage({ client, id }: { client: AgentSchedulesClient; id: st
   const refresh = async () => {
     try {
       const current = await client.batches.get(id);
-      const found: BatchItem[] = [];
-      for await (const item of client.batches.items(id, { limit: 100 })) {
-        found.push(item);
-        if (found.length >= 100) break;
-      }
+      const found = await take(client.batches.items(id, { limit: 100 }), 100);
       setBatch(current);
       setItems(found);
       setError(null);

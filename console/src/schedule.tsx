@@ -1,10 +1,9 @@
 // One schedule: what it is and when it runs next, trigger / pause / resume / delete, its run history; and one run's
 // page with the output and the error.
 import { useEffect, useState } from 'preact/hooks';
-import type { AgentSchedulesClient, Run, Schedule } from '../../client/index.ts';
+import { isFinalRun, take, type AgentSchedulesClient, type Run, type Schedule } from '../../client/index.ts';
 import { ErrorNote, Output, Page, Status, When } from './ui.tsx';
 
-const FINAL = new Set(['succeeded', 'failed', 'timed_out', 'skipped', 'cancelled']);
 
 export function SchedulePage({ client, id }: { client: AgentSchedulesClient; id: string }) {
   const [schedule, setSchedule] = useState<Schedule | null>(null);
@@ -15,11 +14,7 @@ export function SchedulePage({ client, id }: { client: AgentSchedulesClient; id:
   const refresh = async () => {
     try {
       setSchedule(await client.schedules.get(id));
-      const page: Run[] = [];
-      for await (const run of client.schedules.runs(id, { limit: 20 })) {
-        page.push(run);
-        if (page.length >= 20) break;
-      }
+      const page = await take(client.schedules.runs(id, { limit: 20 }), 20);
       setRuns(page);
       setError(null);
       return page;
@@ -31,7 +26,7 @@ export function SchedulePage({ client, id }: { client: AgentSchedulesClient; id:
   useEffect(() => void refresh(), [id]);
   // While a run is unfinished, look again every second.
   useEffect(() => {
-    if (!runs.some((run) => !FINAL.has(run.status))) return;
+    if (runs.every((run) => isFinalRun(run.status))) return;
     const timer = setTimeout(() => void refresh(), 1000);
     return () => clearTimeout(timer);
   }, [runs]);
