@@ -9,7 +9,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClient, documentClientFor } from '#shared/adapters/dynamodb/client.ts';
 import { ensureTable } from '#shared/adapters/dynamodb/create-table.ts';
 import { DynamoAgentStore } from '#shared/adapters/dynamodb/agent-store.ts';
-import { DynamoScheduleStore, scheduleItem } from '#shared/adapters/dynamodb/schedule-store.ts';
+import { DynamoScheduleStore, scheduleItems } from '#shared/adapters/dynamodb/schedule-store.ts';
 import { cursorCodec } from '#shared/domain/cursor.ts';
 import type { TenantPrincipal } from '#shared/domain/principal.ts';
 import { parseScheduleInput } from '#shared/http/schedules.ts';
@@ -60,11 +60,11 @@ async function countRequests(endpoint: string, preload: number) {
       parseScheduleInput({ name: 'template', cronExpression: '0 9 * * *' }).input,
     )
   ).schedule;
-  for (let start = 0; start < preload; start += 25) {
-    const items = Array.from({ length: Math.min(25, preload - start) }, (_, index) => {
+  for (let start = 0; start < preload; start += 12) {
+    const items = Array.from({ length: Math.min(12, preload - start) }, (_, index) => {
       const schedule = { ...template, id: `sched_preload${String(start + index).padStart(8, '0')}`, name: `preloaded ${start + index}` };
-      return { PutRequest: { Item: scheduleItem(schedule) } };
-    });
+      return scheduleItems(schedule).map((Item) => ({ PutRequest: { Item } }));
+    }).flat();
     await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: items } }));
   }
 

@@ -19,7 +19,7 @@ import { logger } from '#shared/logger.ts';
 import type { AgentRunner } from '#shared/ports/agent-runner.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import type { QueuedRunRef, RunDispatcher } from '#shared/ports/run-dispatcher.ts';
-import type { SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
+import { scheduledEventTemplate, type ScheduledEvent, type SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 import { executeQueuedRun, executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
@@ -118,10 +118,9 @@ async function costs(endpoint: string) {
   const runner = (ms: number) => ({ ms, memoryMb: DEFAULT_MEMORY_MB.runner });
   const api = (ms: number) => ({ ms, memoryMb: DEFAULT_MEMORY_MB.api });
 
-  // A scheduled run: one Scheduler invocation, the runner.
-  const event = (index: number) => ({
-    tenantId: 'bench',
-    scheduleId: schedule.id,
+  // A scheduled run: one Scheduler invocation, the runner, with the event EventBridge delivers (its target Input).
+  const event = (index: number): ScheduledEvent => ({
+    ...(JSON.parse(scheduledEventTemplate('bench', schedule.id, schedule.agentId)) as ScheduledEvent),
     scheduledTime: new Date(now.getTime()).toISOString(),
     executionId: `e${index}`,
     attempt: 1,

@@ -50,6 +50,8 @@ export async function meteredTable(endpoint: string, prefix = 'bench'): Promise<
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
       const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      // BENCH_TRACE=1 logs each request and its units to stderr, to see where a path's units go.
+      if (process.env.BENCH_TRACE) console.error(`${context.commandName}\t${units}`);
       if (READ_COMMANDS.has(context.commandName ?? '')) total.readUnits += units;
       else total.writeUnits += units;
       return result;

@@ -17,7 +17,7 @@ import { parseScheduleInput } from '#shared/http/schedules.ts';
 import type { AgentRunner } from '#shared/ports/agent-runner.ts';
 import type { Clock } from '#shared/ports/clock.ts';
 import { randomIds } from '#shared/adapters/system/ids.ts';
-import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
+import { scheduledEventTemplate, type MirroredSchedule, type ScheduledEvent, type SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
@@ -73,8 +73,8 @@ async function perRun(endpoint: string, runs: number) {
     now = new Date(now.getTime() + 60_000);
     const start = performance.now();
     const outcome = await executeScheduledRun(deps, {
-      tenantId: 'bench',
-      scheduleId: schedule.id,
+      // The event EventBridge delivers: its target Input with the placeholders filled in.
+      ...(JSON.parse(scheduledEventTemplate('bench', schedule.id, schedule.agentId)) as ScheduledEvent),
       scheduledTime: now.toISOString(),
       executionId: randomUUID(),
       attempt: 1,
@@ -87,7 +87,12 @@ async function perRun(endpoint: string, runs: number) {
   const perRunCapacity = measured.capacity / runs;
 
   const beforeDuplicate = used();
-  await executeScheduledRun(deps, { tenantId: 'bench', scheduleId: schedule.id, scheduledTime: now.toISOString(), executionId: randomUUID(), attempt: 2 });
+  await executeScheduledRun(deps, {
+    ...(JSON.parse(scheduledEventTemplate('bench', schedule.id, schedule.agentId)) as ScheduledEvent),
+    scheduledTime: now.toISOString(),
+    executionId: randomUUID(),
+    attempt: 2,
+  });
   const duplicate = since(beforeDuplicate);
   samples.sort((a, b) => a - b);
   return {

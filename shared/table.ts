@@ -7,8 +7,7 @@ export const TABLE = {
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
     { indexName: 'byOwnerName', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' }, projection: 'ALL' },
-    // Sparse: only unfinished runs and enabled schedules with a next run carry these attributes, so the sweeper reads
-    // just what may be overdue or missed.
+    // Sparse: only unfinished runs that the sweeper may have to end, and schedule states, carry these attributes.
     { indexName: 'byDue', partitionKey: { name: 'gsi2pk', type: 'S' }, sortKey: { name: 'gsi2sk', type: 'S' }, projection: 'KEYS_ONLY' },
   ],
   timeToLiveAttribute: 'expiresAt',
@@ -17,7 +16,7 @@ export const TABLE = {
 /** The index that lists one owner's schedules sorted by name. */
 export const OWNER_NAME_INDEX = TABLE.globalSecondaryIndexes[0].indexName;
 
-/** The index of unfinished runs by the instant they are overdue, and of enabled schedules by when their next fire is late (the sweeper's only reads). */
+/** The index of unfinished runs by the instant they are overdue, and of every schedule state (the sweeper's only reads). */
 export const DUE_INDEX = TABLE.globalSecondaryIndexes[1].indexName;
 
 /** Attributes that only exist to place an item in the table or index; stripped when an item is read. */
@@ -43,17 +42,17 @@ export function runDueKeys(runId: string, dueAt: string): { gsi2pk: string; gsi2
   return { gsi2pk: runsDuePk(dueShard(runId)), gsi2sk: `${dueAt}#${runId}` };
 }
 
-/** The due-index partition of enabled schedules: across tenants, read only by the sweeper (missed-run detection). */
-export function schedulesDuePk(shard: number): string {
-  return `SCHEDULES_DUE#${shard}`;
+/** The due-index partition of schedule states: across tenants, read only by the sweeper (missed and stuck runs). */
+export function scheduleStatesPk(shard: number): string {
+  return `SCHEDULE_STATES#${shard}`;
 }
 
 /**
- * Index keys of an enabled schedule whose next fire is late from `lateAt` on (nextRunAt plus its flexible window):
- * sorted by that instant (always with milliseconds, so positions compare as text), spread by the schedule id.
+ * Index keys of a schedule's state item: set when the schedule is created and never moved by a run (a run that moved an
+ * index key would pay for an index write), spread by the schedule id. The sweeper reads them all and then the states.
  */
-export function scheduleDueKeys(scheduleId: string, lateAt: string): { gsi2pk: string; gsi2sk: string } {
-  return { gsi2pk: schedulesDuePk(dueShard(scheduleId)), gsi2sk: `${new Date(lateAt).toISOString()}#${scheduleId}` };
+export function scheduleStateIndexKeys(scheduleId: string): { gsi2pk: string; gsi2sk: string } {
+  return { gsi2pk: scheduleStatesPk(dueShard(scheduleId)), gsi2sk: scheduleId };
 }
 
 /*
@@ -61,7 +60,7 @@ export function scheduleDueKeys(scheduleId: string, lateAt: string): { gsi2pk: s
  *
  *   item                 pk                          sk                              gsi1pk                        gsi1sk
  *   schedule             T#<tenant>                  SCHEDULE#<id>                   T#<tenant>#O#<ownerScope>     scheduleSortKey(schedule)
- *                                                                                while enabled with a nextRunAt: gsi2pk SCHEDULES_DUE#<shard>, gsi2sk <late at>#<id>
+ *   schedule state       T#<tenant>                  SCHEDULE#<id>#STATE             gsi2pk SCHEDULE_STATES#<shard>, gsi2sk <id>
  *   schedule counters    T#<tenant>                  COUNTS#<ownerScope>
  *   idempotency record   T#<tenant>                  IDEMPOTENCY#<userId>#<key>      (expiresAt: TTL)
  *   agent                T#<tenant>                  AGENT#<id>
@@ -77,9 +76,11 @@ export function scheduleDueKeys(scheduleId: string, lateAt: string): { gsi2pk: s
  *
  * byDue is the one index whose partitions are not a tenant's: only the sweeper reads it, and it reads keys only
  * (KEYS_ONLY: the table's pk and sk name the run or schedule). Runs and schedules have partitions of their own
- * (RUNS_DUE#, SCHEDULES_DUE#), DUE_SHARDS each. A schedule's "late at" is its nextRunAt plus its flexible window
- * (lateAt in shared/ports/schedule-store.ts); every write of a schedule item sets or removes its keys: the schedule
- * store's puts (scheduleItem) and the run store's update when a run ends (it moves nextRunAt).
+ * (RUNS_DUE#, SCHEDULE_STATES#), DUE_SHARDS each. A schedule is two items: its definition (what a person sets) and its
+ * state (what its runs change: counters, last run, next run, the overlap marker), so that a scheduled run writes only
+ * the small state item and the run. A state's index keys never move, so runs pay for no index write; a scheduled run
+ * with overlap "skip" is not in the index either: its state's overlap marker (runningRunId, runningUntil) is what the
+ * sweeper reads. Queued runs, and scheduled runs with overlap "allow", carry RUNS_DUE keys until they end.
  */
 
 export function tenantPk(tenantId: string): string {
@@ -88,6 +89,11 @@ export function tenantPk(tenantId: string): string {
 
 export function scheduleSk(id: string): string {
   return `SCHEDULE#${id}`;
+}
+
+/** Right after its definition, so one Query reads both. */
+export function scheduleStateSk(id: string): string {
+  return `SCHEDULE#${id}#STATE`;
 }
 
 export function ownerIndexPk(tenantId: string, ownerScope: string): string {

@@ -15,6 +15,7 @@ const ScheduledEventInput = z.object({
   scheduleId: z.string().check(z.minLength(1)),
   scheduledTime: z.iso.datetime({ offset: true }),
   executionId: z._default(z.string(), ''),
+  agentId: z.optional(z.nullable(z.string())),
   // EventBridge fills the placeholder into a JSON string, so the attempt arrives as text.
   attempt: z._default(z.coerce.number().check(z.int(), z.gte(1)), 1),
 });

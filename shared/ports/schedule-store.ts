@@ -1,4 +1,5 @@
 // Where schedules live (DynamoDB in production and locally, in-memory in unit tests).
+import type { Agent } from '../domain/agent.ts';
 import type { Schedule } from '../domain/schedule.ts';
 
 export interface ScheduleFilters {
@@ -48,8 +49,20 @@ export interface IdempotencyRecord {
   batchId?: string;
 }
 
+/** What the runner reads before a scheduled run: the schedule and, when it named one, the agent it expects. */
+export interface RunReads {
+  schedule: Schedule | undefined;
+  /** The agent read with it: undefined when none was asked for or it does not exist. */
+  agent: Agent | undefined;
+}
+
 export interface ScheduleStore {
   get(tenantId: string, id: string): Promise<Schedule | undefined>;
+  /**
+   * The schedule and the agent `agentId` names in one read, for a scheduled run; may be eventually consistent (every
+   * write that follows is conditional). Optional: without it the runner reads the two apart.
+   */
+  getForRun?(tenantId: string, id: string, agentId: string | null): Promise<RunReads>;
   /** Writes the schedule, its owner's counters and (when given) the idempotency record in one transaction.
    *  Throws AlreadyExistsError when the id or the idempotency key is taken. */
   create(schedule: Schedule, idempotency?: IdempotencyRecord): Promise<void>;
@@ -67,7 +80,8 @@ export interface ScheduleStore {
   counts(tenantId: string, ownerScopes: string[]): Promise<ScheduleCounts>;
   /**
    * Enabled schedules, of every tenant, whose next fire is late (nextFireLateAt) before `cutoff`, the longest late first, at
-   * most `limit`: the sweeper's missed-run query. Its cost follows the late schedules, not how many are healthy.
+   * most `limit`: the sweeper's missed-run query. It reads every schedule's small state item (half a read unit each), so
+   * that no run has to move an index key.
    */
   listMissed(cutoff: string, limit: number): Promise<ScheduleRef[]>;
 }

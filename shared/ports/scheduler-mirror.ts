@@ -14,6 +14,8 @@ export interface MirroredSchedule {
   /** Minutes after each scheduled time within which it may fire (EventBridge's FlexibleTimeWindow); 0 = on time. */
   flexibleWindowMinutes?: number | undefined;
   description: string;
+  /** The agent the schedule names (null: the deployment's default), carried in each event so the runner reads it with the schedule. */
+  agentId?: string | null | undefined;
 }
 
 /**
@@ -41,13 +43,19 @@ export interface ScheduledEvent {
   scheduledTime: string;
   executionId: string;
   attempt: number;
+  /**
+   * The agent the schedule named when its Scheduler schedule was last written (null: the default agent); absent from
+   * events of schedules written before it was carried. A hint: the runner checks it against the schedule it reads.
+   */
+  agentId?: string | null | undefined;
 }
 
 /** The target Input, with EventBridge Scheduler's context attributes as placeholders. */
-export function scheduledEventTemplate(tenantId: string, scheduleId: string): string {
+export function scheduledEventTemplate(tenantId: string, scheduleId: string, agentId: string | null = null): string {
   return JSON.stringify({
     tenantId,
     scheduleId,
+    agentId,
     scheduledTime: '<aws.scheduler.scheduled-time>',
     executionId: '<aws.scheduler.execution-id>',
     attempt: '<aws.scheduler.attempt-number>',

@@ -18,7 +18,9 @@ export type AgentCallOutcome =
   /** Cancelled, or ended by the service, while it ran: `run` is its stored final record, which stands. */
   | { kind: 'ended_elsewhere'; run: Run; attempts: RunAttempt[] };
 
-async function loadAgent(deps: AgentCallDeps, run: Run): Promise<Agent> {
+async function loadAgent(deps: AgentCallDeps, run: Run, read?: Agent): Promise<Agent> {
+  // Read with the schedule (a scheduled run's one read), when it is the agent the run names.
+  if (read && read.id === run.agentId) return read;
   const agent = run.agentId ? await deps.agents.get(run.tenantId, run.agentId) : undefined;
   if (agent) return agent;
   throw new AgentError(
@@ -108,6 +110,8 @@ export async function callAgent(
   extra: Partial<AgentRequest> = {},
   /** The policy of a run that has no schedule to say (a batch item's: its batch's); the schedule's otherwise. */
   retry?: RetryPolicy | null,
+  /** The agent already read (with the schedule), if any: the first attempt uses it when it is the run's. */
+  agentRead?: Agent,
 ): Promise<AgentCallOutcome> {
   const attempts: RunAttempt[] = [];
   const now = () => formatInstant(deps.clock.now());
@@ -119,7 +123,7 @@ export async function callAgent(
     for (let attempt = 1; ; attempt += 1) {
       const startedAt = now();
       try {
-        const agent = await loadAgent(deps, run);
+        const agent = await loadAgent(deps, run, agentRead);
         const remaining = Math.max(0, deadline.getTime() - deps.clock.now().getTime());
         const signal = AbortSignal.any([(deps.deadlineSignal ?? AbortSignal.timeout)(remaining), stop.signal]);
         const result = await deps.agentRunner.run(agent, agentRequest(run, schedule, extra), signal);

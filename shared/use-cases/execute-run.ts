@@ -17,6 +17,7 @@ import { continueBatchAfterRun } from './batches/batch-progress.ts';
 import { batchRunDeadline, runScheduleBatch, scheduleBatchId } from './batches/scheduled-batch.ts';
 import type { Batch } from '../domain/batch.ts';
 import type { RetryPolicy } from '../domain/schedule.ts';
+import type { Agent } from '../domain/agent.ts';
 
 export type { RunnerDeps } from './runner-deps.ts';
 
@@ -86,7 +87,7 @@ async function completeOneTime(deps: RunnerDeps, read: Schedule, reason: SkipRea
 /** Handles one delivery of a Scheduler event; repeated deliveries of the same (schedule, scheduled time) do nothing. */
 export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEvent): Promise<RunnerOutcome> {
   const scheduledTime = formatInstant(new Date(event.scheduledTime));
-  const schedule = await deps.schedules.get(event.tenantId, event.scheduleId);
+  const { schedule, agent } = await readForRun(deps, event);
   // A schedule deleted after EventBridge fired: nothing to run and nothing to record against.
   if (!schedule) return { outcome: 'no_schedule', scheduleId: event.scheduleId };
 
@@ -121,17 +122,28 @@ export async function executeScheduledRun(deps: RunnerDeps, event: ScheduledEven
     if (!current) return { outcome: 'no_schedule', scheduleId: schedule.id };
     return current.enabled ? recordSkip(deps, run, 'overlap', current) : recordSkip(deps, run, 'disabled');
   }
-  // The start transaction took the overlap marker (and bumped the version): the final write gives it up.
+  // The start took the overlap marker (on the schedule's state; the definition's version does not move): the final
+  // write gives it up.
   const started: Schedule =
-    schedule.overlapPolicy === 'skip'
-      ? { ...schedule, version: schedule.version + 1, runningRunId: (batchRun ?? run).id, runningUntil: (batchRun ?? run).deadlineAt }
-      : schedule;
+    schedule.overlapPolicy === 'skip' ? { ...schedule, runningRunId: (batchRun ?? run).id, runningUntil: (batchRun ?? run).deadlineAt } : schedule;
   // Its batch ends the run (and releases the overlap marker) when the batch ends.
   if (batchRun) return { outcome: 'ran', run: await runScheduleBatch(deps, started, batchRun) };
   // The final write gives up the overlap marker; a run ended elsewhere (cancel, sweeper) was released there, and an
   // accepted run (its agent answered 202) holds it until its callback, cancel or deadline.
-  const finished = await execute(deps, run, started, deadline);
+  const finished = await execute(deps, run, started, deadline, undefined, agent);
   return { outcome: 'ran', run: finished };
+}
+
+/**
+ * The schedule and the agent the event says it names, in one read when the store can (its getForRun); a schedule read
+ * as disabled is read again strongly before a fire is skipped for it.
+ */
+async function readForRun(deps: RunnerDeps, event: ScheduledEvent): Promise<{ schedule: Schedule | undefined; agent?: Agent | undefined }> {
+  if (!deps.schedules.getForRun) return { schedule: await deps.schedules.get(event.tenantId, event.scheduleId) };
+  const agentId = event.agentId === undefined ? null : (event.agentId ?? deps.settings.defaultAgentId ?? null);
+  const read = await deps.schedules.getForRun(event.tenantId, event.scheduleId, agentId);
+  if (read.schedule && !read.schedule.enabled) return { schedule: await deps.schedules.get(event.tenantId, event.scheduleId), agent: read.agent };
+  return read;
 }
 
 /**
@@ -229,8 +241,8 @@ async function continueBatchOf(deps: RunnerDeps, run: Run, batch?: Batch): Promi
   }
 }
 
-async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null, deadline: Date, retry?: RetryPolicy | null): Promise<Run> {
-  const call = await callAgent(deps, started, schedule, deadline, callbackRequest(deps, started), retry);
+async function execute(deps: RunnerDeps, started: Run, schedule: Schedule | null, deadline: Date, retry?: RetryPolicy | null, agent?: Agent): Promise<Run> {
+  const call = await callAgent(deps, started, schedule, deadline, callbackRequest(deps, started), retry, agent);
   // Cancelled (or ended by the sweeper) while it ran: that record stands, and the runner writes nothing.
   if (call.kind === 'ended_elsewhere') return call.run;
   if (call.kind === 'answered' && call.result.accepted) {

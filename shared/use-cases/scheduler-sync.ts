@@ -19,6 +19,7 @@ export function toMirrored(schedule: Schedule): MirroredSchedule {
     endAt: schedule.endAt,
     ...(schedule.flexibleWindowMinutes ? { flexibleWindowMinutes: schedule.flexibleWindowMinutes } : {}),
     description: `${schedule.name} — ${schedule.cronDescription}`,
+    agentId: schedule.agentId ?? null,
   };
 }
 

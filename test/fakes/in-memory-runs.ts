@@ -65,7 +65,7 @@ export class InMemoryRunStore implements RunStore {
 
     this.items.set(key, clone(run));
     if (options.overlap === 'skip') {
-      this.schedules.items.set(scheduleKey, { ...schedule, runningRunId: run.id, runningUntil: run.deadlineAt, version: schedule.version + 1 });
+      this.schedules.items.set(scheduleKey, { ...schedule, runningRunId: run.id, runningUntil: run.deadlineAt });
     }
     if (options.quota) this.reserve(run.tenantId, options.quota);
     return 'started';
@@ -156,7 +156,6 @@ export class InMemoryRunStore implements RunStore {
       runCount: (schedule.runCount ?? 0) + 1,
       successCount: (schedule.successCount ?? 0) + (succeeded ? 1 : 0),
       failureCount: (schedule.failureCount ?? 0) + (succeeded || cancelled ? 0 : 1),
-      version: schedule.version + 1,
     };
     if (cancelled) next.cancelledCount = (schedule.cancelledCount ?? 0) + 1;
     if (outcome.releaseOverlap) {
@@ -189,7 +188,7 @@ export class InMemoryRunStore implements RunStore {
     const scheduleKey = this.scheduleKey(run.tenantId, run.scheduleId!);
     const schedule = this.schedules.items.get(scheduleKey);
     if (!schedule || schedule.runningRunId !== run.id) return;
-    this.schedules.items.set(scheduleKey, { ...schedule, runningRunId: null, runningUntil: null, version: schedule.version + 1 });
+    this.schedules.items.set(scheduleKey, { ...schedule, runningRunId: null, runningUntil: null });
   }
 
   async get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined> {
@@ -230,7 +229,7 @@ export class InMemoryRunStore implements RunStore {
     const scheduleKey = this.scheduleKey(run.tenantId, run.scheduleId);
     const schedule = this.schedules.items.get(scheduleKey);
     if (schedule && schedule.runningRunId === run.id) {
-      this.schedules.items.set(scheduleKey, { ...schedule, runningUntil: run.deadlineAt, version: schedule.version + 1 });
+      this.schedules.items.set(scheduleKey, { ...schedule, runningUntil: run.deadlineAt });
     }
     return true;
   }

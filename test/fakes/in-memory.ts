@@ -1,5 +1,6 @@
 // In-memory fakes of the ports, with the same contracts as the DynamoDB adapters (versions, counters, idempotency).
 import type { Agent } from '#shared/domain/agent.ts';
+import { RUN_OWNED_FIELDS, SHARED_FIELDS } from '#shared/adapters/dynamodb/items/schedule-state.ts';
 import { cursorCodec } from '#shared/domain/cursor.ts';
 import { AlreadyExistsError, StaleVersionError } from '#shared/domain/errors.ts';
 import { ownerScope, type Schedule } from '#shared/domain/schedule.ts';
@@ -19,6 +20,7 @@ import {
 import type { MirroredSchedule, SchedulerMirror } from '#shared/ports/scheduler-mirror.ts';
 
 const clone = <T>(value: T): T => structuredClone(value);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** How DynamoDB orders string keys: by their UTF-8 bytes. */
 const compareUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -68,7 +70,14 @@ export class InMemoryScheduleStore implements ScheduleStore {
       throw new StaleVersionError();
     }
     if (!current || current.version !== expectedVersion) throw new StaleVersionError();
-    this.items.set(this.key(next.tenantId, next.id), clone(next));
+    // As DynamoScheduleStore: runs change the state fields without moving the version, so an update writes only the
+    // state fields it changes, each on the condition that it still holds the value read (else: stale).
+    const merged: Schedule = clone(next);
+    for (const field of [...RUN_OWNED_FIELDS, ...SHARED_FIELDS]) {
+      if (same(next[field], previous[field])) (merged as unknown as Record<string, unknown>)[field] = clone(current[field]);
+      else if (!same(current[field], previous[field])) throw new StaleVersionError();
+    }
+    this.items.set(this.key(next.tenantId, next.id), merged);
     // As DynamoScheduleStore: a change of owner moves the schedule between the owners' counters.
     if (ownerScope(current) !== ownerScope(next)) {
       this.adjust(current, -1, current.enabled ? -1 : 0);

@@ -8,6 +8,7 @@ import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
 import { DUE_INDEX, DUE_SHARDS, runsDuePk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';
 import { markRunAccepted } from './run-callbacks.ts';
+import { enterInflight, leaveInflight } from './run-inflight.ts';
 import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
 import {
   dueIndexKeys,
@@ -24,20 +25,23 @@ import {
   usageKey,
   usageRunsOf,
 } from './items/run.ts';
-import { countersUpdate, idempotencyPut, scheduleAttributes, scheduleDueIndexKeys, scheduleKey } from './items/schedule.ts';
+import { countersUpdate, idempotencyPut, scheduleAttributes, scheduleKey } from './items/schedule.ts';
+import { stateAttributes, stateKey } from './items/schedule-state.ts';
+import { readAllStates } from './schedule-reads.ts';
 
 /** At most this many Query requests per runs list call, whatever the history holds. */
 const MAX_LIST_QUERIES = 10;
 
 /**
- * Request costs:
- *   beginScheduledRun: 1 TransactWriteItems (run + schedule's overlap marker or check [+ usage]); when DynamoDB omits
- *     the cancellation reasons, 1 GetItem more to tell a duplicate.
+ * Request costs (a scheduled run is, in all: 1 BatchGetItem by the schedule store, then these three):
+ *   beginScheduledRun: 1 UpdateItem (the schedule state: in-flight runs [+ overlap marker]), 1 PutItem (the run) [+ 1
+ *     UpdateItem for a quota]; a duplicate: 1 GetItem and up to 2 UpdateItem to give back what it took.
  *   recordRun: 1 PutItem, or with a quota 1 TransactWriteItems (run + usage) [+ 1 GetItem when reasons are omitted].
- *   markRunning, releaseOverlap: 1 UpdateItem.
- *   finishRun: 1 TransactWriteItems (run + schedule [+ counters]); when refused, up to 2 GetItem to tell why, and when
- *     the schedule is gone, the run's final state is written again alone. Without a schedule: 1 UpdateItem.
- *   listOverdue: DUE_SHARDS Query requests on the byDue index, in parallel, keys only.
+ *   markRunning: 1 UpdateItem. releaseOverlap: 1 or 2 UpdateItem (run-inflight.ts).
+ *   finishRun: 1 TransactWriteItems (run + schedule state [+ definition and counters when a one-time schedule
+ *     completes]); when refused, up to 2 GetItem to tell why, and when the schedule is gone, the run's final state is
+ *     written again alone. Without a schedule: 1 UpdateItem.
+ *   listOverdue: DUE_SHARDS Query requests on the byDue index, in parallel, keys only, and every schedule state.
  *   get: 1 GetItem (strongly consistent); usage: 1 GetItem (eventually consistent).
  *   list: 1 Query; more, up to MAX_LIST_QUERIES, when a status filter or DynamoDB's 1 MB response cap leaves the page short.
  * A transaction that only collided with another one is retried up to 4 times by transactWrite.
@@ -51,10 +55,15 @@ export class DynamoRunStore implements RunStore {
     this.tableName = options.tableName;
   }
 
-  /** Writes the run unless its id is taken. */
-  private newRunPut(run: Run) {
+  /** Writes the run unless its id is taken; `indexed`: see runItem. */
+  private newRunPut(run: Run, indexed = true) {
     const name = runAttributes();
-    return { TableName: this.tableName, Item: runItem(run), ConditionExpression: `attribute_not_exists(${name('pk')})`, ExpressionAttributeNames: name.names };
+    return {
+      TableName: this.tableName,
+      Item: runItem(run, indexed),
+      ConditionExpression: `attribute_not_exists(${name('pk')})`,
+      ExpressionAttributeNames: name.names,
+    };
   }
 
   private putNew(run: Run): TransactItem {
@@ -76,48 +85,54 @@ export class DynamoRunStore implements RunStore {
     };
   }
 
+  /**
+   * Not a transaction (which would cost twice the write units): the run is first entered in its schedule state's
+   * in-flight runs (1 UpdateItem, on condition that the schedule exists and is enabled; under overlap "skip" it takes
+   * the overlap marker too, unless another run holds it), then the run is written if its id is free (1 PutItem, in no
+   * index: the sweeper finds it through the state). A delivery that dies between the two is repeated by
+   * Lambda/EventBridge with the same run id, which the marker lets through. A duplicate gives back what it took for a run
+   * that has ended. With a quota, its reservation is 1 UpdateItem more (given back by a duplicate).
+   */
   async beginScheduledRun(run: Run, options: { overlap: 'skip' | 'allow'; now: string; quota?: QuotaReservation }): Promise<BeginOutcome> {
-    const schedule = scheduleAttributes();
-    const scheduleCheck: TransactItem =
-      options.overlap === 'skip'
-        ? {
-            Update: {
-              TableName: this.tableName,
-              Key: scheduleKey(run.tenantId, run.scheduleId!),
-              UpdateExpression: `SET ${schedule('runningRunId')} = :run, ${schedule('runningUntil')} = :until ADD ${schedule('version')} :one`,
-              ConditionExpression:
-                `attribute_exists(${schedule('pk')}) AND ${schedule('enabled')} = :true` +
-                ` AND (attribute_not_exists(${schedule('runningUntil')}) OR ${schedule('runningUntil')} = :null OR ${schedule('runningUntil')} < :now)`,
-              ExpressionAttributeNames: schedule.names,
-              ExpressionAttributeValues: { ':run': run.id, ':until': run.deadlineAt, ':one': 1, ':true': true, ':null': null, ':now': options.now },
-            },
-          }
-        : {
-            ConditionCheck: {
-              TableName: this.tableName,
-              Key: scheduleKey(run.tenantId, run.scheduleId!),
-              ConditionExpression: `attribute_exists(${schedule('pk')}) AND ${schedule('enabled')} = :true`,
-              ExpressionAttributeNames: schedule.names,
-              ExpressionAttributeValues: { ':true': true },
-            },
-          };
-    const writes = [this.putNew(run), scheduleCheck, ...(options.quota ? [this.reserve(run.tenantId, options.quota)] : [])];
+    if (!(await enterInflight(this.client, this.tableName, run, options.overlap === 'skip', options.now))) return 'schedule_changed';
+    if (options.quota && !(await this.reserveAlone(run.tenantId, options.quota))) {
+      await this.releaseOverlap(run);
+      return 'over_budget';
+    }
     try {
-      await transactWrite(this.client, { TransactItems: writes });
-      return 'started';
+      await this.client.send(new PutCommand(this.newRunPut(run, false)));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const codes = cancellationCodes(error);
-      if (codes.length === 0) return this.classifyWithoutReasons(run);
-      if (codes[0] === 'ConditionalCheckFailed') return 'duplicate';
-      if (codes[1] === 'ConditionalCheckFailed') return 'schedule_changed';
-      return 'over_budget';
+      if (options.quota) await this.addUsage(run.tenantId, options.quota.month, -1);
+      if (!(await this.isUnfinished(run))) await this.releaseOverlap(run);
+      return 'duplicate';
+    }
+    return 'started';
+  }
+
+  /** The quota reservation alone (1 UpdateItem): false when the month's runs have reached the limit. */
+  private async reserveAlone(tenantId: string, quota: QuotaReservation): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand(this.reserve(tenantId, quota).Update!));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
     }
   }
 
-  /** Some engines omit cancellation reasons; then the run's existence tells a duplicate from the rest. */
-  private async classifyWithoutReasons(run: Run): Promise<BeginOutcome> {
-    return (await this.get(run.tenantId, run.scheduleId, run.id)) ? 'duplicate' : 'schedule_changed';
+  /** Gives back a reservation whose run turned out to be a duplicate. */
+  private async addUsage(tenantId: string, month: string, runs: number): Promise<void> {
+    const name = usageAttributes();
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: usageKey(tenantId, month),
+        UpdateExpression: `ADD ${name('runs')} :runs`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: { ':runs': runs },
+      }),
+    );
   }
 
   async recordRun(run: Run, quota?: QuotaReservation, idempotency?: IdempotencyRecord): Promise<RecordOutcome> {
@@ -170,12 +185,13 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
-  private scheduleUpdate(run: Run, outcome: ScheduleOutcome): TransactItem {
+  /** The schedule state's share of a run's end: counters, last run, next run, and the overlap marker given up. */
+  private stateUpdate(run: Run, outcome: ScheduleOutcome): TransactItem {
     const { schedule, complete } = outcome;
     const succeeded = outcome.status === 'succeeded';
     // A cancelled run is neither a success nor a failure: the failure streak and the last error stay as they were.
     const cancelled = outcome.status === 'cancelled';
-    const name = scheduleAttributes();
+    const name = stateAttributes();
     const set = [
       `${name('lastRunAt')} = :lastRunAt`,
       `${name('lastRunStatus')} = :status`,
@@ -207,14 +223,7 @@ export class DynamoRunStore implements RunStore {
       values[':false'] = false;
       values[':completed'] = 'completed';
     }
-    // The schedule's place in the missed-run index follows nextRunAt; a completed schedule (or one that will not fire
-    // again) leaves it. `enabled` is as read: the condition below holds the write to it.
-    const due = complete ? undefined : scheduleDueIndexKeys({ ...schedule, nextRunAt: outcome.nextRunAt });
-    if (due) {
-      set.push(`${name('gsi2pk')} = :duePk`, `${name('gsi2sk')} = :dueSk`);
-      values[':duePk'] = due.gsi2pk;
-      values[':dueSk'] = due.gsi2sk;
-    }
+    // `enabled`, the expression and the timezone are as read: the condition below holds the write to them.
     let condition =
       `attribute_exists(${name('pk')}) AND ${name('enabled')} = :enabled` +
       ` AND ${name('schedulerExpression')} = :expression AND ${name('schedulerTimezone')} = :timezone`;
@@ -224,16 +233,15 @@ export class DynamoRunStore implements RunStore {
       values[':run'] = run.id;
       condition += ` AND ${name('runningRunId')} = :run`;
     }
-    const remove = due ? '' : ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}`;
     const tally = succeeded ? 'successCount' : cancelled ? 'cancelledCount' : 'failureCount';
-    const add = [name('runCount'), name(tally), name('version')].map((attribute) => `${attribute} :one`);
+    const add = [name('runCount'), name(tally)].map((attribute) => `${attribute} :one`);
     return {
       Update: {
         TableName: this.tableName,
-        Key: scheduleKey(run.tenantId, schedule.id),
-        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}${remove}`,
+        Key: stateKey(run.tenantId, schedule.id),
+        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')} REMOVE ${name('inflight')}.#run`,
         ConditionExpression: condition,
-        ExpressionAttributeNames: name.names,
+        ExpressionAttributeNames: { ...name.names, '#run': run.id },
         ExpressionAttributeValues: values,
       },
     };
@@ -251,8 +259,10 @@ export class DynamoRunStore implements RunStore {
         throw error;
       }
     }
-    const writes = [finalRunUpdate(this.tableName, run), this.scheduleUpdate(run, outcome)];
-    if (outcome.complete) writes.push(countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
+    const writes = [finalRunUpdate(this.tableName, run), this.stateUpdate(run, outcome)];
+    if (outcome.complete) {
+      writes.push(this.completedDefinition(run, outcome.schedule), countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
+    }
     try {
       await transactWrite(this.client, { TransactItems: writes });
       return 'recorded';
@@ -262,11 +272,26 @@ export class DynamoRunStore implements RunStore {
       const runRefused = codes.length > 0 ? codes[0] === 'ConditionalCheckFailed' : !(await this.isUnfinished(run));
       if (runRefused) return 'already_final';
       const current = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: scheduleKey(run.tenantId, outcome.schedule.id), ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: stateKey(run.tenantId, outcome.schedule.id), ConsistentRead: true }),
       );
       if (current.Item) return 'schedule_changed';
       return (await this.finishRun(run, null)) === 'recorded' ? 'schedule_gone' : 'already_final';
     }
+  }
+
+  /** A one-time schedule's definition, completed with its state (its copy of `enabled` is what a list filters on). */
+  private completedDefinition(run: Run, schedule: ScheduleOutcome['schedule']): TransactItem {
+    const name = scheduleAttributes();
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: scheduleKey(run.tenantId, schedule.id),
+        UpdateExpression: `SET ${name('enabled')} = :false, ${name('status')} = :completed, ${name('updatedAt')} = :updatedAt ADD ${name('version')} :one`,
+        ConditionExpression: `attribute_exists(${name('pk')})`,
+        ExpressionAttributeNames: name.names,
+        ExpressionAttributeValues: { ':false': false, ':completed': 'completed', ':updatedAt': run.finishedAt, ':one': 1 },
+      },
+    };
   }
 
   private async isUnfinished(run: Run): Promise<boolean> {
@@ -274,46 +299,51 @@ export class DynamoRunStore implements RunStore {
     return stored?.status === 'queued' || stored?.status === 'running';
   }
 
-  /** One Query per due-index shard (each at most `limit` keys, no further pages), keys only: its cost follows the overdue runs, not the table. */
+  /**
+   * Runs in the due index (queued runs, accepted runs, runs of a deleted schedule): one Query per shard, keys only,
+   * each at most `limit`; and scheduled runs, from every schedule state's in-flight runs (readAllStates).
+   */
   async listOverdue(cutoff: string, limit: number): Promise<RunRef[]> {
-    const shards = await Promise.all(
-      Array.from({ length: DUE_SHARDS }, (_, shard) => {
-        const name = runAttributes();
-        return this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: `${name('gsi2pk')} = :pk AND ${name('gsi2sk')} < :cutoff`,
-            ExpressionAttributeNames: name.names,
-            ExpressionAttributeValues: { ':pk': runsDuePk(shard), ':cutoff': cutoff },
-            Limit: limit,
-          }),
-        );
-      }),
-    );
-    return shards
-      .flatMap((page) => page.Items ?? [])
-      .sort((a, b) => duePositionOf(a).localeCompare(duePositionOf(b)))
+    const [shards, states] = await Promise.all([
+      Promise.all(
+        Array.from({ length: DUE_SHARDS }, (_, shard) => {
+          const name = runAttributes();
+          return this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: DUE_INDEX,
+              KeyConditionExpression: `${name('gsi2pk')} = :pk AND ${name('gsi2sk')} < :cutoff`,
+              ExpressionAttributeNames: name.names,
+              ExpressionAttributeValues: { ':pk': runsDuePk(shard), ':cutoff': cutoff },
+              Limit: limit,
+            }),
+          );
+        }),
+      ),
+      readAllStates({ client: this.client, tableName: this.tableName }),
+    ]);
+    const due = new Map<string, { position: string; ref: RunRef }>();
+    for (const item of shards.flatMap((page) => page.Items ?? [])) {
+      const ref = runRefOf(item);
+      if (ref) due.set(ref.runId, { position: duePositionOf(item), ref });
+    }
+    for (const state of states) {
+      const { inflight, tenantId, scheduleId } = state as Partial<Record<string, unknown>>;
+      for (const [runId, deadlineAt] of Object.entries((inflight ?? {}) as Record<string, unknown>)) {
+        if (typeof deadlineAt !== 'string' || due.has(runId)) continue;
+        const overdue = overdueAt({ status: 'running', deadlineAt, queuedAt: null })!;
+        if (overdue < cutoff) due.set(runId, { position: `${overdue}#${runId}`, ref: { tenantId: String(tenantId), scheduleId: String(scheduleId), runId } });
+      }
+    }
+    return [...due.values()]
+      .sort((a, b) => a.position.localeCompare(b.position))
       .slice(0, limit)
-      .flatMap((item) => runRefOf(item) ?? []);
+      .map((entry) => entry.ref);
   }
 
-  async releaseOverlap(run: Run): Promise<void> {
-    const name = scheduleAttributes();
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: scheduleKey(run.tenantId, run.scheduleId!),
-          UpdateExpression: `SET ${name('runningRunId')} = :null, ${name('runningUntil')} = :null ADD ${name('version')} :one`,
-          ConditionExpression: `${name('runningRunId')} = :run`,
-          ExpressionAttributeNames: name.names,
-          ExpressionAttributeValues: { ':null': null, ':one': 1, ':run': run.id },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+  /** See leaveInflight (run-inflight.ts). */
+  releaseOverlap(run: Run): Promise<void> {
+    return leaveInflight(this.client, this.tableName, run);
   }
 
   async get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined> {

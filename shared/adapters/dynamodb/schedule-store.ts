@@ -1,12 +1,21 @@
 // Schedules in DynamoDB: conditional writes on `version`, per-owner counters kept in the same transactions, and a name-sorted list with bounded cost.
-import { BatchGetCommand, DeleteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExistsError, StaleVersionError } from '../../domain/errors.ts';
 import { ownerScope } from '../../domain/owner.ts';
 import type { Schedule } from '../../domain/schedule.ts';
-import type { IdempotencyRecord, ListSchedulesPage, ListSchedulesQuery, ScheduleCounts, ScheduleRef, ScheduleStore } from '../../ports/schedule-store.ts';
-import { DUE_INDEX, DUE_SHARDS, schedulesDuePk } from '../../table.ts';
+import { overdueAt } from '../../domain/run.ts';
+import {
+  nextFireLateAt,
+  type RunReads,
+  type IdempotencyRecord,
+  type ListSchedulesPage,
+  type ListSchedulesQuery,
+  type ScheduleCounts,
+  type ScheduleRef,
+  type ScheduleStore,
+} from '../../ports/schedule-store.ts';
 import { cancellationCodes, isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
-import type { StoredItem, TransactItem } from './items/attributes.ts';
+import type { TransactItem } from './items/attributes.ts';
 import {
   countersUpdate,
   countsFromItem,
@@ -15,19 +24,18 @@ import {
   idempotencyPut,
   idempotencyKey,
   scheduleAttributes,
-  scheduleFromItem,
   scheduleItem,
   scheduleKey,
-  scheduleRefOf,
+  stateRefOf,
 } from './items/schedule.ts';
+import { composeSchedule, stateItem, stateKey, stateUpdateFor } from './items/schedule-state.ts';
+import { dueIndexKeys, runAttributes, runKey } from './items/run.ts';
 import { MAX_QUERIES_PER_SCOPE, listSchedules } from './schedule-paging.ts';
+import { batchGetItems, readAllStates, readForRun, readSchedule } from './schedule-reads.ts';
 
 // Tests and benches import these from here.
-export { scheduleItem } from './items/schedule.ts';
+export { scheduleItem, scheduleItems } from './items/schedule.ts';
 export { MAX_QUERIES_PER_SCOPE } from './schedule-paging.ts';
-
-/** BatchGetItem takes at most this many keys per request. */
-const BATCH_GET_MAX_KEYS = 100;
 
 export interface DynamoScheduleStoreOptions {
   client: DynamoDBDocumentClient;
@@ -37,16 +45,19 @@ export interface DynamoScheduleStoreOptions {
 }
 
 /**
- * Request costs:
- *   get, findIdempotency: 1 GetItem (strongly consistent).
- *   releaseIdempotency: 1 DeleteItem.
- *   create: 1 TransactWriteItems (schedule + counters [+ idempotency record]).
- *   update: 1 TransactWriteItems (schedule [+ counters]); no read: the caller passes the schedule as read.
- *   delete: 1 TransactWriteItems (schedule + counters).
+ * A schedule is two items, its definition and its state (items/schedule-state.ts). Request costs:
+ *   get: 1 strongly consistent Query (both items); a schedule stored before the split gets its state: 1 PutItem, once.
+ *   getForRun: 1 eventually consistent BatchGetItem (both items and the agent).
+ *   findIdempotency: 1 GetItem (strongly consistent). releaseIdempotency: 1 DeleteItem.
+ *   create: 1 TransactWriteItems (definition + state + counters [+ idempotency record]).
+ *   update: 1 TransactWriteItems (definition [+ the state fields that change] [+ counters]); no read: the caller
+ *     passes the schedule as read.
+ *   delete: 1 GetItem (the state's in-flight runs), 1 TransactWriteItems (definition + state + counters) [+ 1
+ *     UpdateItem per run in flight: it goes into the due index, so the sweeper ends it if its runner never does].
  *   list: per owner scope 1 to maxQueriesPerScope (default MAX_QUERIES_PER_SCOPE) Query requests on the byOwnerName
- *     index, the scopes in parallel (see schedule-paging.ts).
+ *     index, the scopes in parallel (see schedule-paging.ts), then 1 BatchGetItem for the page's states.
  *   counts: 1 strongly consistent BatchGetItem per 100 owner scopes (more only if DynamoDB returns unprocessed keys).
- *   listMissed: DUE_SHARDS Query requests on the byDue index, in parallel, keys only.
+ *   listMissed: every state (schedule-reads.ts readAllStates): DUE_SHARDS keys-only Queries, 1 BatchGetItem per 100.
  * A transaction that only collided with another one is retried up to 4 times by transactWrite.
  */
 export class DynamoScheduleStore implements ScheduleStore {
@@ -60,9 +71,16 @@ export class DynamoScheduleStore implements ScheduleStore {
     this.maxQueriesPerScope = Math.max(1, options.maxQueriesPerScope ?? MAX_QUERIES_PER_SCOPE);
   }
 
-  async get(tenantId: string, id: string): Promise<Schedule | undefined> {
-    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: scheduleKey(tenantId, id), ConsistentRead: true }));
-    return result.Item === undefined ? undefined : scheduleFromItem(result.Item);
+  get(tenantId: string, id: string): Promise<Schedule | undefined> {
+    return readSchedule(this.target, tenantId, id);
+  }
+
+  getForRun(tenantId: string, id: string, agentId: string | null): Promise<RunReads> {
+    return readForRun(this.target, tenantId, id, agentId);
+  }
+
+  private get target() {
+    return { client: this.client, tableName: this.tableName };
   }
 
   async create(schedule: Schedule, idempotency?: IdempotencyRecord): Promise<void> {
@@ -80,6 +98,7 @@ export class DynamoScheduleStore implements ScheduleStore {
       this.countersUpdate(schedule.tenantId, ownerScope(schedule), 1, schedule.enabled ? 1 : 0),
     ];
     if (idempotency !== undefined) writes.push(idempotencyPut(this.tableName, schedule, idempotency, nowSeconds));
+    writes.push({ Put: { TableName: this.tableName, Item: stateItem(schedule) } });
     try {
       await transactWrite(this.client, { TransactItems: writes });
     } catch (error) {
@@ -123,6 +142,8 @@ export class DynamoScheduleStore implements ScheduleStore {
         },
       },
     ];
+    const state = stateUpdateFor(this.tableName, next, current);
+    if (state) writes.push(state);
     const before = ownerScope(current);
     const after = ownerScope(next);
     if (before !== after) {
@@ -137,6 +158,8 @@ export class DynamoScheduleStore implements ScheduleStore {
 
   async delete(schedule: Schedule): Promise<void> {
     const name = scheduleAttributes();
+    const state = await this.client.send(new GetCommand({ TableName: this.tableName, Key: stateKey(schedule.tenantId, schedule.id), ConsistentRead: true }));
+    const inflight = (state.Item?.inflight ?? {}) as Record<string, string>;
     await this.versionedWrite(
       [
         {
@@ -149,58 +172,76 @@ export class DynamoScheduleStore implements ScheduleStore {
           },
         },
         this.countersUpdate(schedule.tenantId, ownerScope(schedule), -1, schedule.enabled ? -1 : 0),
+        { Delete: { TableName: this.tableName, Key: stateKey(schedule.tenantId, schedule.id) } },
       ],
       schedule.id,
     );
+    await Promise.all(Object.entries(inflight).map(([runId, deadlineAt]) => this.indexOrphanedRun(schedule, runId, deadlineAt)));
   }
 
+  /**
+   * A run in flight when its schedule was deleted was found by the sweeper through the schedule's state; it goes into
+   * the due index instead (only while unfinished), so it is still ended if its runner never ends it.
+   */
+  private async indexOrphanedRun(schedule: Schedule, runId: string, deadlineAt: string): Promise<void> {
+    const name = runAttributes();
+    const due = dueIndexKeys(runId, overdueAt({ status: 'running', deadlineAt, queuedAt: null })!);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runKey(schedule.tenantId, schedule.id, runId),
+          UpdateExpression: `SET ${name('gsi2pk')} = :pk, ${name('gsi2sk')} = :sk`,
+          ConditionExpression: `${name('status')} IN (:queued, :running)`,
+          ExpressionAttributeNames: name.names,
+          ExpressionAttributeValues: { ':pk': due.gsi2pk, ':sk': due.gsi2sk, ':queued': 'queued', ':running': 'running' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** The page's definitions, then their states in 1 BatchGetItem (eventually consistent, like the index read). */
   async list(query: ListSchedulesQuery): Promise<ListSchedulesPage> {
-    return listSchedules({ client: this.client, tableName: this.tableName, maxQueriesPerScope: this.maxQueriesPerScope }, query);
+    const page = await listSchedules({ client: this.client, tableName: this.tableName, maxQueriesPerScope: this.maxQueriesPerScope }, query);
+    if (page.items.length === 0) return page;
+    const states = new Map(
+      (
+        await batchGetItems(
+          this.target,
+          page.items.map((schedule) => stateKey(schedule.tenantId, schedule.id)),
+          false,
+        )
+      ).map((item) => [String(item.scheduleId), item]),
+    );
+    return { ...page, items: page.items.map((schedule) => composeSchedule(schedule, states.get(schedule.id))) };
   }
 
   async counts(tenantId: string, ownerScopes: string[]): Promise<ScheduleCounts> {
     const keys = [...new Set(ownerScopes)].map((scope) => countsKey(tenantId, scope));
     const totals = { total: 0, enabled: 0 };
-    for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) {
-      let pending: StoredItem[] | undefined = keys.slice(start, start + BATCH_GET_MAX_KEYS);
-      for (let attempt = 0; pending !== undefined && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const result: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const counts = countsFromItem(item);
-          totals.total += counts.total;
-          totals.enabled += counts.enabled;
-        }
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
+    for (const item of await batchGetItems(this.target, keys, true)) {
+      const counts = countsFromItem(item);
+      totals.total += counts.total;
+      totals.enabled += counts.enabled;
     }
     return totals;
   }
 
-  /** One Query per due-index shard (each at most `limit` keys, no further pages), keys only: its cost follows the late schedules, not the table. */
+  /** Read from every state (readAllStates): a state's index keys never move, so no run pays to keep a late-index current. */
   async listMissed(cutoff: string, limit: number): Promise<ScheduleRef[]> {
-    const shards = await Promise.all(
-      Array.from({ length: DUE_SHARDS }, (_, shard) => {
-        const name = scheduleAttributes();
-        return this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: `${name('gsi2pk')} = :pk AND ${name('gsi2sk')} < :cutoff`,
-            ExpressionAttributeNames: name.names,
-            ExpressionAttributeValues: { ':pk': schedulesDuePk(shard), ':cutoff': new Date(cutoff).toISOString() },
-            Limit: limit,
-          }),
-        );
-      }),
-    );
-    return shards
-      .flatMap((page) => page.Items ?? [])
-      .sort((a, b) => String(a.gsi2sk).localeCompare(String(b.gsi2sk)))
+    const late: Array<{ ref: ScheduleRef; lateAt: string }> = [];
+    for (const state of await readAllStates(this.target)) {
+      const lateAt = nextFireLateAt(state as unknown as Schedule);
+      if (lateAt === null || Date.parse(lateAt) >= Date.parse(cutoff)) continue;
+      const ref = stateRefOf(state);
+      if (ref) late.push({ ref, lateAt });
+    }
+    return late
+      .sort((a, b) => a.lateAt.localeCompare(b.lateAt))
       .slice(0, limit)
-      .flatMap((item) => scheduleRefOf(item) ?? []);
+      .map((entry) => entry.ref);
   }
 
   private countersUpdate(tenantId: string, scope: string, total: number, enabled: number): TransactItem {

@@ -44,7 +44,7 @@ export function toScheduleRequest(schedule: MirroredSchedule, config: SchedulerM
     Target: {
       Arn: config.runnerArn,
       RoleArn: config.roleArn,
-      Input: scheduledEventTemplate(schedule.tenantId, schedule.name),
+      Input: scheduledEventTemplate(schedule.tenantId, schedule.name, schedule.agentId ?? null),
       RetryPolicy: {
         MaximumRetryAttempts: config.maximumRetryAttempts,
         MaximumEventAgeInSeconds: config.maximumEventAgeInSeconds,

@@ -110,6 +110,7 @@ export class LocalScheduler implements SchedulerMirror {
       const events = due.times.map((time) => ({
         tenantId: entry.schedule.tenantId,
         scheduleId: entry.schedule.name,
+        agentId: entry.schedule.agentId ?? null,
         scheduledTime: schedulerTime(time),
         executionId: randomUUID(),
         attempt: 1,

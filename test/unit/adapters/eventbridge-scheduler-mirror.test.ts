@@ -46,6 +46,7 @@ const target = (scheduleId: string, tenantId = 'tenant_1') => ({
   Input: JSON.stringify({
     tenantId,
     scheduleId,
+    agentId: null,
     scheduledTime: '<aws.scheduler.scheduled-time>',
     executionId: '<aws.scheduler.execution-id>',
     attempt: '<aws.scheduler.attempt-number>',

@@ -168,13 +168,14 @@ describe('LocalScheduler firing', () => {
     expect(log).toEqual(['start 2026-11-16T10:01:00Z', 'end 2026-11-16T10:01:00Z', 'start 2026-11-16T10:02:00Z', 'end 2026-11-16T10:02:00Z']);
   });
 
-  it('delivers the event EventBridge would: tenantId, scheduleId, scheduledTime without milliseconds, a UUID executionId and attempt 1', async () => {
-    await scheduler.create(schedule({ name: 'sched_abc', tenantId: 'tenant_42' }));
+  it('delivers the event EventBridge would: tenantId, scheduleId, the agent, scheduledTime without milliseconds, a UUID executionId and attempt 1', async () => {
+    await scheduler.create(schedule({ name: 'sched_abc', tenantId: 'tenant_42', agentId: 'finance' }));
     advanceMinutes(2);
     const [first, second] = await scheduler.tick();
     expect(first).toEqual({
       tenantId: 'tenant_42',
       scheduleId: 'sched_abc',
+      agentId: 'finance',
       scheduledTime: '2026-11-16T10:01:00Z',
       executionId: expect.stringMatching(UUID),
       attempt: 1,

@@ -74,6 +74,7 @@ describe('creating through EventBridge Scheduler', () => {
           Input: JSON.stringify({
             tenantId: 'acme',
             scheduleId: schedule.id,
+            agentId: null,
             scheduledTime: '<aws.scheduler.scheduled-time>',
             executionId: '<aws.scheduler.execution-id>',
             attempt: '<aws.scheduler.attempt-number>',

@@ -167,6 +167,7 @@ describe('creating a schedule', () => {
           startAt: null,
           endAt: null,
           description: 'Daily report — At 09:00, Monday through Friday (America/New_York)',
+          agentId: null,
         },
       },
     ]);

@@ -12,6 +12,7 @@ export type StoredItem = Record<string, unknown>;
 /** The `entity` attribute of each kind of item: what a Scan filters on. */
 export const ENTITY = {
   schedule: 'schedule',
+  scheduleState: 'scheduleState',
   counts: 'counts',
   idempotency: 'idempotency',
   agent: 'agent',

@@ -31,9 +31,12 @@ export function runPosition(runId: string): string {
   return runSk(runId);
 }
 
-/** The run as stored; an unfinished one is also placed in the due index, by when it would be overdue. */
-export function runItem(run: Run): RunItem {
-  const due = overdueAt(run);
+/**
+ * The run as stored; an unfinished one is also placed in the due index, by when it would be overdue, unless `indexed`
+ * is false: a scheduled run under overlap "skip" is found by the sweeper through its schedule state's overlap marker.
+ */
+export function runItem(run: Run, indexed = true): RunItem {
+  const due = indexed ? overdueAt(run) : null;
   return { ...run, ...runKey(run.tenantId, run.scheduleId, run.id), entity: ENTITY.run, ...(due ? runDueKeys(run.id, due) : {}) };
 }
 

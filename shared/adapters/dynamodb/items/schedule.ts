@@ -1,45 +1,43 @@
 // The items a schedule store writes: the schedule, its owner's counters, and the idempotency record of a create.
 import { ownerScope } from '../../../domain/owner.ts';
 import type { Schedule } from '../../../domain/schedule.ts';
-import { nextFireLateAt, type IdempotencyRecord, type ScheduleCounts, type ScheduleFilters, type ScheduleRef } from '../../../ports/schedule-store.ts';
-import { IDEMPOTENCY_TTL_SECONDS, TABLE, countsSk, idempotencySk, ownerIndexPk, ownerIndexSk, scheduleDueKeys, scheduleSk, tenantPk } from '../../../table.ts';
+import type { IdempotencyRecord, ScheduleCounts, ScheduleFilters, ScheduleRef } from '../../../ports/schedule-store.ts';
+import { IDEMPOTENCY_TTL_SECONDS, TABLE, countsSk, idempotencySk, ownerIndexPk, ownerIndexSk, scheduleSk, tenantPk } from '../../../table.ts';
 import { ENTITY, attributeNames, withoutKeys, type ItemKeys, type StoredItem, type TableKey, type TransactItem } from './attributes.ts';
-import type { DueIndexKeys } from './run.ts';
+import { definitionOf, stateItem } from './schedule-state.ts';
 
 // ---- schedule ----
 
-/** A schedule as stored: its fields, its table key, its place in the byOwnerName index and (while it fires) in byDue. */
-export type ScheduleItem = Schedule & ItemKeys<typeof ENTITY.schedule> & { gsi1pk: string; gsi1sk: string } & Partial<DueIndexKeys>;
+/** A schedule's definition as stored: its fields but what runs change (see schedule-state.ts), its table key and its place in the byOwnerName index. */
+export type ScheduleItem = Schedule & ItemKeys<typeof ENTITY.schedule> & { gsi1pk: string; gsi1sk: string };
 
-/** Names schedule attributes in one request's expressions (the run store's writes to a schedule use it too). */
+/** Names schedule attributes in one request's expressions. */
 export const scheduleAttributes = attributeNames<ScheduleItem>;
 
 export function scheduleKey(tenantId: string, id: string): TableKey {
   return { pk: tenantPk(tenantId), sk: scheduleSk(id) };
 }
 
-/** A schedule as stored: its fields plus the table and index keys (batch loads in tests and benches use it too). */
+/** A schedule's definition item: its fields but the run-owned ones, plus the table and index keys. */
 export function scheduleItem(schedule: Schedule): ScheduleItem {
   return {
-    ...schedule,
+    ...(definitionOf(schedule) as Schedule),
     ...scheduleKey(schedule.tenantId, schedule.id),
     gsi1pk: ownerIndexPk(schedule.tenantId, ownerScope(schedule)),
     gsi1sk: ownerIndexSk(schedule),
-    ...scheduleDueIndexKeys(schedule),
     entity: ENTITY.schedule,
   };
 }
 
-/** A schedule's byDue keys, by when its next fire is late; none while it is disabled or will not fire again. */
-export function scheduleDueIndexKeys(schedule: Pick<Schedule, 'id' | 'enabled' | 'nextRunAt' | 'flexibleWindowMinutes'>): DueIndexKeys | undefined {
-  const lateAt = nextFireLateAt(schedule);
-  return lateAt === null ? undefined : scheduleDueKeys(schedule.id, lateAt);
+/** Both items of a schedule, definition and state (batch loads in tests and benches write them). */
+export function scheduleItems(schedule: Schedule): StoredItem[] {
+  return [scheduleItem(schedule) as unknown as StoredItem, stateItem(schedule) as unknown as StoredItem];
 }
 
-/** The schedule a byDue entry points at, from the base table keys the index projects (a KEYS_ONLY index). */
-export function scheduleRefOf(item: StoredItem): ScheduleRef | undefined {
+/** The schedule a state's byDue entry points at, from the base table keys the index projects (a KEYS_ONLY index). */
+export function stateRefOf(item: StoredItem): ScheduleRef | undefined {
   const partition = /^T#([^#]+)$/.exec(String(item.pk));
-  const sort = /^SCHEDULE#(.+)$/.exec(String(item.sk));
+  const sort = /^SCHEDULE#(.+)#STATE$/.exec(String(item.sk));
   if (!partition || !sort) return undefined;
   return { tenantId: partition[1]!, scheduleId: sort[1]! };
 }
