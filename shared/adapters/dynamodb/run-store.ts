@@ -1,8 +1,7 @@
 // Run records in DynamoDB: exactly-once starts by conditional writes, and final states written with the schedule's counters.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { overdueAt, type Run } from '../../domain/run.ts';
+import { overdueAt, type Run, type RunStatus } from '../../domain/run.ts';
 import { ownerScope } from '../../domain/owner.ts';
-import type { RunStatus } from '../../domain/run.ts';
 import type { BeginOutcome, FinishOutcome, QuotaReservation, RecordOutcome, RunPage, RunRef, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
 import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
 import { DUE_INDEX, DUE_SHARDS, runsDuePk } from '../../table.ts';
@@ -42,8 +41,8 @@ const MAX_LIST_QUERIES = 10;
  *     completes]); when refused, up to 2 GetItem to tell why, and when the schedule is gone, the run's final state is
  *     written again alone. Without a schedule: 1 UpdateItem.
  *   listOverdue: DUE_SHARDS Query requests on the byDue index, in parallel, keys only, and every schedule state.
- *   get: 1 GetItem (strongly consistent); usage: 1 GetItem (eventually consistent).
- *   list: 1 Query; more, up to MAX_LIST_QUERIES, when a status filter or DynamoDB's 1 MB response cap leaves the page short.
+ *   get: 1 GetItem (strongly consistent); usage: 1 GetItem (eventually consistent). list: 1 Query; more, up to
+ *     MAX_LIST_QUERIES, when a status filter or DynamoDB's 1 MB response cap leaves the page short.
  * A transaction that only collided with another one is retried up to 4 times by transactWrite.
  */
 export class DynamoRunStore implements RunStore {
@@ -86,12 +85,11 @@ export class DynamoRunStore implements RunStore {
   }
 
   /**
-   * Not a transaction (which would cost twice the write units): the run is first entered in its schedule state's
-   * in-flight runs (1 UpdateItem, on condition that the schedule exists and is enabled; under overlap "skip" it takes
-   * the overlap marker too, unless another run holds it), then the run is written if its id is free (1 PutItem, in no
-   * index: the sweeper finds it through the state). A delivery that dies between the two is repeated by
-   * Lambda/EventBridge with the same run id, which the marker lets through. A duplicate gives back what it took for a run
-   * that has ended. With a quota, its reservation is 1 UpdateItem more (given back by a duplicate).
+   * Not a transaction (twice the write units): the run enters its schedule state's in-flight runs (1 UpdateItem, if the
+   * schedule exists and is enabled; under overlap "skip" it takes the overlap marker too, unless another run holds it),
+   * then the run is written if its id is free (1 PutItem, in no index: the sweeper finds it through the state). A delivery
+   * that dies between the two is repeated with the same run id, which the marker lets through. A duplicate gives back
+   * its quota reservation, and what it took in the state when the run has ended.
    */
   async beginScheduledRun(run: Run, options: { overlap: 'skip' | 'allow'; now: string; quota?: QuotaReservation }): Promise<BeginOutcome> {
     if (!(await enterInflight(this.client, this.tableName, run, options.overlap === 'skip', options.now))) return 'schedule_changed';
