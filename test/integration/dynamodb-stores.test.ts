@@ -74,7 +74,9 @@ async function seed(client: DynamoDBDocumentClient, tableName: string, schedules
   // Two items each (definition and state): 12 schedules per BatchWrite of at most 25 items.
   for (let start = 0; start < schedules.length; start += 12) batches.push(schedules.slice(start, start + 12));
   const write = async (batch: Schedule[]) => {
-    let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = batch.flatMap((schedule) => scheduleItems(schedule).map((Item) => ({ PutRequest: { Item } })));
+    let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] | undefined = batch.flatMap((schedule) =>
+      scheduleItems(schedule).map((Item) => ({ PutRequest: { Item } })),
+    );
     while (requests !== undefined && requests.length > 0) {
       const result: BatchWriteCommandOutput = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
       requests = result.UnprocessedItems?.[tableName];
