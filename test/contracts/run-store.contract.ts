@@ -94,7 +94,8 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     // Assess
     expect([...outcomes].sort()).toEqual(['duplicate', 'started']);
     expect((await runs.get(TENANT, SCHEDULE_ID, run.id))?.attempt).toBe(outcomes[0] === 'started' ? 1 : 2);
-    expect((await stored(schedules)).version).toBe(2);
+    // A run's writes go to the schedule's state: the definition's version (what updates compare) does not move.
+    expect((await stored(schedules)).version).toBe(1);
     expect(await runs.usage(TENANT, QUOTA.month)).toBe(1);
   });
 
@@ -128,7 +129,7 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     expect(await runs.usage(TENANT, QUOTA.month)).toBe(0);
   });
 
-  it('takes the overlap marker with overlap skip: runningRunId, runningUntil at the run’s deadline, one version on', async () => {
+  it('takes the overlap marker with overlap skip: runningRunId, runningUntil at the run’s deadline, the version unchanged', async () => {
     // Prepare
     const { runs, schedules } = await makeStores();
     const owner = schedule({ id: SCHEDULE_ID, overlapPolicy: 'skip', version: 7 });
@@ -140,7 +141,7 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
 
     // Assess
     expect(outcome).toBe('started');
-    expect(await stored(schedules)).toStrictEqual({ ...owner, runningRunId: run.id, runningUntil: run.deadlineAt, version: 8 });
+    expect(await stored(schedules)).toStrictEqual({ ...owner, runningRunId: run.id, runningUntil: run.deadlineAt });
     expect(await runs.get(TENANT, SCHEDULE_ID, run.id)).toStrictEqual(run);
   });
 
@@ -170,7 +171,7 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     expect({ runningRunId: after.runningRunId, runningUntil: after.runningUntil, version: after.version }).toEqual({
       runningRunId: second.id,
       runningUntil: '2030-01-01T09:20:00.000Z',
-      version: 3,
+      version: 1,
     });
   });
 
@@ -377,7 +378,7 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     expect(await runs.get(TENANT, SCHEDULE_ID, ghost.id)).toBeUndefined();
   });
 
-  it('writes a success onto its schedule with the run: last-run fields, counters, consecutive failures reset, one version on', async () => {
+  it('writes a success onto its schedule with the run: last-run fields, counters, consecutive failures reset, the version unchanged', async () => {
     // Prepare
     const { runs, schedules } = await makeStores();
     const owner = schedule({ id: SCHEDULE_ID, overlapPolicy: 'allow', runCount: 12, successCount: 10, failureCount: 2, consecutiveFailures: 2, version: 3 });
@@ -398,12 +399,12 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
       lastRunStatus: 'succeeded',
       lastError: null,
       nextRunAt: '2030-01-02T08:00:00.000Z',
-      updatedAt: ended.finishedAt,
+      // The later of the definition's last change and the run's end.
+      updatedAt: [owner.updatedAt, ended.finishedAt!].sort().at(-1),
       runCount: 13,
       successCount: 11,
       failureCount: 2,
       consecutiveFailures: 0,
-      version: 4,
     });
     expect(await schedules.counts(TENANT, ['user#u1'])).toEqual({ total: 1, enabled: 1 });
   });
@@ -429,12 +430,12 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
       lastRunStatus: 'timed_out',
       lastError: { message: 'no answer in time', kind: 'timeout', at: ended.finishedAt },
       nextRunAt: '2030-01-02T08:00:00.000Z',
-      updatedAt: ended.finishedAt,
+      // The later of the definition's last change and the run's end.
+      updatedAt: [owner.updatedAt, ended.finishedAt!].sort().at(-1),
       runCount: 13,
       successCount: 10,
       failureCount: 3,
       consecutiveFailures: 2,
-      version: 4,
     });
   });
 
@@ -461,7 +462,7 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     // Assess
     expect(outcomes).toEqual(['recorded', 'recorded']);
     const after = await stored(schedules);
-    expect(after).toMatchObject({ name: 'Renamed meanwhile', runCount: 2, successCount: 1, failureCount: 1, consecutiveFailures: 1, version: 4 });
+    expect(after).toMatchObject({ name: 'Renamed meanwhile', runCount: 2, successCount: 1, failureCount: 1, consecutiveFailures: 1, version: 2 });
   });
 
   it('completes a one-time schedule with its run: disabled, status completed, no next run, one fewer enabled', async () => {
@@ -572,7 +573,7 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     expect(late).toBe('already_final');
     const winner = raced[0] === 'recorded' ? byRunner : bySweeper;
     expect(await runs.get(TENANT, SCHEDULE_ID, run.id)).toStrictEqual(winner);
-    expect(await stored(schedules)).toMatchObject({ runCount: 1, lastRunStatus: winner.status, version: 2 });
+    expect(await stored(schedules)).toMatchObject({ runCount: 1, lastRunStatus: winner.status, version: 1 });
   });
 
   it('gives up the overlap marker only for the run holding it; a missing schedule is neither an error nor recreated', async () => {
@@ -597,7 +598,7 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
 
     // Assess
     expect(afterOther).toStrictEqual(held);
-    expect(afterHolder).toStrictEqual({ ...held, runningRunId: null, runningUntil: null, version: 3 });
+    expect(afterHolder).toStrictEqual({ ...held, runningRunId: null, runningUntil: null });
     expect(afterRepeat).toStrictEqual(afterHolder);
     expect(next).toBe('started');
     expect(await schedules.get(TENANT, 'sched_NeverMad')).toBeUndefined();

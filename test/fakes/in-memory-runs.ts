@@ -151,7 +151,8 @@ export class InMemoryRunStore implements RunStore {
       lastRunStatus: outcome.status,
       lastError: cancelled ? schedule.lastError : clone(outcome.lastError),
       nextRunAt: complete ? null : outcome.nextRunAt,
-      updatedAt: run.finishedAt!,
+      // As DynamoScheduleStore's composition: the later of the definition's last change and this run's end.
+      updatedAt: [schedule.updatedAt, run.finishedAt!].sort().at(-1)!,
       consecutiveFailures: cancelled ? schedule.consecutiveFailures : succeeded ? 0 : (schedule.consecutiveFailures ?? 0) + 1,
       runCount: (schedule.runCount ?? 0) + 1,
       successCount: (schedule.successCount ?? 0) + (succeeded ? 1 : 0),
@@ -165,6 +166,8 @@ export class InMemoryRunStore implements RunStore {
     if (complete) {
       next.enabled = false;
       next.status = 'completed';
+      // As DynamoRunStore: completing changes the definition too (enabled, status), so its version moves.
+      next.version = schedule.version + 1;
     }
     this.writeFinal(run);
     this.schedules.items.set(scheduleKey, next);

@@ -74,8 +74,10 @@ export class InMemoryScheduleStore implements ScheduleStore {
     // state fields it changes, each on the condition that it still holds the value read (else: stale).
     const merged: Schedule = clone(next);
     for (const field of [...RUN_OWNED_FIELDS, ...SHARED_FIELDS]) {
-      if (same(next[field], previous[field])) (merged as unknown as Record<string, unknown>)[field] = clone(current[field]);
-      else if (!same(current[field], previous[field])) throw new StaleVersionError();
+      if (same(next[field], previous[field])) {
+        if (current[field] === undefined) delete (merged as Partial<Schedule>)[field];
+        else (merged as unknown as Record<string, unknown>)[field] = clone(current[field]);
+      } else if (!same(current[field], previous[field])) throw new StaleVersionError();
     }
     this.items.set(this.key(next.tenantId, next.id), merged);
     // As DynamoScheduleStore: a change of owner moves the schedule between the owners' counters.

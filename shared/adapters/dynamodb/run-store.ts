@@ -1,6 +1,6 @@
 // Run records in DynamoDB: exactly-once starts by conditional writes, and final states written with the schedule's counters.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { overdueAt, type Run, type RunStatus } from '../../domain/run.ts';
+import { isFinal, overdueAt, type Run, type RunStatus } from '../../domain/run.ts';
 import { ownerScope } from '../../domain/owner.ts';
 import type { BeginOutcome, FinishOutcome, QuotaReservation, RecordOutcome, RunPage, RunRef, RunStore, ScheduleOutcome } from '../../ports/run-store.ts';
 import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
@@ -8,7 +8,8 @@ import { DUE_INDEX, DUE_SHARDS, runsDuePk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';
 import { markRunAccepted } from './run-callbacks.ts';
 import { enterInflight, leaveInflight } from './run-inflight.ts';
-import { ENTITY, type StoredItem, type TransactItem } from './items/attributes.ts';
+import { addUsage, reserveUsage, usageReservation } from './run-usage.ts';
+import type { StoredItem, TransactItem } from './items/attributes.ts';
 import {
   dueIndexKeys,
   duePositionOf,
@@ -20,7 +21,6 @@ import {
   runPosition,
   runRefOf,
   runsPartition,
-  usageAttributes,
   usageKey,
   usageRunsOf,
 } from './items/run.ts';
@@ -69,21 +69,6 @@ export class DynamoRunStore implements RunStore {
     return { Put: this.newRunPut(run) };
   }
 
-  private reserve(tenantId: string, quota: QuotaReservation): TransactItem {
-    const name = usageAttributes();
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: usageKey(tenantId, quota.month),
-        UpdateExpression: `SET ${name('entity')} = :entity ADD ${name('runs')} :one`,
-        // A limit of 0 refuses even the month's first run (no usage item yet).
-        ConditionExpression: `(attribute_not_exists(${name('runs')}) AND :zero < :limit) OR ${name('runs')} < :limit`,
-        ExpressionAttributeNames: name.names,
-        ExpressionAttributeValues: { ':entity': ENTITY.usage, ':one': 1, ':zero': 0, ':limit': quota.limit },
-      },
-    };
-  }
-
   /**
    * Not a transaction (twice the write units): the run enters its schedule state's in-flight runs (1 UpdateItem, if the
    * schedule exists and is enabled; under overlap "skip" it takes the overlap marker too, unless another run holds it),
@@ -93,48 +78,25 @@ export class DynamoRunStore implements RunStore {
    */
   async beginScheduledRun(run: Run, options: { overlap: 'skip' | 'allow'; now: string; quota?: QuotaReservation }): Promise<BeginOutcome> {
     if (!(await enterInflight(this.client, this.tableName, run, options.overlap === 'skip', options.now))) return 'schedule_changed';
-    if (options.quota && !(await this.reserveAlone(run.tenantId, options.quota))) {
-      await this.releaseOverlap(run);
-      return 'over_budget';
+    if (options.quota && !(await reserveUsage(this.client, this.tableName, run.tenantId, options.quota))) {
+      // A duplicate is told apart from a start past the quota (1 GetItem, only here).
+      const existing = await this.get(run.tenantId, run.scheduleId, run.id);
+      if (!existing || isFinal(existing.status)) await this.releaseOverlap(run);
+      return existing ? 'duplicate' : 'over_budget';
     }
     try {
       await this.client.send(new PutCommand(this.newRunPut(run, false)));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      if (options.quota) await this.addUsage(run.tenantId, options.quota.month, -1);
+      if (options.quota) await addUsage(this.client, this.tableName, run.tenantId, options.quota.month, -1);
       if (!(await this.isUnfinished(run))) await this.releaseOverlap(run);
       return 'duplicate';
     }
     return 'started';
   }
 
-  /** The quota reservation alone (1 UpdateItem): false when the month's runs have reached the limit. */
-  private async reserveAlone(tenantId: string, quota: QuotaReservation): Promise<boolean> {
-    try {
-      await this.client.send(new UpdateCommand(this.reserve(tenantId, quota).Update!));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Gives back a reservation whose run turned out to be a duplicate. */
-  private async addUsage(tenantId: string, month: string, runs: number): Promise<void> {
-    const name = usageAttributes();
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: usageKey(tenantId, month),
-        UpdateExpression: `ADD ${name('runs')} :runs`,
-        ExpressionAttributeNames: name.names,
-        ExpressionAttributeValues: { ':runs': runs },
-      }),
-    );
-  }
-
   async recordRun(run: Run, quota?: QuotaReservation, idempotency?: IdempotencyRecord): Promise<RecordOutcome> {
-    const writes = [this.putNew(run), ...(quota ? [this.reserve(run.tenantId, quota)] : [])];
+    const writes = [this.putNew(run), ...(quota ? [usageReservation(this.tableName, run.tenantId, quota)] : [])];
     if (idempotency) writes.push(idempotencyPut(this.tableName, run, idempotency));
     try {
       if (writes.length > 1) await transactWrite(this.client, { TransactItems: writes });
@@ -251,6 +213,8 @@ export class DynamoRunStore implements RunStore {
     if (!outcome) {
       try {
         await this.client.send(new UpdateCommand(finalRunUpdate(this.tableName, run).Update!));
+        // A scheduled run ended without its schedule's counters leaves the state's in-flight runs all the same.
+        if (run.trigger === 'schedule' && run.scheduleId) await this.releaseOverlap(run);
         return 'recorded';
       } catch (error) {
         if (isConditionFailure(error)) return 'already_final';
@@ -294,7 +258,7 @@ export class DynamoRunStore implements RunStore {
 
   private async isUnfinished(run: Run): Promise<boolean> {
     const stored = await this.get(run.tenantId, run.scheduleId, run.id);
-    return stored?.status === 'queued' || stored?.status === 'running';
+    return stored !== undefined && !isFinal(stored.status);
   }
 
   /**
