@@ -35,7 +35,12 @@ import { addUsage, meteredTable, noUsage, perEach, type Usage } from './metered.
 import { PRICES, dollars } from './prices.ts';
 import { percentile } from './stats.ts';
 
-const instantAgent: AgentRunner = { run: async (_agent, request) => ({ output: `done: ${request.task}` }) };
+/** Answers at once: a line, or 10 KiB for a task that asks for a long answer. */
+const instantAgent: AgentRunner = {
+  run: async (_agent, request) => ({ output: request.task === LONG_TASK ? 'x'.repeat(10 * 1024) : `done: ${request.task}` }),
+};
+
+const LONG_TASK = 'answer at length';
 
 /** What one execution of a path uses besides DynamoDB. */
 interface Calls {
@@ -135,6 +140,14 @@ async function costs(endpoint: string) {
     const outcome = await executeScheduledRun(deps, event(0));
     if (outcome.outcome !== 'duplicate') throw new Error(`a duplicate delivery answered ${outcome.outcome}`);
   });
+  // A scheduled run whose agent answers 10 KiB: the output is put apart from the run record, once.
+  const { schedule: long } = await createSchedule(deps, principal, parseScheduleInput({ name: 'long', task: LONG_TASK, cronExpression: '* * * * *' }).input);
+  const longEvent = (index: number): ScheduledEvent => ({ ...event(index), scheduleId: long.id });
+  const longOutput = await repeat(table, 20, async (index) => {
+    now = new Date(now.getTime() + 60_000);
+    const outcome = await executeScheduledRun(deps, longEvent(index));
+    if (outcome.outcome !== 'ran') throw new Error(`long-output run ${index} answered ${outcome.outcome}`);
+  });
   // A manual trigger: the API function writes the queued run and invokes the runner, which runs it.
   const triggerApi = await repeat(table, 50, () => triggerSchedule(deps, principal, schedule.id));
   const triggered = dispatched.splice(0);
@@ -167,6 +180,7 @@ async function costs(endpoint: string) {
   const items = await perItem(endpoint, 200, 10);
   return {
     scheduledRun: line(scheduled.usage, { lambda: [runner(scheduled.ms)], schedulerInvocations: 1 }),
+    scheduledRunLongOutput: line(longOutput.usage, { lambda: [runner(longOutput.ms)], schedulerInvocations: 1 }),
     duplicateDelivery: line(duplicate.usage, { lambda: [runner(duplicate.ms)], schedulerInvocations: 1 }),
     manualTrigger: line(perEach(addUsage(triggerApi.usage, triggerRunner.usage), 1), {
       lambda: [api(triggerApi.ms), runner(triggerRunner.ms)],

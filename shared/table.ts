@@ -67,7 +67,8 @@ export function scheduleStateIndexKeys(scheduleId: string): { gsi2pk: string; gs
  *   api key              T#<tenant>                  APIKEY#<sha256 hex>
  *   api key id → hash    T#<tenant>                  APIKEYID#<keyId>
  *   secret (name only)   T#<tenant>                  SECRET#<name>
- *   run                  T#<tenant>#S#<scheduleId>   RUN#<runId>                     while queued or running: gsi2pk RUNS_DUE#<shard>, gsi2sk <overdue at>#<runId>
+ *   run                  T#<tenant>#S#<scheduleId>   RUN#<runId>                     while queued (or accepted): gsi2pk RUNS_DUE#<shard>, gsi2sk <overdue at>#<runId>
+ *   run output > 512 B   T#<tenant>#S#<scheduleId>#OUT  RUN#<runId>                  (expiresAt: TTL, the run's)
  *   backfill             T#<tenant>                  BACKFILL#<scheduleId>#<id>      (expiresAt: TTL)
  *   notification default T#<tenant>                  NOTIFY_SETTINGS
  *   webhook delivery     T#<tenant>#N#<scheduleId>   NOTIFICATION#<deliveryId>       (expiresAt: TTL; `_tenant` for events of no schedule)
@@ -142,6 +143,14 @@ export const IDEMPOTENCY_TTL_SECONDS = 86_400;
 /** Runs of one schedule (or of no schedule: `_api`, for POST /v1/runs) share a partition, newest last by id. */
 export function runsPk(tenantId: string, scheduleId: string | null): string {
   return `${tenantPk(tenantId)}#S#${scheduleId ?? '_api'}`;
+}
+
+/**
+ * A run's output when it is too long to keep in the run record (OUTPUT_INLINE_BYTES): beside the runs partition, so
+ * the record a run's final transaction writes stays small and a runs Query reads runs only.
+ */
+export function runOutputsPk(tenantId: string, scheduleId: string | null): string {
+  return `${runsPk(tenantId, scheduleId)}#OUT`;
 }
 
 export function runSk(runId: string): string {

@@ -576,6 +576,31 @@ export function runStoreContract(makeStores: () => Promise<RunStoreSubject>): vo
     expect(await stored(schedules)).toMatchObject({ runCount: 1, lastRunStatus: winner.status, version: 1 });
   });
 
+  it('reads back a long output whole (get and list), and the output of the finish that won when two race', async () => {
+    // Prepare
+    const { runs, schedules } = await makeStores();
+    const owner = schedule({ id: SCHEDULE_ID, overlapPolicy: 'allow', version: 1 });
+    await schedules.create(owner);
+    const run = runningRun({ scheduleId: SCHEDULE_ID, id: runIdAt(0) });
+    const short = runningRun({ scheduleId: SCHEDULE_ID, id: runIdAt(1) });
+    await runs.beginScheduledRun(run, { overlap: 'allow', now: NOW });
+    await runs.beginScheduledRun(short, { overlap: 'allow', now: NOW });
+    // 60 KiB each, multi-byte characters included: far past what a run record keeps inline.
+    const byRunner = finished(run, { output: `runner ✓ ${'r'.repeat(60 * 1024)}` });
+    const byCallback = finished(run, { output: `callback ✓ ${'c'.repeat(60 * 1024)}`, finishedAt: '2030-01-01T09:00:32.000Z' });
+
+    // Act
+    const raced = await Promise.all([runs.finishRun(byRunner, outcomeOf(owner, byRunner)), runs.finishRun(byCallback, outcomeOf(owner, byCallback))]);
+    await runs.finishRun(finished(short), outcomeOf(owner, finished(short)));
+
+    // Assess
+    expect([...raced].sort()).toEqual(['already_final', 'recorded']);
+    const winner = raced[0] === 'recorded' ? byRunner : byCallback;
+    expect(await runs.get(TENANT, SCHEDULE_ID, run.id)).toStrictEqual(winner);
+    const page = await runs.list(TENANT, SCHEDULE_ID, { limit: 10 });
+    expect(page.items).toStrictEqual([finished(short), winner]);
+  });
+
   it('gives up the overlap marker only for the run holding it; a missing schedule is neither an error nor recreated', async () => {
     // Prepare
     const { runs, schedules } = await makeStores();

@@ -120,6 +120,25 @@ describe('a scheduled run on DynamoDB Local', () => {
   });
 });
 
+describe('a long output', () => {
+  it('is kept out of the run record: a 20 KiB answer costs its size once, not twice in the final transaction', async () => {
+    const schedule = await newSchedule();
+    const answer = `${'x'.repeat(20 * 1024 - 10)} ✓ done`;
+    agent.respond = () => ({ output: answer });
+    clock.current = new Date(minute(1));
+    const before = { ...meter };
+
+    expect((await executeScheduledRun(deps, eventFor(schedule, minute(1)))).outcome).toBe('ran');
+
+    // 20 KB put once (21 units with the keys), then the run's usual 7.5; inline, the transaction alone would be ≥ 42.
+    expect(meter.units - before.units).toBeLessThanOrEqual(21 + 8);
+    expect(meter.requests - before.requests).toBe(5);
+    const runId = scheduledRunId(schedule.id, minute(1));
+    expect((await deps.runs.get('acme', schedule.id, runId))?.output).toBe(answer);
+    expect((await deps.runs.list('acme', schedule.id, { limit: 5 })).items.map((run) => run.output)).toEqual([answer]);
+  });
+});
+
 describe('runs the sweeper finds through the schedule state', () => {
   it('ends a run of an overlap "allow" schedule whose runner died', async () => {
     const schedule = await newSchedule({ overlapPolicy: 'allow', timeoutSeconds: 60 });

@@ -1,4 +1,5 @@
 // Run records in DynamoDB: exactly-once starts by conditional writes, and final states written with the schedule's counters.
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isFinal, overdueAt, type Run, type RunStatus } from '../../domain/run.ts';
 import { ownerScope } from '../../domain/owner.ts';
@@ -14,6 +15,10 @@ import {
   dueIndexKeys,
   duePositionOf,
   finalRunUpdate,
+  outputApart,
+  outputTokenOf,
+  runOutputItem,
+  runOutputKey,
   runAttributes,
   runFromItem,
   runItem,
@@ -26,7 +31,7 @@ import {
 } from './items/run.ts';
 import { countersUpdate, idempotencyPut, scheduleAttributes, scheduleKey } from './items/schedule.ts';
 import { stateAttributes, stateKey } from './items/schedule-state.ts';
-import { readAllStates } from './schedule-reads.ts';
+import { batchGetItems, readAllStates } from './schedule-reads.ts';
 
 /** At most this many Query requests per runs list call, whatever the history holds. */
 const MAX_LIST_QUERIES = 10;
@@ -208,11 +213,13 @@ export class DynamoRunStore implements RunStore {
   }
 
   async finishRun(run: Run, outcome: ScheduleOutcome | null): Promise<FinishOutcome> {
+    const token = outputApart(run) ? randomUUID() : undefined;
+    if (token) await this.client.send(new PutCommand({ TableName: this.tableName, Item: runOutputItem(run, token) }));
     // The run alone (a one-off, a batch item, a schedule gone): one conditional update, not a transaction, which
     // would cost twice the write units.
     if (!outcome) {
       try {
-        await this.client.send(new UpdateCommand(finalRunUpdate(this.tableName, run).Update!));
+        await this.client.send(new UpdateCommand(finalRunUpdate(this.tableName, run, token).Update!));
         // A scheduled run ended without its schedule's counters leaves the state's in-flight runs all the same.
         if (run.trigger === 'schedule' && run.scheduleId) await this.releaseOverlap(run);
         return 'recorded';
@@ -221,7 +228,7 @@ export class DynamoRunStore implements RunStore {
         throw error;
       }
     }
-    const writes = [finalRunUpdate(this.tableName, run), this.stateUpdate(run, outcome)];
+    const writes = [finalRunUpdate(this.tableName, run, token), this.stateUpdate(run, outcome)];
     if (outcome.complete) {
       writes.push(this.completedDefinition(run, outcome.schedule), countersUpdate(this.tableName, run.tenantId, ownerScope(outcome.schedule), 0, -1));
     }
@@ -310,7 +317,7 @@ export class DynamoRunStore implements RunStore {
 
   async get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: runKey(tenantId, scheduleId, runId), ConsistentRead: true }));
-    return result.Item ? runFromItem(result.Item) : undefined;
+    return result.Item ? (await this.withOutputs([result.Item], true))[0] : undefined;
   }
 
   async list(
@@ -318,7 +325,7 @@ export class DynamoRunStore implements RunStore {
     scheduleId: string | null,
     options: { limit: number; after?: string | undefined; status?: RunStatus | undefined },
   ): Promise<RunPage> {
-    const items: Run[] = [];
+    const items: StoredItem[] = [];
     let startKey: StoredItem | undefined;
     const name = runAttributes();
     // The partition holds only this schedule's runs; ids sort by time, so "older than `after`" is a key condition.
@@ -342,11 +349,11 @@ export class DynamoRunStore implements RunStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...(page.Items ?? []).map(runFromItem));
+      items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
       if (!startKey) break;
     }
-    const pageItems = items.slice(0, options.limit);
+    const pageItems = await this.withOutputs(items.slice(0, options.limit), false);
     const more = items.length > options.limit || startKey !== undefined;
     return { items: pageItems, nextAfter: more && pageItems.length > 0 ? pageItems[pageItems.length - 1]!.id : undefined };
   }
@@ -354,6 +361,21 @@ export class DynamoRunStore implements RunStore {
   async usage(tenantId: string, month: string): Promise<number> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: usageKey(tenantId, month) }));
     return usageRunsOf(result.Item);
+  }
+
+  /** The runs of these records, with the outputs kept apart read back: 1 GetItem for one, 1 BatchGetItem for several. */
+  private async withOutputs(items: StoredItem[], consistent: boolean): Promise<Run[]> {
+    const runs = items.map((item) => ({ run: runFromItem(item), token: outputTokenOf(item) }));
+    const keyOf = (run: Run, token: string) => runOutputKey(run.tenantId, run.scheduleId, run.id, token);
+    const keys = runs.flatMap(({ run, token }) => (token ? [keyOf(run, token)] : []));
+    const found = await batchGetItems({ client: this.client, tableName: this.tableName }, keys, consistent);
+    const outputs = new Map(found.map((item) => [`${item.pk}/${item.sk}`, item.output]));
+    return runs.map(({ run, token }) => {
+      if (!token) return run;
+      const key = keyOf(run, token);
+      const output = outputs.get(`${key.pk}/${key.sk}`);
+      return { ...run, output: typeof output === 'string' ? output : null };
+    });
   }
 
   /** 1 UpdateItem on the run, and 1 on its schedule's overlap marker for a scheduled run (run-callbacks.ts). */

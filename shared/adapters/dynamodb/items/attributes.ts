@@ -20,6 +20,7 @@ export const ENTITY = {
   apiKeyId: 'apiKeyId',
   secret: 'secret',
   run: 'run',
+  runOutput: 'runOutput',
   usage: 'usage',
   backfill: 'backfill',
   batch: 'batch',

@@ -1,7 +1,7 @@
 // The items a run store writes: a run record, and a tenant's monthly usage counter.
 import { overdueAt, type Run } from '../../../domain/run.ts';
 import type { RunRef } from '../../../ports/run-store.ts';
-import { runDueKeys, runSk, runsPk, tenantPk, usageSk } from '../../../table.ts';
+import { runDueKeys, runOutputsPk, runSk, runsPk, tenantPk, usageSk } from '../../../table.ts';
 import { ENTITY, attributeNames, withoutKeys, type ItemKeys, type StoredItem, type TableKey, type TransactItem } from './attributes.ts';
 
 // ---- run ----
@@ -12,7 +12,37 @@ export interface DueIndexKeys {
   gsi2sk: string;
 }
 
-export type RunItem = Run & ItemKeys<typeof ENTITY.run> & Partial<DueIndexKeys>;
+/** `outputApart`: the output is in its own item (runOutputItem), under this token, not in the record. */
+export type RunItem = Run & ItemKeys<typeof ENTITY.run> & Partial<DueIndexKeys> & { outputApart?: string };
+
+/**
+ * An output longer than this (UTF-8 bytes) is stored in an item of its own, written before the run's final transaction
+ * (a plain put: 1 write unit per KB, where in the transaction it would cost 2), so the run record stays under 1 KB.
+ */
+export const OUTPUT_INLINE_BYTES = 512;
+
+/** Whether the run's output goes into an item of its own. */
+export function outputApart(run: Pick<Run, 'output'>): boolean {
+  return run.output !== null && Buffer.byteLength(run.output) > OUTPUT_INLINE_BYTES;
+}
+
+/**
+ * Each final write of a long output puts it under a token of its own, which only the record that wins names: two
+ * writers racing to end a run (runner, callback, sweeper) never read each other's output.
+ */
+export function runOutputKey(tenantId: string, scheduleId: string | null, runId: string, token: string): TableKey {
+  return { pk: runOutputsPk(tenantId, scheduleId), sk: `${runSk(runId)}#${token}` };
+}
+
+/** The item holding a long output, removed by TTL with its run. */
+export function runOutputItem(run: Run, token: string): StoredItem {
+  return { ...runOutputKey(run.tenantId, run.scheduleId, run.id, token), entity: ENTITY.runOutput, output: run.output, expiresAt: run.expiresAt };
+}
+
+/** The token of the output a stored run record keeps apart, if it does. */
+export function outputTokenOf(item: StoredItem): string | undefined {
+  return typeof item.outputApart === 'string' ? item.outputApart : undefined;
+}
 
 /** Names run attributes in one request's expressions. */
 export const runAttributes = attributeNames<RunItem>;
@@ -45,8 +75,11 @@ export function dueIndexKeys(runId: string, dueAt: string): DueIndexKeys {
   return runDueKeys(runId, dueAt);
 }
 
+/** The run a record holds (its output, when kept apart, is filled in by the store). */
 export function runFromItem(item: StoredItem): Run {
-  return withoutKeys<Run>(item);
+  const run = withoutKeys<Run & { outputApart?: string }>(item);
+  delete run.outputApart;
+  return run;
 }
 
 /** The run a due-index entry points at, from the base table keys the index projects (a KEYS_ONLY index). */
@@ -78,8 +111,10 @@ export function usageRunsOf(item: StoredItem | undefined): number {
 }
 
 /** A run's final state, written only while it is unfinished (whoever ends it first — runner, sweeper, cancel — wins, once). */
-export function finalRunUpdate(tableName: string, run: Run): TransactItem {
+export function finalRunUpdate(tableName: string, run: Run, outputToken?: string): TransactItem {
   const name = runAttributes();
+  // A long output was put in its own item just before, under this token (runOutputItem).
+  const apart = outputToken !== undefined;
   return {
     Update: {
       TableName: tableName,
@@ -87,6 +122,7 @@ export function finalRunUpdate(tableName: string, run: Run): TransactItem {
       UpdateExpression:
         `SET ${name('status')} = :status, ${name('reason')} = :reason, ${name('finishedAt')} = :finishedAt, ${name('durationMs')} = :duration,` +
         ` ${name('output')} = :output, ${name('truncated')} = :truncated, ${name('error')} = :error, ${name('usage')} = :usage` +
+        (apart ? `, ${name('outputApart')} = :apart` : '') +
         // Only what the run carries: a run the sweeper ends keeps whatever attempts it had.
         (run.attempts === undefined ? '' : `, ${name('attempts')} = :attempts`) +
         (run.cancelledAt === undefined ? '' : `, ${name('cancelledAt')} = :cancelledAt`) +
@@ -99,7 +135,8 @@ export function finalRunUpdate(tableName: string, run: Run): TransactItem {
         ':reason': run.reason,
         ':finishedAt': run.finishedAt,
         ':duration': run.durationMs,
-        ':output': run.output,
+        ':output': apart ? null : run.output,
+        ...(apart ? { ':apart': outputToken } : {}),
         ':truncated': run.truncated,
         ':error': run.error,
         ':usage': run.usage,
