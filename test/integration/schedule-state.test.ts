@@ -21,6 +21,7 @@ import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 import { endOverdueRuns } from '#shared/use-cases/end-overdue-runs.ts';
 import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
+import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
 import { FakeAgentRunner } from '../fakes/in-memory-runs.ts';
 import { FixedClock, RecordingMirror, SequentialIds } from '../fakes/in-memory.ts';
 
@@ -136,6 +137,33 @@ describe('a long output', () => {
     const runId = scheduledRunId(schedule.id, minute(1));
     expect((await deps.runs.get('acme', schedule.id, runId))?.output).toBe(answer);
     expect((await deps.runs.list('acme', schedule.id, { limit: 5 })).items.map((run) => run.output)).toEqual([answer]);
+  });
+});
+
+describe('the agent named in the Scheduler event', () => {
+  it('is a hint: a schedule moved to another agent runs that agent, and its EventBridge schedule is rewritten with it', async () => {
+    const schedule = await newSchedule();
+    const at = START.toISOString();
+    await deps.agents.create({
+      tenantId: 'acme',
+      id: 'other',
+      kind: 'http',
+      name: 'Other',
+      url: 'https://agents.example.com/other',
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    } as Agent);
+    const stale = eventFor(schedule, minute(1));
+    await updateSchedule(deps, alice, schedule.id, parseScheduleInput({ agentId: 'other' }).input);
+
+    clock.current = new Date(minute(1));
+    expect((await executeScheduledRun(deps, stale)).outcome).toBe('ran');
+
+    expect(stale.agentId).toBe('bot');
+    expect(agent.calls.map((call) => call.agent.id)).toEqual(['other']);
+    const mirrored = (deps.mirror as RecordingMirror).calls.filter((call) => call.kind === 'update').map((call) => call.schedule?.agentId);
+    expect(mirrored).toEqual(['other']);
   });
 });
 
