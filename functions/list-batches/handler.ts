@@ -1,6 +1,7 @@
 // GET /v1/batches, /v1/schedules/batches (Agent Manager's batch jobs) and /v1/schedules/{id}/batches (one schedule's):
 // the caller's batches, newest first, cursor paged, filtered by status and schedule.
-import { batchDeps } from '#shared/composition/batches.ts';
+import { clock } from '#shared/composition/runtime.ts';
+import { batchStore, scheduleStore } from '#shared/composition/stores.ts';
 import { cursors } from '#shared/composition/cursors.ts';
 import { apiHandler, json } from '#shared/http/api-handler.ts';
 import { fitPage, presentBatch } from '#shared/http/batch-views.ts';
@@ -9,11 +10,12 @@ import { listBatches } from '#shared/use-cases/batches/batch-queries.ts';
 
 export const handler = apiHandler('tenant', async ({ principal, params, query }) => {
   const request = parseBatchListQuery(query, params.id);
-  const [deps, codec] = await Promise.all([batchDeps(), cursors()]);
+  const codec = await cursors();
+  const deps = { batches: batchStore(), schedules: scheduleStore() };
   const binding = batchListBinding(principal, request);
   const after = request.cursor === undefined ? undefined : codec.decode(request.cursor, binding);
   const page = await listBatches(deps, principal, { limit: request.limit, after, status: request.status, scheduleId: request.scheduleId });
-  const now = deps.clock.now();
+  const now = clock().now();
   const views = page.items.map((batch) => presentBatch(batch, now));
   const fit = fitPage(
     page.items,

@@ -1,7 +1,7 @@
 // Agents: the definitions schedules name by agentId; each kind has its own settings. Secrets are referenced, never stored.
 import * as z from 'zod/mini';
 import { maxChars, maxItems, minChars } from './length-checks.ts';
-import { AGENT_ID_PATTERN } from './schedule.ts';
+import { AGENT_ID_PATTERN } from './ids.ts';
 import { storableMetadata } from './metadata.ts';
 import { toValidationError } from './validation.ts';
 import { parseSecretRef } from './secret-ref.ts';

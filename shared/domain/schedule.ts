@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import type { RunStatus } from './run.ts';
 import { maxChars, minChars } from './length-checks.ts';
 import { LIMITS } from './limits.ts';
+import { AGENT_ID_PATTERN, SCHEDULE_ID_PATTERN } from './ids.ts';
 import { storableMetadata } from './metadata.ts';
 import { NotifyTargetsSchema, type NotifyTarget } from './notification.ts';
 import { ScheduleBatchSchema, type ScheduleBatch } from './schedule-batch.ts';
@@ -26,8 +27,7 @@ export const MAX_RETRY_BACKOFF_SECONDS = 3600;
 export const DEFAULT_CATCH_UP_WINDOW_MINUTES = 60;
 export const MAX_CATCH_UP_WINDOW_MINUTES = 24 * 60;
 
-export const SCHEDULE_ID_PATTERN = /^sched_[A-Za-z0-9]{8,40}$/;
-export const AGENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export { AGENT_ID_PATTERN, SCHEDULE_ID_PATTERN };
 
 const metadata = storableMetadata(LIMITS.metadataBytes);
 

@@ -2,7 +2,7 @@ import { AgentDefinition, parseAgentInput, type Agent, type AgentInput } from '.
 import { AlreadyExistsError, ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import { retryStale } from './retry.ts';
 import type { TenantPrincipal } from '../domain/principal.ts';
-import { AGENT_ID_PATTERN } from '../domain/schedule.ts';
+import { AGENT_ID_PATTERN } from '../domain/ids.ts';
 import type { Cursors } from '../domain/cursor.ts';
 import type { AgentStore } from '../ports/agent-store.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';

@@ -26,12 +26,12 @@ export function withCost(batch: Batch): Batch {
   return { ...batch, cost: { ...batch.cost, actualUsd: actualUsd === null ? null : Math.round(actualUsd * 1e6) / 1e6, basis } };
 }
 
-export async function getBatch(deps: BatchDeps, principal: TenantPrincipal, id: string): Promise<Batch> {
+export async function getBatch(deps: Pick<BatchDeps, 'batches'>, principal: TenantPrincipal, id: string): Promise<Batch> {
   return withCost(await loadVisibleBatch(deps, principal, id));
 }
 
 export async function listBatches(
-  deps: BatchDeps,
+  deps: Pick<BatchDeps, 'batches' | 'schedules'>,
   principal: TenantPrincipal,
   options: { limit: number; after?: string | undefined; status?: BatchStatus | undefined; scheduleId?: string | undefined },
 ): Promise<{ items: Batch[]; nextAfter: string | undefined }> {
@@ -47,14 +47,14 @@ function shown(batch: Batch, item: BatchItem): BatchItem {
   return isFinalBatch(batch.status) && item.status === 'pending' ? { ...item, status: 'cancelled' } : item;
 }
 
-async function withRuns(deps: BatchDeps, batch: Batch, items: BatchItem[]): Promise<ItemWithRun[]> {
+async function withRuns(deps: Pick<BatchDeps, 'runs'>, batch: Batch, items: BatchItem[]): Promise<ItemWithRun[]> {
   return Promise.all(
     items.map(async (item) => ({ item: shown(batch, item), run: item.runId ? ((await deps.runs.get(batch.tenantId, null, item.runId)) ?? null) : null })),
   );
 }
 
 export async function listBatchItems(
-  deps: BatchDeps,
+  deps: Pick<BatchDeps, 'batches' | 'runs'>,
   principal: TenantPrincipal,
   id: string,
   options: { limit: number; after?: number | undefined; status?: BatchItemStatus | undefined },
@@ -71,7 +71,7 @@ const FINISHED: readonly BatchItemStatus[] = ['succeeded', 'failed', 'timed_out'
 
 /** Finished items in index order from `after` (exclusive), at most `limit`, with their runs. */
 export async function batchResults(
-  deps: BatchDeps,
+  deps: Pick<BatchDeps, 'batches' | 'runs'>,
   principal: TenantPrincipal,
   id: string,
   options: { limit: number; after?: number | undefined },
