@@ -203,6 +203,46 @@ describe('runs the sweeper finds through the schedule state', () => {
   });
 });
 
+describe('a start that dies between its two writes', () => {
+  it('runs on the redelivery with the same id; without one, the sweeper clears the entry and later fires run', async () => {
+    const schedule = await newSchedule({ timeoutSeconds: 60 });
+    // The runner dies right after taking the marker: the run's PutItem never happens.
+    let failPuts = 1;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/^Put(Item)?Command$/.test(context.commandName ?? '') && failPuts > 0) {
+          failPuts -= 1;
+          throw new Error('the runner died');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieOnce' },
+    );
+    clock.current = new Date(minute(1));
+    await expect(executeScheduledRun(deps, eventFor(schedule, minute(1)))).rejects.toThrow('the runner died');
+    expect(await deps.schedules.get('acme', schedule.id)).toMatchObject({ runningRunId: scheduledRunId(schedule.id, minute(1)) });
+
+    // EventBridge delivers it again: the same run id gets through the marker it holds, and runs once.
+    expect((await executeScheduledRun(deps, eventFor(schedule, minute(1)))).outcome).toBe('ran');
+    expect(agent.calls).toHaveLength(1);
+
+    // Dies again at minute 2, and this time nothing redelivers it.
+    failPuts = 1;
+    clock.current = new Date(minute(2));
+    await expect(executeScheduledRun(deps, eventFor(schedule, minute(2)))).rejects.toThrow('the runner died');
+    clock.current = new Date(minute(3));
+    expect((await executeScheduledRun(deps, eventFor(schedule, minute(3)))).outcome).toBe('skipped');
+
+    // Past its deadline and the grace, the sweeper finds no run for the entry: it clears it, ending nothing.
+    clock.current = new Date(Date.parse(minute(3)) + STUCK_RUN_GRACE_MS + 1000);
+    expect((await endOverdueRuns(deps)).ended).toEqual([]);
+    expect(await deps.runs.listOverdue('9999', 10)).toEqual([]);
+    expect(await deps.schedules.get('acme', schedule.id)).toMatchObject({ runningRunId: null, runCount: 1 });
+    clock.current = new Date(minute(10));
+    expect((await executeScheduledRun(deps, eventFor(schedule, minute(10)))).outcome).toBe('ran');
+  });
+});
+
 describe('schedules stored before the state was split off', () => {
   it('reads one as before, gives it its state on the first read, and runs it with exact counters', async () => {
     const created = await newSchedule();
