@@ -19,10 +19,11 @@ import { scheduledEventTemplate, type ScheduledEvent } from '#shared/ports/sched
 import { createSchedule } from '#shared/use-cases/create-schedule.ts';
 import { deleteSchedule } from '#shared/use-cases/delete-schedule.ts';
 import { endOverdueRuns } from '#shared/use-cases/end-overdue-runs.ts';
-import { executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
+import { executeQueuedRun, executeScheduledRun, type RunnerDeps } from '#shared/use-cases/execute-run.ts';
+import { triggerSchedule } from '#shared/use-cases/trigger-schedule.ts';
 import { setScheduleEnabled } from '#shared/use-cases/set-schedule-enabled.ts';
 import { updateSchedule } from '#shared/use-cases/update-schedule.ts';
-import { FakeAgentRunner } from '../fakes/in-memory-runs.ts';
+import { FakeAgentRunner, RecordingDispatcher } from '../fakes/in-memory-runs.ts';
 import { FixedClock, RecordingMirror, SequentialIds } from '../fakes/in-memory.ts';
 
 const endpoint = inject('dynamoEndpoint');
@@ -118,6 +119,33 @@ describe('a scheduled run on DynamoDB Local', () => {
     const stored = await deps.schedules.get('acme', schedule.id);
     expect(stored).toMatchObject({ runCount: 5, successCount: 5, lastRunStatus: 'succeeded' });
     expect(stored?.runningRunId ?? null).toBeNull();
+  });
+});
+
+describe('a manual trigger', () => {
+  it('costs at most 8 requests and 13 units from the API to the end, and a run whose runner died is still ended', async () => {
+    const schedule = await newSchedule({ timeoutSeconds: 60 });
+    const dispatcher = new RecordingDispatcher();
+    const withDispatcher = { ...deps, dispatcher };
+    clock.current = new Date(minute(1));
+    const before = { ...meter };
+    await triggerSchedule(withDispatcher, alice, schedule.id);
+    expect((await executeQueuedRun(withDispatcher, dispatcher.dispatched[0]!)).outcome).toBe('ran');
+    expect(meter.requests - before.requests).toBeLessThanOrEqual(8);
+    expect(meter.units - before.units).toBeLessThanOrEqual(13);
+    expect(await deps.schedules.get('acme', schedule.id)).toMatchObject({ runCount: 1, successCount: 1 });
+
+    // The next trigger's runner dies while the agent works: the sweeper finds the run through the schedule state.
+    const held = agent.hold();
+    await triggerSchedule(withDispatcher, alice, schedule.id);
+    const running = executeQueuedRun(withDispatcher, dispatcher.dispatched[1]!);
+    await held.started;
+    clock.current = new Date(Date.parse(minute(2)) + STUCK_RUN_GRACE_MS + 1000);
+    expect((await endOverdueRuns(deps)).ended).toEqual([dispatcher.dispatched[1]!.runId]);
+    expect(await deps.runs.listOverdue('9999', 10)).toEqual([]);
+    held.release({ output: 'late' });
+    await running;
+    expect(await deps.schedules.get('acme', schedule.id)).toMatchObject({ runCount: 2, successCount: 1, failureCount: 1 });
   });
 });
 

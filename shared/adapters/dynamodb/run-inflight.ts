@@ -75,3 +75,27 @@ export async function leaveInflight(client: DynamoDBDocumentClient, tableName: s
     if (!isConditionFailure(error)) throw error;
   }
 }
+
+/**
+ * A queued run of a schedule that starts (a trigger, a backfill or catch-up run) enters the state's in-flight runs with
+ * its deadline, so its end moves no index key. False when the schedule has no state (deleted).
+ */
+export async function trackInflight(client: DynamoDBDocumentClient, tableName: string, run: Run): Promise<boolean> {
+  const name = stateAttributes();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: stateKey(run.tenantId, run.scheduleId!),
+        UpdateExpression: `SET ${name('inflight')}.#run = :until`,
+        ConditionExpression: `attribute_exists(${name('inflight')})`,
+        ExpressionAttributeNames: { ...name.names, '#run': run.id },
+        ExpressionAttributeValues: { ':until': run.deadlineAt },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

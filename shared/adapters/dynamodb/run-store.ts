@@ -8,7 +8,7 @@ import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
 import { DUE_INDEX, DUE_SHARDS, runsDuePk } from '../../table.ts';
 import { cancellationCodes, errorName, isConditionFailure, transactWrite } from './client.ts';
 import { markRunAccepted } from './run-callbacks.ts';
-import { enterInflight, leaveInflight } from './run-inflight.ts';
+import { enterInflight, leaveInflight, trackInflight } from './run-inflight.ts';
 import { addUsage, reserveUsage, usageReservation } from './run-usage.ts';
 import type { StoredItem, TransactItem } from './items/attributes.ts';
 import {
@@ -118,8 +118,13 @@ export class DynamoRunStore implements RunStore {
     }
   }
 
+  /**
+   * A run of a schedule (not a batch item) is found by the sweeper through its schedule state's in-flight runs from
+   * now on (1 UpdateItem more), and leaves the due index, so its end moves no index key; any other run moves in the due
+   * index to when it is overdue: its deadline plus the grace, no longer when it was queued.
+   */
   async markRunning(run: Run): Promise<boolean> {
-    // Now overdue from its deadline (plus the grace) on, no longer from when it was queued.
+    const inState = run.scheduleId !== null && !run.batchId && (await trackInflight(this.client, this.tableName, run));
     const due = dueIndexKeys(run.id, overdueAt({ ...run, status: 'running' })!);
     const name = runAttributes();
     try {
@@ -128,8 +133,8 @@ export class DynamoRunStore implements RunStore {
           TableName: this.tableName,
           Key: runKey(run.tenantId, run.scheduleId, run.id),
           UpdateExpression:
-            `SET ${name('status')} = :running, ${name('startedAt')} = :startedAt, ${name('deadlineAt')} = :deadline, ${name('attempt')} = :attempt,` +
-            ` ${name('gsi2pk')} = :duePk, ${name('gsi2sk')} = :dueSk`,
+            `SET ${name('status')} = :running, ${name('startedAt')} = :startedAt, ${name('deadlineAt')} = :deadline, ${name('attempt')} = :attempt` +
+            (inState ? ` REMOVE ${name('gsi2pk')}, ${name('gsi2sk')}` : `, ${name('gsi2pk')} = :duePk, ${name('gsi2sk')} = :dueSk`),
           ConditionExpression: `${name('status')} = :queued`,
           ExpressionAttributeNames: name.names,
           ExpressionAttributeValues: {
@@ -138,8 +143,7 @@ export class DynamoRunStore implements RunStore {
             ':startedAt': run.startedAt,
             ':deadline': run.deadlineAt,
             ':attempt': run.attempt,
-            ':duePk': due.gsi2pk,
-            ':dueSk': due.gsi2sk,
+            ...(inState ? {} : { ':duePk': due.gsi2pk, ':dueSk': due.gsi2sk }),
           },
         }),
       );
