@@ -72,7 +72,7 @@ export interface RunStore {
   /** Unfinished runs overdue before `cutoff` (see overdueAt), oldest first, at most `limit`: the sweeper's query. */
   listOverdue(cutoff: string, limit: number): Promise<RunRef[]>;
   /** Gives up the schedule's overlap marker, if this run still holds it (a later run may have taken it over). */
-  releaseOverlap(run: Run): Promise<void>;
+  releaseOverlap(run: Pick<Run, 'tenantId' | 'scheduleId' | 'id'>): Promise<void>;
   get(tenantId: string, scheduleId: string | null, runId: string): Promise<Run | undefined>;
   /** Newest first; `after` resumes strictly after that run id. */
   list(tenantId: string, scheduleId: string | null, options: { limit: number; after?: string | undefined; status?: RunStatus | undefined }): Promise<RunPage>;

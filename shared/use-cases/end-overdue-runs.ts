@@ -1,7 +1,7 @@
 // The sweeper's job: every run left unfinished past its deadline (a runner killed by out-of-memory, a server killed
 // mid-run) is ended by the service — timed_out, counted on its schedule, its overlap marker released.
 import { formatInstant } from '../expressions/index.ts';
-import { STUCK_RUN_GRACE_MS, makeRun, type Run } from '../domain/run.ts';
+import { STUCK_RUN_GRACE_MS, type Run } from '../domain/run.ts';
 import type { Settings } from '../config.ts';
 import type { BackfillStore } from '../ports/backfill-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -54,8 +54,7 @@ export async function endOverdueRuns(deps: SweepDeps, options: { everyUnfinished
     if (!run || (run.status !== 'queued' && run.status !== 'running')) {
       // Listed from its schedule state's in-flight runs, though it has ended (or its start died before the run was
       // written, and no retry came): that entry goes; the run is not ended again.
-      if (ref.scheduleId)
-        await deps.runs.releaseOverlap(run ?? makeRun({ ...ref, id: ref.runId, userId: '', trigger: 'schedule', status: 'skipped', expiresAt: 0 }));
+      if (ref.scheduleId) await deps.runs.releaseOverlap({ tenantId: ref.tenantId, scheduleId: ref.scheduleId, id: ref.runId });
       continue;
     }
     const final = endedRun(run, now, options.everyUnfinished ?? false);

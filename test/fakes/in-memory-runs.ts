@@ -187,7 +187,7 @@ export class InMemoryRunStore implements RunStore {
       .map((entry) => entry.ref);
   }
 
-  async releaseOverlap(run: Run): Promise<void> {
+  async releaseOverlap(run: Pick<Run, 'tenantId' | 'scheduleId' | 'id'>): Promise<void> {
     const scheduleKey = this.scheduleKey(run.tenantId, run.scheduleId!);
     const schedule = this.schedules.items.get(scheduleKey);
     if (!schedule || schedule.runningRunId !== run.id) return;

@@ -16,7 +16,8 @@ import type { Run } from '../../domain/run.ts';
 import type { BatchItemPage, BatchPage, BatchRef, BatchStore, ItemOutcome, StartOutcome, TakenSlot } from '../../ports/batch-store.ts';
 import type { QuotaReservation } from '../../ports/run-store.ts';
 import type { IdempotencyRecord } from '../../ports/schedule-store.ts';
-import { moveItem, releaseSlot, reserve } from './batch-writes.ts';
+import { moveItem, releaseSlot } from './batch-writes.ts';
+import { usageReservation } from './run-usage.ts';
 import { idempotencyFromItem, idempotencyKey, idempotencyPut } from './items/schedule.ts';
 import { isConditionFailure, isTransactionConflict, transactWrite } from './client.ts';
 import type { StoredItem, TransactItem } from './items/attributes.ts';
@@ -241,7 +242,7 @@ export class DynamoBatchStore implements BatchStore {
         },
       },
     ];
-    if (quota) writes.push(reserve(this.tableName, ref.tenantId, quota));
+    if (quota) writes.push(usageReservation(this.tableName, ref.tenantId, quota));
     try {
       await transactWrite(this.client, { TransactItems: writes });
       return 'started';

@@ -1,12 +1,10 @@
 // The writes a batch store's transactions are made of (batch-store.ts): a slot released on the batch record, an item
-// leaving pending, and the tenant's monthly usage reserved as DynamoRunStore reserves it.
+// leaving pending (a start's usage reservation is run-usage.ts's).
 import type { BatchCounts, BatchItem, BatchItemStatus } from '../../domain/batch.ts';
 import type { Run } from '../../domain/run.ts';
 import type { BatchRef } from '../../ports/batch-store.ts';
-import type { QuotaReservation } from '../../ports/run-store.ts';
-import { ENTITY, type TransactItem } from './items/attributes.ts';
+import type { TransactItem } from './items/attributes.ts';
 import { batchAttributes, batchItemAttributes, batchItemKey, batchKey } from './items/batch.ts';
-import { usageAttributes, usageKey } from './items/run.ts';
 
 /** The slot's token leaves the record, if it is still there (startItem, skipItem); skipItem moves counts with it. */
 export function releaseSlot(tableName: string, ref: BatchRef, token: string, skipped: boolean): TransactItem {
@@ -43,21 +41,6 @@ export function moveItem(tableName: string, item: BatchItem, status: BatchItemSt
       ConditionExpression: `${name('status')} = :pending`,
       ExpressionAttributeNames: name.names,
       ExpressionAttributeValues: values,
-    },
-  };
-}
-
-/** As DynamoRunStore's usage reservation: the tenant's month + 1 while under the limit. */
-export function reserve(tableName: string, tenantId: string, quota: QuotaReservation): TransactItem {
-  const name = usageAttributes();
-  return {
-    Update: {
-      TableName: tableName,
-      Key: usageKey(tenantId, quota.month),
-      UpdateExpression: `SET ${name('entity')} = :entity ADD ${name('runs')} :one`,
-      ConditionExpression: `(attribute_not_exists(${name('runs')}) AND :zero < :limit) OR ${name('runs')} < :limit`,
-      ExpressionAttributeNames: name.names,
-      ExpressionAttributeValues: { ':entity': ENTITY.usage, ':one': 1, ':zero': 0, ':limit': quota.limit },
     },
   };
 }

@@ -315,7 +315,7 @@ export class DynamoRunStore implements RunStore {
   }
 
   /** See leaveInflight (run-inflight.ts). */
-  releaseOverlap(run: Run): Promise<void> {
+  releaseOverlap(run: Pick<Run, 'tenantId' | 'scheduleId' | 'id'>): Promise<void> {
     return leaveInflight(this.client, this.tableName, run);
   }
 
